@@ -1,0 +1,47 @@
+# voiceguide: `make run` starts the coach, `make test` runs every test.
+# Both set up what they need on a fresh Debian/Ubuntu machine: system
+# packages (apt-get, only when missing), a virtual environment in .venv and
+# the Python dependencies.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+PYTEST_ARGS ?=
+
+RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
+TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils
+SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
+
+.PHONY: run test bench system-run system-test clean
+
+run: system-run $(VENV)/.installed-run
+	$(BIN)/voiceguide start $(ARGS)
+
+test: system-test $(VENV)/.installed-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: system-test $(VENV)/.installed-test
+	$(BIN)/voiceguide bench $(ARGS)
+
+system-run:
+	@scripts/ensure-system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# A real (not editable) install: what users get from `pip install .`.
+$(VENV)/.installed-run: $(BIN)/python $(SOURCES)
+	$(BIN)/pip install -q --upgrade .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python $(SOURCES)
+	$(BIN)/pip install -q --upgrade ".[test]"
+	@touch $@ $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,138 @@
+"""Drives a Coach with a fake clock: speech ends at once, timers fire in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from voiceguide.coach import Coach, CoachSettings, ResumeOffer
+from voiceguide.events import (
+    Action,
+    Begin,
+    CancelTimer,
+    CutSpeech,
+    EndSession,
+    Heard,
+    Record,
+    Say,
+    SetTimer,
+    SpeechDone,
+    TimerFired,
+    Unclear,
+)
+from voiceguide.grammar import Grammar
+from voiceguide.routine import Routine, load_routine
+
+
+@dataclass
+class FakeClock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Driver:
+    """Carries out the coach's actions the way the runner would, instantly."""
+
+    coach: Coach
+    clock: FakeClock
+    grammar: Grammar | None = None
+    said: list[Say] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    timer: tuple[float, int] | None = None
+    ended: EndSession | None = None
+    speaking: list[Say] = field(default_factory=list)
+
+    @classmethod
+    def new(
+        cls,
+        routine: Routine | None = None,
+        settings: CoachSettings | None = None,
+        resume_offer: ResumeOffer | None = None,
+    ) -> Driver:
+        clock = FakeClock()
+        coach = Coach(routine or load_routine(), clock, settings, resume_offer)
+        return cls(coach, clock)
+
+    # Carrying out actions. Speech is queued; `finish_speech` ends it.
+
+    def apply(self, actions: list[Action]) -> None:
+        for action in actions:
+            self.actions.append(action)
+            if isinstance(action, Say):
+                self.said.append(action)
+                self.speaking.append(action)
+            elif isinstance(action, CutSpeech):
+                self.speaking.clear()
+            elif isinstance(action, SetTimer):
+                self.timer = (self.clock.now + action.seconds, action.token)
+            elif isinstance(action, CancelTimer):
+                self.timer = None
+            elif isinstance(action, Record):
+                self.records.append(action)
+            elif isinstance(action, EndSession):
+                self.ended = action
+
+    def begin(self) -> Driver:
+        self.apply(self.coach.handle(Begin()))
+        return self
+
+    def step(self) -> bool:
+        """Let one thing happen: the oldest line ends, else the timer fires."""
+        if self.speaking:
+            line = self.speaking.pop(0)
+            self.clock.now += 0.1
+            self.apply(self.coach.handle(SpeechDone(line.utterance_id)))
+            return True
+        if self.timer is not None:
+            deadline, token = self.timer
+            self.timer = None
+            self.clock.now = max(self.clock.now, deadline)
+            self.apply(self.coach.handle(TimerFired(token)))
+            return True
+        return False
+
+    def settle(self, limit: int = 100_000) -> None:
+        """Run until the coach waits for the user (or the session ended)."""
+        for _ in range(limit):
+            if not self.step():
+                return
+        raise AssertionError("the coach never settled")
+
+    def run_until(self, predicate, limit: int = 100_000) -> None:
+        for _ in range(limit):
+            if predicate(self):
+                return
+            if not self.step():
+                raise AssertionError("the coach settled before the condition held")
+        raise AssertionError("condition never held")
+
+    def hear(self, intent: str, text: str = "") -> list[Action]:
+        mark = len(self.actions)
+        self.apply(self.coach.handle(Heard(intent, text or intent.lower())))
+        return self.actions[mark:]
+
+    def say_text(self, text: str) -> list[Action]:
+        """What the user says, parsed by the real grammar."""
+        grammar = self.grammar or Grammar.load()
+        self.grammar = grammar
+        parsed = grammar.parse(text)
+        mark = len(self.actions)
+        event = Heard(parsed.intent, parsed.text) if parsed else Unclear(text)
+        self.apply(self.coach.handle(event))
+        return self.actions[mark:]
+
+    def unclear(self, text: str = "mumble") -> list[Action]:
+        mark = len(self.actions)
+        self.apply(self.coach.handle(Unclear(text)))
+        return self.actions[mark:]
+
+    # Reading what happened.
+
+    def texts(self, start: int = 0) -> list[str]:
+        return [say.text for say in self.said[start:]]
+
+    def kinds(self, kind: str) -> list[Record]:
+        return [record for record in self.records if record.kind == kind]

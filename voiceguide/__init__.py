@@ -1,0 +1,1 @@
+"""voiceguide: an offline, hands-free voice coach for five back exercises."""

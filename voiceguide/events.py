@@ -1,0 +1,105 @@
+"""What flows into the coach (events) and out of it (actions).
+
+Small frozen dataclasses, in the spirit of the wyoming protocol: the coach
+is a function of events to actions, and the runner is the only thing that
+turns actions into sound, timers and files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# ---------------------------------------------------------------- events in
+
+
+@dataclass(frozen=True)
+class Begin:
+    """The session starts (the runner is ready to speak and listen)."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The user said something that the grammar placed as ``intent``."""
+
+    intent: str
+    text: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Unclear:
+    """The user said something no intent matches (not the coach's own voice)."""
+
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    """A timer set with :class:`SetTimer` ran out."""
+
+    token: int
+
+
+@dataclass(frozen=True)
+class SpeechDone:
+    """The line with this id was spoken to its end (never sent for a cut line)."""
+
+    utterance_id: int
+
+
+Event = Union[Begin, Heard, Unclear, TimerFired, SpeechDone]
+
+# -------------------------------------------------------------- actions out
+
+
+@dataclass(frozen=True)
+class Say:
+    """Speak ``text`` (and print it as a caption).
+
+    ``kind`` tells what the line is: ``instruction`` (a step of an exercise),
+    ``count`` (a countdown number), ``safety``, ``answer``, ``prompt``,
+    ``info``. ``rate`` is a multiplier of the speaking rate chosen by pace.
+    """
+
+    utterance_id: int
+    text: str
+    kind: str = "info"
+    rate: float = 1.0
+
+
+@dataclass(frozen=True)
+class CutSpeech:
+    """Stop speaking now, mid-word, and drop every queued line."""
+
+
+@dataclass(frozen=True)
+class SetTimer:
+    """Send ``TimerFired(token)`` after ``seconds``; replaces any earlier timer."""
+
+    token: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class CancelTimer:
+    """Drop the pending timer, if any."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """Something that happened in the session, to be written down at once."""
+
+    kind: str
+    at: float
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EndSession:
+    """The session is over; ``completed`` is False when it ended early."""
+
+    completed: bool
+
+
+Action = Union[Say, CutSpeech, SetTimer, CancelTimer, Record, EndSession]
