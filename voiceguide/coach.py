@@ -39,7 +39,7 @@ from .routine import Exercise, Routine
 
 PACE_LIMIT = 2
 REST_SECONDS = 3.0
-PACE_FACTOR = 1.4  # each step of pace multiplies rests by this
+PACE_FACTOR = 1.4  # each step slower multiplies rests by this
 RATE_FACTOR = 0.88  # ... and the speaking rate by this
 
 SAFE_INTENTS = frozenset({"Stop", "Pain", "Symptom"})
@@ -149,6 +149,11 @@ class Coach:
     def speaking(self) -> bool:
         return self._awaiting is not None
 
+    @property
+    def waiting_for_user(self) -> bool:
+        """Nothing more happens until the user says something."""
+        return self.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and self._awaiting is None and not self._asides
+
     # ---------------------------------------------------------- the basics
 
     def _say(self, text: str, kind: str = "info", step: bool = False) -> None:
@@ -205,7 +210,7 @@ class Coach:
 
     @property
     def _rate(self) -> float:
-        return RATE_FACTOR**self.pace
+        return RATE_FACTOR**-self.pace
 
     # ---------------------------------------------------------- the session
 
@@ -272,7 +277,7 @@ class Coach:
                 self._say(f"Hold for {seconds} seconds.", "instruction", step=True)
                 return
             if step.kind is StepKind.REST:
-                self._timer(REST_SECONDS * PACE_FACTOR**-self.pace)
+                self._timer(REST_SECONDS * PACE_FACTOR ** -self.pace)
                 return
             if step.kind is StepKind.REP_DONE:
                 self._record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self._position())
@@ -366,7 +371,7 @@ class Coach:
             times = "once" if self.pain_reports == 1 else f"{self.pain_reports} times"
             lines.append(f"You reported pain {times}. {self.routine.safety.pain_advice}")
         lines.append(self.routine.safety.consistency)
-        lines.append("Goodbye.")
+        lines.append("Take care.")
         self._record(
             "session_end",
             completed=completed,
@@ -684,16 +689,17 @@ class Coach:
         return " ".join(parts)
 
     def _on_slower(self, event: Heard) -> None:
-        self._change_pace(+1)
-
-    def _on_faster(self, event: Heard) -> None:
         self._change_pace(-1)
 
+    def _on_faster(self, event: Heard) -> None:
+        self._change_pace(+1)
+
     def _change_pace(self, direction: int) -> None:
+        """Pace: negative is slower (longer rests and holds, slower speech)."""
         pace = self.pace + direction
-        word = "slower" if direction > 0 else "faster"
+        word = "faster" if direction > 0 else "slower"
         if abs(pace) > PACE_LIMIT:
-            self._hint(f"This is already the {'slowest' if direction > 0 else 'fastest'} pace.")
+            self._hint(f"This is already the {'fastest' if direction > 0 else 'slowest'} pace.")
             return
         self.pace = pace
         self._answer(f"Okay, I'll go {word}.")

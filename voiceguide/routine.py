@@ -119,9 +119,12 @@ class _Validator:
     def fail(self, where: str, problem: str) -> RoutineError:
         return RoutineError(f"{self.source}: {where}: {problem}.")
 
-    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+    def mapping(self, value: Any, where: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(where, "must be a mapping of fields")
+        unknown = [key for key in value if fields and key not in fields]
+        if unknown:
+            raise self.fail(where, f"field '{unknown[0]}' is not known (known fields: {', '.join(fields)})")
         return value
 
     def text(self, data: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
@@ -159,9 +162,9 @@ class _Validator:
         return Range(**numbers)
 
     def routine(self, data: Any) -> Routine:
-        data = self.mapping(data, "the file")
+        data = self.mapping(data, "the file", ("name", "safety", "exercises"))
         name = self.text(data, "name", "the routine")
-        safety_data = self.mapping(data.get("safety"), "field 'safety'")
+        safety_data = self.mapping(data.get("safety"), "safety", tuple(Safety.__dataclass_fields__))
         safety = Safety(**{key: self.text(safety_data, key, "safety") for key in Safety.__dataclass_fields__})
         exercises_data = data.get("exercises")
         if not isinstance(exercises_data, list) or not exercises_data:
@@ -175,7 +178,7 @@ class _Validator:
 
     def exercise(self, data: Any, number: int) -> Exercise:
         where = f"exercise {number}"
-        data = self.mapping(data, where)
+        data = self.mapping(data, where, ("id", "name", "purpose", "setup", "sets", "form"))
         exercise_id = data.get("id")
         if not isinstance(exercise_id, str) or not exercise_id.strip():
             raise self.fail(where, "field 'id' must be a short name such as 'pelvic_tilt'")
@@ -193,7 +196,7 @@ class _Validator:
         )
 
     def exercise_set(self, data: Any, where: str) -> ExerciseSet:
-        data = self.mapping(data, where)
+        data = self.mapping(data, where, ("reps", "steps", "hold", "sides", "cue", "release", "intro", "side_prompt"))
         sides = data.get("sides") or []
         if not isinstance(sides, list) or not all(isinstance(s, str) and s.strip() for s in sides):
             raise self.fail(where, "field 'sides' must be a list of side names such as [right, left]")

@@ -1,0 +1,128 @@
+"""`voiceguide start --text`: typed commands drive a real session, in real (compressed) time."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+
+class TextSession:
+    """The coach in a subprocess; read its lines, answer when it asks."""
+
+    def __init__(self, *args: str, env: dict | None = None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "voiceguide", "start", "--text", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env={**os.environ, **(env or {})},
+        )
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self._queue.put(line.rstrip("\n"))
+        self._queue.put(None)
+
+    def expect(self, words: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                raise AssertionError(f"the coach ended before saying {words!r}; last lines: {self.lines[-5:]}")
+            self.lines.append(line)
+            if words in line:
+                return line
+        raise AssertionError(f"no {words!r} in time; last lines: {self.lines[-5:]}")
+
+    def type(self, text: str) -> None:
+        self.process.stdin.write(text + "\n")
+        self.process.stdin.flush()
+
+    def finish(self, timeout: float = 30) -> int:
+        try:
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self.process.wait(timeout=timeout)
+        while (line := self._queue.get(timeout=5)) is not None:
+            self.lines.append(line)
+        return code
+
+
+@pytest.fixture
+def data_dirs(tmp_path):
+    return {"VOICEGUIDE_DATA_DIR": str(tmp_path / "data"), "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "config")}
+
+
+def test_a_whole_session_typed(data_dirs):
+    session = TextSession("--speed", "100", env=data_dirs)
+    session.expect("Say start")
+    session.type("let's start")
+    for name in ("Knee to chest", "Lower trunk rotation", "Hamstring stretch", "Bridge"):
+        session.expect("say next when you're ready")
+        session.type("next")
+        session.expect(f": {name}.")
+    session.expect("That's the whole routine")
+    assert session.finish() == 0
+    text = "\n".join(session.lines)
+    assert "You did 5 of 5 exercises" in text
+    assert text.count("Hold for") == 10 + 6 + 3 + 10 + 6 + 10
+
+
+def test_form_check_and_pain_typed(data_dirs):
+    session = TextSession("--speed", "20", env=data_dirs)
+    session.expect("Say start")
+    session.type("start")
+    session.expect("That's 1 of 10.")
+    session.type("how do I check my form?")
+    session.expect("pinky finger on your hip bone and your thumb on your lowest rib")
+    session.expect("space between your pinky and thumb should get smaller")
+    session.expect("Hold for 5 seconds.")
+    session.type("it hurts")
+    session.expect("Stop now, and relax gently.")
+    session.expect("spine professional")
+    session.expect("weakness, tingling or numbness?")
+    session.type("no")
+    session.expect("I won't go on by myself")
+    time.sleep(1.0)  # at speed 20, that is 20 seconds of rest: nothing goes on
+    session.type("end")
+    session.expect("Take care.")
+    assert session.finish() == 0
+    after_pain = session.lines[session.lines.index("Stop now, and relax gently."):]
+    assert not [line for line in after_pain if line.startswith(("Hold for", "Breathe out", "That's"))]
+
+
+def test_a_piped_script_and_end_of_input(data_dirs):
+    script = "start\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "start", "--text", "--speed", "200"],
+        input=script, capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Exercise 1 of 5: Pelvic tilt." in result.stdout
+    assert "That's 10 of 10." in result.stdout
+    assert "Input ended" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_typed_words_that_are_not_commands_get_a_hint(data_dirs):
+    session = TextSession("--speed", "50", env=data_dirs)
+    session.expect("Say start")
+    session.type("what's the weather like")
+    session.expect("Sorry, I didn't catch that.")
+    session.type("end")
+    session.expect("Take care.")
+    assert session.finish() == 0

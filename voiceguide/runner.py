@@ -1,0 +1,149 @@
+"""The runner: feeds events into the coach and carries out its actions.
+
+It is the only place with threads and queues. Input (typed lines or the
+microphone) and the speaker post events from their own threads; the runner's
+loop hands them to the coach one at a time, keeps the coach's single timer,
+and passes speech to a :class:`Speaker`. Text mode and hands-free mode share
+it unchanged; only the speaker and the input differ.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .coach import Coach
+from .events import (
+    Action,
+    Begin,
+    CancelTimer,
+    CutSpeech,
+    EndSession,
+    Event,
+    Record,
+    Say,
+    SetTimer,
+    SpeechDone,
+    TimerFired,
+)
+
+
+class Speaker(Protocol):
+    """Speaks lines in order; ``cut`` silences it at once and drops the queue."""
+
+    def say(self, line: Say, on_done: Callable[[int], None]) -> None: ...
+
+    def cut(self) -> None: ...
+
+    def idle(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+class Journal(Protocol):
+    """Where session events are written down as they happen."""
+
+    def record(self, record: Record) -> None: ...
+
+
+class NullJournal:
+    def record(self, record: Record) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class InputClosed:
+    """The user's input ended (end of a piped script, or the device is gone)."""
+
+    reason: str = ""
+
+
+class Runner:
+    def __init__(
+        self,
+        coach: Coach,
+        speaker: Speaker,
+        journal: Journal | None = None,
+        speed: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        notice: Callable[[str], None] | None = None,
+    ) -> None:
+        self.coach = coach
+        self.speaker = speaker
+        self.journal = journal or NullJournal()
+        self.speed = speed
+        self.clock = clock
+        self.notice = notice or (lambda message: None)
+        self.events: queue.Queue[Event | InputClosed] = queue.Queue()
+        self.ended: EndSession | None = None
+        self.input_closed = False
+        self._timer: tuple[float, int] | None = None
+
+    def post(self, event: Event | InputClosed) -> None:
+        """Hand an event to the loop; safe from any thread."""
+        self.events.put(event)
+
+    def run(self) -> EndSession | None:
+        """Run the session; the EndSession, or None when the user left early."""
+        try:
+            self._handle(Begin())
+            while not self._finished():
+                self._wait_for_event()
+        except KeyboardInterrupt:
+            self.speaker.cut()
+            self.journal.record(Record("interrupted", self.coach.clock(), {"reason": "keyboard interrupt"}))
+            self.notice("Stopped. What you did so far is saved; say yes next time to continue.")
+        finally:
+            self.speaker.close()
+        return self.ended
+
+    def _finished(self) -> bool:
+        if self.ended is not None:
+            return self.speaker.idle() and self.events.empty()
+        if self.input_closed and self.coach.waiting_for_user and self.speaker.idle() and self.events.empty():
+            self.notice("Input ended while the coach was waiting for you; what you did so far is saved.")
+            return True
+        return False
+
+    def _wait_for_event(self) -> None:
+        timeout = 0.05
+        if self._timer is not None:
+            timeout = min(timeout, max(0.0, self._timer[0] - self.clock()))
+        try:
+            event = self.events.get(timeout=timeout)
+        except queue.Empty:
+            event = None
+        if isinstance(event, InputClosed):
+            self.input_closed = True
+            if event.reason:
+                self.notice(event.reason)
+        elif event is not None:
+            self._handle(event)
+        if self._timer is not None and self.clock() >= self._timer[0]:
+            token = self._timer[1]
+            self._timer = None
+            self._handle(TimerFired(token))
+
+    def _handle(self, event: Event) -> None:
+        for action in self.coach.handle(event):
+            self._carry_out(action)
+
+    def _carry_out(self, action: Action) -> None:
+        if isinstance(action, Say):
+            self.speaker.say(action, self._speech_done)
+        elif isinstance(action, CutSpeech):
+            self.speaker.cut()
+        elif isinstance(action, SetTimer):
+            self._timer = (self.clock() + action.seconds / self.speed, action.token)
+        elif isinstance(action, CancelTimer):
+            self._timer = None
+        elif isinstance(action, Record):
+            self.journal.record(action)
+        elif isinstance(action, EndSession):
+            self.ended = action
+
+    def _speech_done(self, utterance_id: int) -> None:
+        self.post(SpeechDone(utterance_id))

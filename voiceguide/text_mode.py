@@ -1,0 +1,102 @@
+"""Text mode: the user types what they would say; the coach's lines are printed.
+
+Speech is simulated: a line "lasts" as long as it would take to say it, so
+the session keeps the same rhythm as hands-free mode (compressed by
+``--speed``), and "stop" typed while a line is being "spoken" cuts it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TextIO
+
+from .events import Heard, Say, Unclear
+from .grammar import Grammar
+from .runner import InputClosed, Runner
+
+WORDS_PER_SECOND = 2.7
+
+
+def speaking_seconds(text: str, rate: float = 1.0) -> float:
+    """About how long a voice takes to say ``text``."""
+    return 0.25 + len(text.split()) / (WORDS_PER_SECOND * rate)
+
+
+class TextSpeaker:
+    """Prints each line as it starts and 'speaks' it for as long as a voice would."""
+
+    def __init__(self, out: TextIO, speed: float = 1.0) -> None:
+        self.out = out
+        self.speed = speed
+        self._lines: deque[tuple[Say, Callable[[int], None]]] = deque()
+        self._wake = threading.Condition()
+        self._current: Say | None = None
+        self._cut = False
+        self._closed = False
+        self._thread = threading.Thread(target=self._speak_lines, name="text-speaker", daemon=True)
+        self._thread.start()
+
+    def say(self, line: Say, on_done: Callable[[int], None]) -> None:
+        with self._wake:
+            self._lines.append((line, on_done))
+            self._wake.notify_all()
+
+    def cut(self) -> None:
+        with self._wake:
+            self._lines.clear()
+            if self._current is not None:
+                self._cut = True
+            self._wake.notify_all()
+
+    def idle(self) -> bool:
+        with self._wake:
+            return self._current is None and not self._lines
+
+    def close(self) -> None:
+        with self._wake:
+            while self._lines or self._current is not None:
+                self._wake.wait(0.05)
+            self._closed = True
+            self._wake.notify_all()
+        self._thread.join(timeout=2)
+
+    def _print(self, text: str) -> None:
+        try:
+            print(text, file=self.out, flush=True)
+        except (BrokenPipeError, ValueError):
+            pass  # nobody reads the captions any more; the session goes on
+
+    def _speak_lines(self) -> None:
+        with self._wake:
+            while not self._closed:
+                if not self._lines:
+                    self._wake.wait()
+                    continue
+                line, on_done = self._lines.popleft()
+                self._current, self._cut = line, False
+                self._print(line.text)
+                self._wake.wait_for(lambda: self._cut or self._closed, speaking_seconds(line.text, line.rate) / self.speed)
+                finished = not self._cut
+                self._current = None
+                self._wake.notify_all()
+                if finished:
+                    on_done(line.utterance_id)
+
+
+def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> threading.Thread:
+    """Post what the user types to the runner, line by line, until end of input."""
+
+    def read() -> None:
+        for raw in source:
+            text = raw.strip()
+            if not text:
+                continue
+            parsed = grammar.parse(text)
+            runner.post(Heard(parsed.intent, parsed.text) if parsed else Unclear(text))
+        runner.post(InputClosed())
+
+    thread = threading.Thread(target=read, name="typed-input", daemon=True)
+    thread.start()
+    return thread
