@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -127,7 +128,7 @@ def test_missing_file_is_one_sentence(tmp_path):
 
 
 def voiceguide(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "voiceguide", *args]
+    command = [str(Path(sys.executable).with_name("voiceguide")), *args]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
 
 

@@ -8,8 +8,12 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
+
+# The installed command, as users run it.
+VOICEGUIDE = str(Path(sys.executable).with_name("voiceguide"))
 
 
 class TextSession:
@@ -17,7 +21,7 @@ class TextSession:
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "voiceguide", "start", "--text", *args],
+            [VOICEGUIDE, "start", "--text", *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -109,7 +113,7 @@ def test_form_check_and_pain_typed(data_dirs):
 def test_a_piped_script_and_end_of_input(data_dirs):
     script = "start\n"
     result = subprocess.run(
-        [sys.executable, "-m", "voiceguide", "start", "--text", "--speed", "200"],
+        [VOICEGUIDE, "start", "--text", "--speed", "200"],
         input=script, capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
     )
     assert result.returncode == 0, result.stderr

@@ -34,6 +34,14 @@ class Parsed:
     text: str
 
 
+def _packaged_grammar(language: str):
+    """The installed grammar; in a source checkout, the top-level grammars/ folder."""
+    try:
+        return resources.files("voiceguide.grammars") / f"{language}.yaml"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "grammars" / f"{language}.yaml"
+
+
 class Grammar:
     """An intent grammar in hassil's template format."""
 
@@ -44,8 +52,7 @@ class Grammar:
     @classmethod
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
         if path is None:
-            resource = resources.files("voiceguide.grammars") / f"{language}.yaml"
-            text = resource.read_text(encoding="utf-8")
+            text = _packaged_grammar(language).read_text(encoding="utf-8")
             source = f"grammars/{language}.yaml"
         else:
             text = Path(path).read_text(encoding="utf-8")
