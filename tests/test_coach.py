@@ -501,3 +501,19 @@ def test_resume_offer_no_starts_from_the_beginning():
     driver.say_text("start")
     driver.step()
     assert "Exercise 1 of 5: Pelvic tilt." in driver.texts()
+
+
+def test_resume_offer_after_a_finished_repetition_goes_on_with_the_next():
+    driver = Driver.new(resume_offer=ResumeOffer(Where(1, 0, 3, "left"), done=True)).begin()
+    driver.settle()
+    assert "at knee to chest?" in driver.said[-1].text  # the both-legs set comes next
+    driver.say_text("yes")
+    driver.run_until(in_hold)
+    assert driver.coach.step.where == Where(1, 1, 1, None)
+    assert "Now, after stretching each leg on its own, we do both legs together." in driver.texts()
+
+
+def test_no_offer_when_nothing_is_left():
+    driver = Driver.new(resume_offer=ResumeOffer(Where(4, 0, 10, None), done=True)).begin()
+    driver.settle()
+    assert driver.said[-1].text == "Say start when you're ready."

@@ -7,10 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .coach import Coach, CoachSettings
+from . import history_cli, settings_cli
 from .grammar import Grammar
 from .routine import LEVELS, RoutineError, load_routine
 from .runner import Runner
+from .session import prepare_session
 from .text_mode import TextSpeaker, read_typed_lines
 
 
@@ -30,25 +31,27 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--speed", type=_positive, default=1.0, help="run every wait this many times faster (demos, tests)")
     start.add_argument("--routine", type=Path, help="your own routine file (YAML)")
     start.add_argument("--level", choices=LEVELS, help="gentle, standard or full: picks within the routine's ranges")
-    start.set_defaults(handler=cmd_start)
+    start.set_defaults(func=cmd_start)
 
     routine = commands.add_parser("routine", help="check a routine file")
     routine_commands = routine.add_subparsers(dest="routine_command", metavar="ACTION", required=True)
     check = routine_commands.add_parser("check", help="validate a routine file")
     check.add_argument("file", type=Path)
-    check.set_defaults(handler=cmd_routine_check)
+    check.set_defaults(func=cmd_routine_check)
+    history_cli.add_commands(commands)
+    settings_cli.add_commands(commands)
     return parser
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    routine = load_routine(args.routine)
-    grammar = Grammar.load()
-    settings = CoachSettings(level=args.level or "standard")
-    coach = Coach(routine, clock=_wall_clock, settings=settings)
-    speaker = TextSpeaker(sys.stdout, speed=args.speed)
-    runner = Runner(coach, speaker, speed=args.speed, notice=_notice)
-    read_typed_lines(sys.stdin, grammar, runner)
-    runner.run()
+    session = prepare_session(args.routine, args.level, _notice)
+    try:
+        speaker = TextSpeaker(sys.stdout, speed=args.speed)
+        runner = Runner(session.coach, speaker, session.journal, speed=args.speed, notice=_notice)
+        read_typed_lines(sys.stdin, Grammar.load(), runner)
+        runner.run()
+    finally:
+        session.close()
     return 0
 
 
@@ -59,12 +62,6 @@ def cmd_routine_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wall_clock() -> float:
-    import time
-
-    return time.time()
-
-
 def _notice(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -72,11 +69,11 @@ def _notice(message: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not hasattr(args, "handler"):
+    if not hasattr(args, "func"):
         parser.print_help()
         return 2
     try:
-        return args.handler(args)
+        return args.func(args)
     except RoutineError as error:
         print(f"voiceguide: {error}", file=sys.stderr)
         return 2

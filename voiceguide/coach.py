@@ -76,9 +76,14 @@ class CoachSettings:
 
 @dataclass(frozen=True)
 class ResumeOffer:
-    """An unfinished earlier session the user may continue."""
+    """An unfinished earlier session the user may continue.
+
+    ``where`` is the last place recorded; ``done`` says that repetition was
+    finished, so the offer is to continue with the one after it.
+    """
 
     where: Where
+    done: bool = False
 
 
 class Coach:
@@ -100,7 +105,8 @@ class Coach:
         self.question: Question | None = None
         self.cursor = 0
         self.pace = 0
-        self.resume_offer = resume_offer
+        self._resume_index = self._resume_index_for(resume_offer) if resume_offer else None
+        self.resume_offer = resume_offer if self._resume_index is not None else None
         self.started_at: float | None = None
         self.done_exercises: list[int] = []
         self.skipped_exercises: list[int] = []
@@ -237,9 +243,18 @@ class Coach:
             self._asides.append(("Say start when you're ready.", "prompt"))
         self._say_next_aside()
 
+    def _resume_index_for(self, offer: ResumeOffer) -> int | None:
+        """The plan step where an accepted offer starts, or None if nothing is left."""
+        if not offer.done:
+            return self._rep_start_index(offer.where)
+        finished = [i for i, step in enumerate(self.plan) if step.kind is StepKind.REP_DONE and step.where == offer.where]
+        if not finished:
+            return self._exercise_start(offer.where.exercise)
+        return next((i for i in range(finished[0], len(self.plan)) if self.plan[i].rep_start), None)
+
     def _resume_offer_line(self) -> str:
-        assert self.resume_offer is not None
-        where = self.resume_offer.where
+        assert self._resume_index is not None
+        where = self.plan[self._resume_index].where
         name = self.routine.exercises[where.exercise].name.lower()
         side = f", {where.side} side" if where.side else ""
         return f"Last time you stopped before the end. Do you want to continue where you left off, at {name}{side}? Say yes or no."
@@ -469,9 +484,9 @@ class Coach:
         elif question is Question.ALL_RIGHT:
             self._resume()
         elif question is Question.RESUME_OFFER:
-            assert self.resume_offer is not None
-            self._record("resume", offered=True, **self._position(self.resume_offer.where))
-            self._pending_start = self._rep_start_index(self.resume_offer.where)
+            assert self._resume_index is not None
+            self._pending_start = self._resume_index
+            self._record("resume", offered=True, **self._position(self.plan[self._resume_index].where))
             self._silence()
             self._asides.append(("Okay, let's continue where you left off.", "info"))
             self._start_at(self._pending_start)

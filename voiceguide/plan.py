@@ -73,10 +73,11 @@ def _set_steps(exercise_set: ExerciseSet, where: Where, level: str) -> list[Step
     sides: tuple[str | None, ...] = exercise_set.sides or (None,)
     steps: list[Step] = []
     if exercise_set.intro:
-        steps.append(Step(StepKind.SAY, where, exercise_set.intro, "instruction"))
+        steps.append(Step(StepKind.SAY, where, exercise_set.intro, "instruction", rep_start=True))
     times = "once" if reps == 1 else f"{reps} times"
     each = " on each side, one side and then the other" if exercise_set.sides else ""
-    steps.append(Step(StepKind.SAY, where, f"We'll do this {times}{each}, holding for {{hold}} seconds each time.", "info"))
+    announce = f"We'll do this {times}{each}, holding for {{hold}} seconds each time."
+    steps.append(Step(StepKind.SAY, where, announce, "info", rep_start=not exercise_set.intro))
     prompt = exercise_set.side_prompt or "Now to the {side}."
     for rep in range(1, reps + 1):
         for side_number, side in enumerate(sides):

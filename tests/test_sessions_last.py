@@ -1,0 +1,95 @@
+"""Sessions that last: a killed session is offered back; pain reports reach the history."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from test_text_mode import VOICEGUIDE, TextSession
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    return {"VOICEGUIDE_DATA_DIR": str(tmp_path / "data"), "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "config")}
+
+
+def test_a_killed_session_is_offered_back_where_it_stopped(tmp_path):
+    env = env_for(tmp_path)
+    first = TextSession("--speed", "40", env=env)
+    first.expect("Say start")
+    first.type("start")
+    first.expect("Next is knee to chest")
+    first.type("next")
+    first.expect("Now your left leg.")
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=10)
+
+    second = TextSession("--speed", "40", env=env)
+    offer = second.expect("Do you want to continue where you left off")
+    assert "at knee to chest, left side?" in offer
+    second.type("yes")
+    second.expect("Okay, let's continue where you left off.")
+    assert second.expect("Bring your left knee toward your chest.")
+    second.type("end")
+    second.expect("Take care.")
+    assert second.finish() == 0
+
+    # "end" also stops before the end: offered again, declined this time.
+    third = TextSession("--speed", "40", env=env)
+    third.expect("continue where you left off, at knee to chest, left side?")
+    third.type("no")
+    third.expect("Okay, we'll start from the beginning.")
+    third.process.send_signal(signal.SIGKILL)
+    third.process.wait(timeout=10)
+
+    # An offer is made once, and a session that did nothing leaves nothing to offer.
+    fourth = TextSession("--speed", "40", env=env)
+    fourth.expect("Say start when you're ready.")
+    assert not [line for line in fourth.lines if "continue where you left off" in line]
+    fourth.type("end")
+    fourth.expect("Take care.")
+    assert fourth.finish() == 0
+
+
+def test_pain_reports_are_in_the_history_export(tmp_path):
+    env = env_for(tmp_path)
+    session = TextSession("--speed", "40", env=env)
+    session.expect("Say start")
+    session.type("start")
+    session.expect("That's 2 of 10.")
+    session.type("my back hurts")
+    session.expect("weakness, tingling or numbness?")
+    session.type("end")
+    session.expect("Take care.")
+    assert session.finish() == 0
+
+    result = subprocess.run(
+        [VOICEGUIDE, "history", "--export", "json"], capture_output=True, text=True, timeout=60,
+        env={**os.environ, **env},
+    )
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(result.stdout)
+    text = json.dumps(exported)
+    assert "my back hurts" in text and "pelvic_tilt" in text
+    table = subprocess.run([VOICEGUIDE, "history"], capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+    assert table.returncode == 0 and "Traceback" not in table.stderr
+
+
+def test_settings_choose_the_level(tmp_path):
+    env = env_for(tmp_path)
+    result = subprocess.run([VOICEGUIDE, "config", "set", "level", "full"], capture_output=True, text=True, env={**os.environ, **env})
+    assert result.returncode == 0, result.stderr
+    bad = subprocess.run([VOICEGUIDE, "config", "set", "level", "extreme"], capture_output=True, text=True, env={**os.environ, **env})
+    assert bad.returncode == 2 and "level" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr
+    session = TextSession("--speed", "100", env=env)
+    session.expect("Say start")
+    session.type("start")
+    session.expect("Next is knee to chest")
+    session.type("next")
+    assert "5 times on each side" in session.expect("We'll do this")
+    session.type("end")
+    session.expect("Take care.")
+    assert session.finish() == 0

@@ -1,0 +1,195 @@
+"""``voiceguide history``: past sessions as a table, an export or a plot."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .history import History, PainReport, SessionSummary, WeekCount, local_date
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add ``history`` to an argparse subparsers object (``args.func(args) -> int``)."""
+    parser = subparsers.add_parser(
+        "history",
+        help="show past sessions, export them for a clinician, or plot them",
+        description="Show past sessions; --export writes them all as CSV or JSON, "
+        "--plot draws sessions per week and pain reports over time.",
+    )
+    parser.add_argument("--limit", type=int, default=10, help="sessions to show (10)")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--export", choices=("csv", "json"), help="export every session")
+    action.add_argument("--plot", type=Path, metavar="FILE.png", help="write a chart")
+    parser.add_argument(
+        "--output", "-o", type=Path, metavar="FILE",
+        help="file for --export (standard output when left out)",
+    )
+    parser.set_defaults(func=run_history)
+
+
+def run_history(
+    args: argparse.Namespace,
+    console: Console | None = None,
+    errors: Console | None = None,
+    today: date | None = None,
+) -> int:
+    """Carry out ``voiceguide history``; return the exit code."""
+    console = console or Console()
+    errors = errors or Console(stderr=True)
+    if args.output is not None and args.export is None:
+        errors.print("[red]--output goes with --export csv|json.[/red]")
+        return 2
+    with History.open() as history:
+        if history.warning:
+            errors.print(f"[yellow]{escape(history.warning)}[/yellow]", highlight=False)
+        if args.export:
+            return _export(history, args.export, args.output, errors)
+        if args.plot:
+            return plot_history(history, args.plot, errors)
+        show_history(history, console, limit=args.limit, today=today)
+    return 0
+
+
+# ----------------------------------------------------------------- table
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
+
+
+def _result(session: SessionSummary) -> Text:
+    if session.completed:
+        return Text("completed", style="green")
+    if session.ended_at is None:
+        return Text("never ended", style="yellow")
+    return Text("stopped early", style="yellow")
+
+
+def _pain_cell(reports: list[PainReport]) -> Text:
+    if not reports:
+        return Text("none", style="dim")
+    parts = []
+    for report in reports:
+        where = f" ({report.exercise})" if report.exercise else ""
+        words = f'"{report.words}"' if report.words else report.kind
+        parts.append(f"{words}{where}")
+    return Text("; ".join(parts), style="bold red")
+
+
+def session_table(history: History, limit: int = 10) -> Table:
+    table = Table(title="Recent sessions", title_justify="left")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Duration", no_wrap=True)
+    table.add_column("Exercises")
+    table.add_column("Result", no_wrap=True)
+    table.add_column("Pain reports")
+    for session in history.recent_sessions(limit):
+        started = datetime.fromtimestamp(session.started_at)
+        done = str(session.exercises_done)
+        if session.exercises_skipped:
+            done += f" (+{session.exercises_skipped} skipped)"
+        reports = history.pain_reports(session_id=session.id) if session.pain_reports else []
+        table.add_row(
+            started.strftime("%a %d %b %Y %H:%M"),
+            _duration(session.duration),
+            done,
+            _result(session),
+            _pain_cell(reports),
+            style="on grey11" if reports else None,
+        )
+    return table
+
+
+def _weeks_line(weeks: list[WeekCount]) -> str:
+    shown = ", ".join(f"{w.week_start:%d %b}: {w.sessions}" for w in weeks)
+    average = sum(w.sessions for w in weeks) / len(weeks) if weeks else 0.0
+    return f"Sessions per week: {average:.1f} on average over the last {len(weeks)} weeks ({shown})"
+
+
+def show_history(
+    history: History, console: Console, limit: int = 10, today: date | None = None
+) -> None:
+    today = today or date.today()
+    if not history.recent_sessions(1):
+        console.print("No sessions yet. Start one with [bold]voiceguide start[/bold].")
+        return
+    console.print(session_table(history, limit))
+    streak = history.streak_days(today)
+    console.print(f"Current streak: [bold]{streak}[/bold] day{'s' if streak != 1 else ''}")
+    console.print(_weeks_line(history.sessions_per_week(today, weeks=4)), highlight=False)
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export(history: History, fmt: str, output: Path | None, errors: Console) -> int:
+    if output is None:
+        history.export(fmt, sys.stdout)  # type: ignore[arg-type]
+        return 0
+    try:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            count = history.export(fmt, out)  # type: ignore[arg-type]
+    except OSError as error:
+        errors.print(escape(f"Cannot write {output}: {error.strerror or error}."), style="red")
+        return 1
+    errors.print(escape(f"Exported {count} events to {output}."), highlight=False)
+    return 0
+
+
+# ------------------------------------------------------------------ plot
+
+
+def plot_history(history: History, output: Path, errors: Console) -> int:
+    """Sessions per week and pain reports over time, as a PNG (matplotlib, Agg)."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:
+        errors.print("[red]--plot needs matplotlib: pip install matplotlib.[/red]")
+        return 1
+    weeks = history.sessions_per_week()
+    pain_by_day: dict[date, int] = {}
+    for report in history.pain_reports():
+        day = local_date(report.at)
+        pain_by_day[day] = pain_by_day.get(day, 0) + 1
+
+    figure = Figure(figsize=(8, 6), layout="constrained")
+    FigureCanvasAgg(figure)  # no pyplot: no global state, no GUI backend
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    top.set_title("Sessions per week (Monday to Sunday)")
+    if weeks:
+        starts = [w.week_start for w in weeks]
+        top.bar(starts, [w.sessions for w in weeks], width=6, align="edge", label="started",
+                color="#9ecae1")
+        top.bar(starts, [w.completed for w in weeks], width=6, align="edge", label="completed",
+                color="#3182bd")
+        top.legend(loc="upper left")
+        top.yaxis.get_major_locator().set_params(integer=True)
+    else:
+        top.text(0.5, 0.5, "no sessions yet", ha="center", va="center", transform=top.transAxes)
+    bottom.set_title("Pain and symptom reports per day")
+    if pain_by_day:
+        days = sorted(pain_by_day)
+        bottom.bar(days, [pain_by_day[d] for d in days], width=0.8, color="#de2d26")
+        bottom.yaxis.get_major_locator().set_params(integer=True)
+    else:
+        bottom.text(0.5, 0.5, "no pain reported", ha="center", va="center",
+                    transform=bottom.transAxes)
+    for axes in (top, bottom):
+        axes.tick_params(axis="x", labelrotation=30)
+    try:
+        figure.savefig(output, format="png", dpi=100)
+    except OSError as error:
+        errors.print(escape(f"Cannot write {output}: {error.strerror or error}."), style="red")
+        return 1
+    errors.print(escape(f"Wrote {output}."), highlight=False)
+    return 0
