@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2
+RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils
 SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
