@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from pulse import PulseServer, synthesise
+from voiceguide.bench.pulse import PulseServer, synthesise
 from voiceguide.audio import AudioError, Frame, Microphone, Pcm, Player, Voice, list_devices, resample
 
 SENTENCE = "Lie on your back with your knees bent and your feet flat on the floor."

@@ -517,3 +517,16 @@ def test_no_offer_when_nothing_is_left():
     driver = Driver.new(resume_offer=ResumeOffer(Where(4, 0, 10, None), done=True)).begin()
     driver.settle()
     assert driver.said[-1].text == "Say start when you're ready."
+
+
+@pytest.mark.parametrize("what", ["microphone", "speaker"])
+def test_a_lost_device_pauses_the_count(what):
+    from voiceguide.events import DeviceLost
+
+    driver = at_hold(rep=2)
+    driver.apply(driver.coach.handle(DeviceLost(what, "gone")))
+    assert driver.coach.mode is Mode.HALTED and driver.timer is None
+    assert driver.said[-1].kind == "safety" and driver.kinds("device_lost")[0].data["what"] == what
+    driver.hear("Resume")
+    driver.run_until(in_hold)
+    assert driver.coach.step.where.rep == 2

@@ -24,6 +24,7 @@ from .events import (
     Begin,
     CancelTimer,
     CutSpeech,
+    DeviceLost,
     EndSession,
     Event,
     Heard,
@@ -141,6 +142,8 @@ class Coach:
             self._speech_done(event.utterance_id)
         elif isinstance(event, TimerFired):
             self._timer_fired(event.token)
+        elif isinstance(event, DeviceLost):
+            self._device_lost(event)
         return self._out
 
     @property
@@ -649,6 +652,19 @@ class Coach:
         prompt = self._waiting_prompt() if self.mode is Mode.WAITING else "Say start when you're ready."
         self._asides.append((prompt, "prompt"))
         self._say_next_aside()
+
+    def _device_lost(self, event: DeviceLost) -> None:
+        """Without a microphone the user cannot say stop: never go on counting."""
+        self._record("device_lost", what=event.what, reason=event.reason, **self._position())
+        if self.mode is Mode.RUNNING:
+            self._halt(Halt.PAUSE)
+        else:
+            self._silence()
+        if event.what == "microphone":
+            line = "I can't hear you any more, so I've paused. Type what you would say, or restart me when the microphone works."
+        else:
+            line = "The speaker stopped working, so I've paused. I'll show what I say as text. Say or type continue when you're ready."
+        self._say(line, "safety")
 
     def _unclear(self, event: Unclear) -> None:
         if self.mode is Mode.RUNNING and self.settings.pause_on_unclear:

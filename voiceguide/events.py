@@ -48,7 +48,15 @@ class SpeechDone:
     utterance_id: int
 
 
-Event = Union[Begin, Heard, Unclear, TimerFired, SpeechDone]
+@dataclass(frozen=True)
+class DeviceLost:
+    """The microphone or the speaker stopped working; ``what`` says which."""
+
+    what: str  # "microphone" | "speaker"
+    reason: str = ""
+
+
+Event = Union[Begin, Heard, Unclear, TimerFired, SpeechDone, DeviceLost]
 
 # -------------------------------------------------------------- actions out
 

@@ -21,6 +21,7 @@ from .events import (
     Begin,
     CancelTimer,
     CutSpeech,
+    DeviceLost,
     EndSession,
     Event,
     Record,
@@ -81,6 +82,8 @@ class Runner:
         self.ended: EndSession | None = None
         self.input_closed = False
         self._timer: tuple[float, int] | None = None
+        # What speaks when the speaker device is lost (text captions, say).
+        self.fallback_speaker: Callable[[], Speaker] | None = None
 
     def post(self, event: Event | InputClosed) -> None:
         """Hand an event to the loop; safe from any thread."""
@@ -128,6 +131,10 @@ class Runner:
             self._handle(TimerFired(token))
 
     def _handle(self, event: Event) -> None:
+        if isinstance(event, DeviceLost) and event.what == "speaker" and self.fallback_speaker is not None:
+            self.speaker.cut()
+            self.speaker = self.fallback_speaker()
+            self.fallback_speaker = None
         for action in self.coach.handle(event):
             self._carry_out(action)
 

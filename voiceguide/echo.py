@@ -1,0 +1,49 @@
+"""How much of what the microphone heard is the coach's own voice.
+
+The speaker's recent output is known sample for sample. The coach's voice
+reaching the microphone is that output, delayed (by the audio path and the
+room) and scaled: so the normalized cross-correlation between the microphone
+and the output, over the delays an echo can have, is near 1 for pure echo
+and near 0 for a user speaking with no echo. The listener uses it to decide
+whether a hypothesis may be the coach's voice before it applies the stricter
+echo rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MAX_DELAY_SECONDS = 0.5
+ECHO_LIKELY = 0.3
+
+
+def echo_correlation(
+    mic: np.ndarray,
+    mic_start: float,
+    output: np.ndarray,
+    output_start: float,
+    sample_rate: int = 16000,
+    max_delay: float = MAX_DELAY_SECONDS,
+) -> float:
+    """Max normalized correlation of ``mic`` with ``output`` delayed by 0..max_delay.
+
+    Both are mono at ``sample_rate``; the starts are clock times.
+    """
+    mic = mic.astype(np.float64)
+    output = output.astype(np.float64)
+    mic_energy = float(np.dot(mic, mic))
+    if len(mic) == 0 or len(output) < len(mic) or mic_energy == 0.0:
+        return 0.0
+    # Correlation at every position p of the window output[p : p + len(mic)].
+    size = 1 << int(np.ceil(np.log2(len(output) + len(mic))))
+    spectrum = np.fft.rfft(output, size) * np.conj(np.fft.rfft(mic, size))
+    numerator = np.fft.irfft(spectrum, size)[: len(output) - len(mic) + 1]
+    squares = np.concatenate([[0.0], np.cumsum(output**2)])
+    window_energy = squares[len(mic):] - squares[: len(output) - len(mic) + 1]
+    positions = np.arange(len(numerator))
+    delay = mic_start - (output_start + positions / sample_rate)
+    usable = (delay >= -0.05) & (delay <= max_delay) & (window_energy > 0)
+    if not usable.any():
+        return 0.0
+    correlation = np.abs(numerator[usable]) / np.sqrt(window_energy[usable] * mic_energy)
+    return float(correlation.max())

@@ -1,0 +1,297 @@
+"""Hands-free mode: the microphone and the speaker are the only interface.
+
+The coach and the runner are the same as in text mode. Here the speaker is
+pyttsx3 speech played through sounddevice (cuttable at once), and a listener
+thread turns microphone frames into the coach's events through a recognizer
+and :mod:`voiceguide.listening`.
+
+The coach's own voice reaching the microphone must never act as a command.
+The listener knows what the speaker played and when: a hypothesis heard while
+the coach was speaking (or just after) can only be a safety phrase, and only
+when its words are not words the coach was saying; nothing heard over the
+coach's voice becomes "unclear".
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from .audio import AudioError, Microphone, Player, Voice
+from .audio.microphone import Frame
+from .echo import ECHO_LIKELY, echo_correlation
+from .events import DeviceLost, Heard, Say, Unclear
+from .grammar import Grammar
+from .listening import Hearing, IntentDecider
+from .recognizers import models
+from .recognizers.base import Recognizer, RecognizerError, create_recognizer
+from .runner import Runner, Speaker
+from .session import Session
+from .text_mode import TextSpeaker, read_typed_lines
+
+ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
+UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
+DOWNLOAD_TIMEOUT_SECONDS = 10.0
+MIC_MEMORY_SECONDS = 2.0
+
+
+@dataclass
+class Spoken:
+    utterance_id: int
+    text: str
+    started: float
+    ended: float | None = None
+
+
+class AudioSpeaker:
+    """The runner's speaker: renders each line with the voice and plays it."""
+
+    def __init__(
+        self,
+        voice: Voice,
+        player: Player,
+        caption: Callable[[str], None],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.voice = voice
+        self.player = player
+        self.caption = caption
+        self.clock = clock
+        self._spoken: deque[Spoken] = deque(maxlen=32)
+        self._lock = threading.Lock()
+
+    def say(self, line: Say, on_done: Callable[[int], None]) -> None:
+        pcm = self.voice.render(line.text, line.rate)
+
+        def started(utterance_id: int) -> None:
+            with self._lock:
+                self._spoken.append(Spoken(utterance_id, line.text, self.clock()))
+            self.caption(line.text)
+
+        def done(utterance_id: int) -> None:
+            self._mark_ended(utterance_id)
+            on_done(utterance_id)
+
+        self.player.play(line.utterance_id, pcm, on_start=started, on_done=done)
+
+    def cut(self) -> None:
+        self.player.cut()
+        with self._lock:
+            for spoken in self._spoken:
+                if spoken.ended is None:
+                    spoken.ended = self.clock()
+
+    def idle(self) -> bool:
+        return not self.player.is_speaking
+
+    def close(self) -> None:
+        self.player.wait_idle(timeout=60)
+        self.player.close()
+        self.voice.close()
+
+    def _mark_ended(self, utterance_id: int) -> None:
+        with self._lock:
+            for spoken in self._spoken:
+                if spoken.utterance_id == utterance_id and spoken.ended is None:
+                    spoken.ended = self.clock()
+
+    def spoken_between(self, start: float, end: float) -> list[str]:
+        """The lines that were playing at some time between ``start`` and ``end``."""
+        with self._lock:
+            return [
+                s.text for s in self._spoken
+                if s.started <= end and (s.ended is None or s.ended + ECHO_TAIL_SECONDS >= start)
+            ]
+
+
+class Listener:
+    """Microphone frames → recognizer → decisions → events for the runner."""
+
+    def __init__(
+        self,
+        microphone: Microphone,
+        recognizer: Recognizer,
+        decider: IntentDecider,
+        speaker: AudioSpeaker,
+        post: Callable[[object], None],
+        on_lost: Callable[[str], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        show: Callable[[str], None] | None = None,
+    ) -> None:
+        self.show = show
+        self.microphone = microphone
+        self.recognizer = recognizer
+        self.decider = decider
+        self.speaker = speaker
+        self.post = post
+        self.on_lost = on_lost
+        self.clock = clock
+        self.heard: list[tuple[float, Heard | Unclear, str]] = []  # (time, event, text), for tests
+        self._utterance_start: float | None = None
+        self._recent: deque[Frame] = deque(maxlen=int(MIC_MEMORY_SECONDS * 50))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            frame = self.microphone.read(timeout=0.2)
+            if frame is None:
+                error = self.microphone.error
+                if error is not None:
+                    self.post(DeviceLost("microphone", str(error)))
+                    if self.on_lost:
+                        self.on_lost(str(error))
+                    return
+                continue
+            self._recent.append(frame)
+            hypothesis = self.recognizer.accept(frame.samples.tobytes())
+            if hypothesis is not None:
+                self._consider(hypothesis.text, hypothesis.final, hypothesis.confidence, frame.time)
+
+    def _sounds_like_echo(self) -> bool:
+        """Does the last second of the microphone correlate with what the speaker played?"""
+        frames = list(self._recent)[-50:]
+        if not frames:
+            return False
+        mic = np.concatenate([f.samples for f in frames])
+        recent = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
+        output = recent.pcm.resampled(16000).samples
+        if len(output) == 0:
+            return False
+        return echo_correlation(mic, frames[0].time, output, recent.start_time) >= ECHO_LIKELY
+
+    def _consider(self, text: str, final: bool, confidence: float, heard_at: float) -> None:
+        if self._utterance_start is None:
+            self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
+        playing = self.speaker.spoken_between(self._utterance_start, self.clock())
+        if playing and (final or self.decider.grammar.parse(text) is not None) and not self._sounds_like_echo():
+            playing = []  # the coach is talking, but what the microphone hears is not its voice
+        event = self.decider.decide(
+            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing)
+        )
+        if final:
+            self._utterance_start = None
+        if event is not None:
+            self.heard.append((self.clock(), event, text))
+            self.post(event)
+            if self.show is not None:
+                name = event.intent if isinstance(event, Heard) else "unclear"
+                self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {'final' if final else 'partial'})")
+
+
+class _Relay:
+    """Passes a device error on to whoever is set as its target (the runner, once made)."""
+
+    def __init__(self) -> None:
+        self.target: Callable[[AudioError], None] | None = None
+
+    def __call__(self, error: AudioError) -> None:
+        if self.target is not None:
+            self.target(error)
+
+
+@dataclass(frozen=True)
+class AudioOptions:
+    engine: str = "auto"
+    model: Path | None = None
+    input_device: str | None = None
+    output_device: str | None = None
+    voice: str | None = None
+    rate_wpm: int = 150
+    require_audio: bool = False
+    show_heard: bool = False
+
+
+def open_recognizer(options: AudioOptions, grammar: Grammar, notice: Callable[[str], None]) -> Recognizer:
+    """The engine asked for; in auto mode, vosk if a model is (or can be) had, else pocketsphinx."""
+    if options.engine == "auto" and models.find_model(options.model) is None:
+        try:
+            models.download_model(models.default_model_dir(), timeout=DOWNLOAD_TIMEOUT_SECONDS)
+        except RecognizerError as error:
+            notice(f"Could not download the vosk model ({error.message}) Using pocketsphinx; `voiceguide model download` tries again.")
+            return create_recognizer("pocketsphinx", grammar, notify=notice)
+    return create_recognizer(options.engine, grammar, options.model, notify=notice)
+
+
+def run_hands_free(
+    session: Session,
+    options: AudioOptions,
+    speed: float,
+    caption: Callable[[str], None],
+    notice: Callable[[str], None],
+    typed_input: TextIO,
+) -> int:
+    """A hands-free session; falls back to text for a device that is missing."""
+    grammar = Grammar.load()
+    recognizer = open_recognizer(options, grammar, notice)
+    relay = _Relay()
+    try:
+        voice = Voice(voice=options.voice or "en-us", rate_wpm=options.rate_wpm)
+        player = Player(device=options.output_device, on_error=relay)
+    except AudioError as error:
+        if options.require_audio:
+            notice(str(error))
+            return 2
+        notice(f"{error} I'll show what I say as text instead.")
+        return _run_with(session, TextSpeaker(sys.stdout, speed), None, grammar, speed, notice, typed_input)
+    speaker = AudioSpeaker(voice, player, caption)
+    voice.prerender([(str(n), 1.0) for n in range(1, 21)] + [("Relax.", 1.0)])
+    try:
+        microphone = Microphone(device=options.input_device)
+    except AudioError as error:
+        if options.require_audio:
+            speaker.close()
+            notice(str(error))
+            return 2
+        notice(f"{error} Type what you would say instead, one line at a time.")
+        return _run_with(session, speaker, None, grammar, speed, notice, typed_input)
+    show = notice if options.show_heard else None
+    return _run_with(session, speaker, (microphone, recognizer, relay), grammar, speed, notice, typed_input, show)
+
+
+def _run_with(
+    session: Session,
+    speaker: Speaker,
+    listening: tuple[Microphone, Recognizer, _Relay] | None,
+    grammar: Grammar,
+    speed: float,
+    notice: Callable[[str], None],
+    typed_input: TextIO,
+    show: Callable[[str], None] | None = None,
+) -> int:
+    runner = Runner(session.coach, speaker, session.journal, speed=speed, notice=notice)
+    runner.fallback_speaker = lambda: TextSpeaker(sys.stdout, speed)
+    if listening is None:
+        read_typed_lines(typed_input, grammar, runner)
+        runner.run()
+        return 0
+    microphone, recognizer, relay = listening
+    assert isinstance(speaker, AudioSpeaker)
+    relay.target = lambda error: runner.post(DeviceLost("speaker", str(error)))
+    listener = Listener(
+        microphone, recognizer, IntentDecider(grammar), speaker, runner.post,
+        on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),
+        show=show,
+    )
+    listener.start()
+    try:
+        runner.run()
+    finally:
+        listener.stop()
+        microphone.close()
+    return 0

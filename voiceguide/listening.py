@@ -1,0 +1,89 @@
+"""From recognizer hypotheses to the coach's events: what counts as heard.
+
+Pure decisions, no audio: the hands-free listener and the benchmark both use
+this, so the benchmark measures exactly what the app does.
+
+- "stop", pain and symptoms act on the partial hypothesis as soon as it
+  parses whole, without waiting for the end-of-utterance silence;
+- other commands act on the final hypothesis, and need more confidence;
+- speech that is not a command ("[unk]", or too unsure) becomes ``Unclear``
+  (the coach pauses and asks, rule 6), unless it is the coach's own voice;
+- while the coach speaks, only safety phrases can act (barge-in), and only
+  when they are not an echo of what the coach is saying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .events import Heard, Unclear
+from .grammar import Grammar, normalize
+
+SAFETY_INTENTS = frozenset({"Stop", "Pain", "Symptom"})
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """A hypothesis as the listener sees it (mirrors recognizers.Hypothesis)."""
+
+    text: str
+    final: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    command: float = 0.45  # confidence a non-safety command needs
+    safety: float = 0.15  # ... and stop / pain: a false stop costs a pause only
+    during_speech: float = 0.7  # a non-safety command while the coach speaks
+
+
+class IntentDecider:
+    """Turns one utterance's hypotheses into at most one event per intent."""
+
+    def __init__(self, grammar: Grammar, thresholds: Thresholds | None = None) -> None:
+        self.grammar = grammar
+        self.thresholds = thresholds or Thresholds()
+        self._acted: str | None = None  # the safety intent a partial already sent
+
+    def decide(self, hearing: Hearing, coach_speaking: bool = False, echo_text: str = "") -> Heard | Unclear | None:
+        """The event to post for this hypothesis, or None.
+
+        ``echo_text`` is what the coach said while this was heard: a
+        hypothesis made only of those words is taken for the coach's voice.
+        """
+        event = self._decide(hearing, coach_speaking, echo_text)
+        if hearing.final:
+            self._acted = None
+        return event
+
+    def _decide(self, hearing: Hearing, coach_speaking: bool, echo_text: str) -> Heard | Unclear | None:
+        text = normalize(hearing.text)
+        parsed = self.grammar.parse(text) if text else None
+        echo = bool(text) and is_echo(text, echo_text)
+        if not hearing.final:
+            if parsed and parsed.intent in SAFETY_INTENTS and not echo and parsed.intent != self._acted:
+                if hearing.confidence >= self.thresholds.safety:
+                    self._acted = parsed.intent
+                    return Heard(parsed.intent, text, hearing.confidence)
+            return None
+        if parsed is None:
+            return None if coach_speaking or echo_text else Unclear(text)
+        if parsed.intent == self._acted:
+            return None  # already acted on the partial
+        if echo:
+            return None
+        if parsed.intent in SAFETY_INTENTS:
+            if hearing.confidence >= self.thresholds.safety:
+                return Heard(parsed.intent, text, hearing.confidence)
+            return None if coach_speaking else Unclear(text)
+        needed = self.thresholds.during_speech if coach_speaking else self.thresholds.command
+        if hearing.confidence >= needed:
+            return Heard(parsed.intent, text, hearing.confidence)
+        return None if coach_speaking else Unclear(text)
+
+
+def is_echo(heard: str, spoken: str) -> bool:
+    """True when every word heard is a word the coach was saying."""
+    spoken_words = set(normalize(spoken).split())
+    return bool(spoken_words) and set(heard.split()) <= spoken_words
