@@ -62,10 +62,10 @@ class IntentDecider:
         parsed = self.grammar.parse(text) if text else None
         echo = bool(text) and is_echo(text, echo_text)
         if not hearing.final:
+            # Engines give partials no confidence; a false stop costs only a pause.
             if parsed and parsed.intent in SAFETY_INTENTS and not echo and parsed.intent != self._acted:
-                if hearing.confidence >= self.thresholds.safety:
-                    self._acted = parsed.intent
-                    return Heard(parsed.intent, text, hearing.confidence)
+                self._acted = parsed.intent
+                return Heard(parsed.intent, text, hearing.confidence)
             return None
         if parsed is None:
             return None if coach_speaking or echo_text else Unclear(text)

@@ -1,0 +1,49 @@
+"""Listening decisions: what becomes an event, on the partial or the final."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.events import Heard, Unclear
+from voiceguide.grammar import Grammar
+from voiceguide.listening import Hearing, IntentDecider, is_echo
+
+
+@pytest.fixture
+def decider() -> IntentDecider:
+    return IntentDecider(Grammar.load())
+
+
+def test_stop_acts_on_the_partial_once(decider):
+    assert decider.decide(Hearing("stop", False, 0.0)) == Heard("Stop", "stop", 0.0)
+    assert decider.decide(Hearing("stop", True, 1.0)) is None  # already acted on
+
+
+def test_a_partial_stop_that_becomes_pain_acts_again(decider):
+    assert decider.decide(Hearing("stop", False, 0.0)).intent == "Stop"
+    assert decider.decide(Hearing("stop it hurts", True, 0.9)).intent == "Pain"
+
+
+def test_other_commands_wait_for_the_final(decider):
+    assert decider.decide(Hearing("next", False, 0.0)) is None
+    assert decider.decide(Hearing("next", True, 0.9)) == Heard("Next", "next", 0.9)
+
+
+def test_unsure_or_unknown_speech_is_unclear(decider):
+    assert decider.decide(Hearing("next", True, 0.2)) == Unclear("next")
+    assert decider.decide(Hearing("", True, 0.0)) == Unclear("")
+
+
+def test_over_the_coachs_voice_only_safety_that_is_not_its_own_words(decider):
+    spoken = "Lie on your back with your feet flat on the floor."
+    assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, echo_text=spoken) is None
+    assert decider.decide(Hearing("back", True, 0.99), coach_speaking=True, echo_text=spoken) is None
+    assert decider.decide(Hearing("next", True, 0.5), coach_speaking=True, echo_text=spoken) is None
+    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=spoken).intent == "Pain"
+    said = "If anything hurts, say it hurts, or stop."
+    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=said) is None
+
+
+def test_is_echo():
+    assert is_echo("stop", "Stop now, and relax gently.")
+    assert not is_echo("stop it hurts", "Stop now, and relax gently.")

@@ -1,0 +1,137 @@
+"""Latency and cost, end to end through the real audio path.
+
+The coach runs as users run it (the `voiceguide` command, hands-free) on a
+private PulseAudio server: its speaker is a null sink that is recorded, its
+microphone the monitor of another null sink into which espeak-ng commands
+are played. Times come from the recordings themselves: the end of the
+user's word in the microphone, and the coach's audio in the speaker.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .coach_process import CoachProcess, quiet_from, sound_from, word_end
+from .pulse import MIC_SOURCE, PulseServer, PulseUnavailable
+
+LONG_LINE = "Do not push too hard."  # a long line the coach says at the start, mid-way through which we speak
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def cut_trial(pulse: PulseServer, engine: str, words: str, reaction: str, rng: random.Random) -> dict:
+    """Say ``words`` in the middle of a long line; how long until the coach is silent?"""
+    with tempfile.TemporaryDirectory() as folder:
+        coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
+        try:
+            coach.expect(LONG_LINE, 30)
+            mic = pulse.record_speaker(source=MIC_SOURCE).start()
+            speaker = pulse.record_speaker().start()
+            time.sleep(rng.uniform(0.6, 2.0))
+            coach.say(words)
+            try:
+                reacted, _ = coach.expect(reaction, 6)
+            except AssertionError:
+                reacted = None
+            time.sleep(0.2)
+            heard_in_mic, recording = mic.stop(), speaker.stop()
+            end = word_end(heard_in_mic)
+            if reacted is None or end is None:
+                return {"ok": False, "why": f"not recognised ({coach.heard()[-1:] or 'nothing heard'})"}
+            return {"ok": True, "ms": 1000 * (quiet_from(recording, reacted) - end), "heard": coach.heard()[-1:]}
+        except AssertionError as error:
+            return {"ok": False, "why": str(error)[:200]}
+        finally:
+            coach.kill()
+
+
+def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str]], rounds: int) -> list[dict]:
+    """Commands said while the coach is quiet: end of speech → its answer starts."""
+    results: list[dict] = []
+    with tempfile.TemporaryDirectory() as folder:
+        coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
+        try:
+            coach.expect("Say start when you're ready.", 60)
+            time.sleep(2.5)
+            for _ in range(rounds):
+                for words, reaction in commands:
+                    mic = pulse.record_speaker(source=MIC_SOURCE).start()
+                    speaker = pulse.record_speaker().start()
+                    coach.say(words)
+                    try:
+                        reacted = coach.expect(reaction, 6)
+                    except AssertionError:
+                        reacted = None
+                    time.sleep(0.3)
+                    heard_in_mic, recording = mic.stop(), speaker.stop()
+                    end = word_end(heard_in_mic)
+                    onset = sound_from(recording, end) if end is not None else None
+                    if reacted is None or onset is None:
+                        results.append({"ok": False, "words": words, "why": "not recognised"})
+                    else:
+                        results.append({"ok": True, "words": words, "ms": 1000 * (onset - end)})
+                    coach.drain(2.5)  # let the answer finish
+        except AssertionError as error:
+            results.append({"ok": False, "why": str(error)[:200]})
+        finally:
+            coach.kill()
+    return results
+
+
+def cost(pulse: PulseServer, engine: str) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
+        try:
+            first, _ = coach.expect("Hello", 30)
+            time.sleep(1.0)
+            start_cpu, start = coach.cpu_seconds(), time.monotonic()
+            time.sleep(4.0)
+            speaking = 100 * (coach.cpu_seconds() - start_cpu) / (time.monotonic() - start)
+            coach.expect("Say start when you're ready.", 60)
+            time.sleep(3.0)  # the last line has ended: listening, idle
+            start_cpu, start = coach.cpu_seconds(), time.monotonic()
+            time.sleep(10.0)
+            idle = 100 * (coach.cpu_seconds() - start_cpu) / (time.monotonic() - start)
+            memory = coach.peak_memory_mb()
+        finally:
+            coach.kill()
+        # The caption is printed when the line's first sample reaches the device.
+        first_word = first - coach.started
+        return {
+            "CPU while listening, idle": {"target": "≤ 15 % of one core", "value": f"{idle:.1f} %"},
+            "CPU while speaking": {"target": "", "value": f"{speaking:.1f} %"},
+            "peak memory": {"target": "", "value": f"{memory:.0f} MB"},
+            "start to first spoken word": {"target": "≤ 3 s", "value": f"{first_word:.2f} s"},
+        }
+
+
+def run_latency(out_dir: Path, quick: bool = False, engine: str = "pocketsphinx") -> dict:
+    """Latency and cost numbers: {"latency": {...}, "cost": {...}} (empty when no PulseAudio)."""
+    try:
+        pulse = PulseServer.start()
+    except PulseUnavailable as error:
+        print(f"Latency not measured: {error}", file=sys.stderr)
+        return {}
+    rng = random.Random(5)
+    trials = 3 if quick else 10
+    try:
+        latency: dict[str, dict] = {}
+        for name, words, reaction in (("stop → coach silent", "stop", "Stopped."), ("pain → coach silent", "it hurts", "Stop now")):
+            rows = [cut_trial(pulse, engine, words, reaction, rng) for _ in range(trials)]
+            ms = [r["ms"] for r in rows if r["ok"]]
+            latency[name] = {"kind": "cut", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
+        commands = [("what can i say", "Say start to begin"), ("why", "These five exercises")]
+        rows = answer_trials(pulse, engine, commands, rounds=2 if quick else 5)
+        ms = [r["ms"] for r in rows if r["ok"]]
+        latency["command → answer starts"] = {"kind": "answer", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
+        return {"latency": latency, "cost": cost(pulse, engine)}
+    finally:
+        pulse.stop()
