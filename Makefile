@@ -10,7 +10,7 @@ ARGS ?=
 PYTEST_ARGS ?=
 
 RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins
-TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils
+TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
 SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
 .PHONY: run test bench system-run system-test clean

@@ -14,14 +14,32 @@ def decider() -> IntentDecider:
     return IntentDecider(Grammar.load())
 
 
-def test_stop_acts_on_the_partial_once(decider):
-    assert decider.decide(Hearing("stop", False, 0.0)) == Heard("Stop", "stop", 0.0)
-    assert decider.decide(Hearing("stop", True, 1.0)) is None  # already acted on
+def test_stop_acts_on_the_partial_once_confirmed(decider):
+    assert decider.decide(Hearing("stop", False, 0.0), now=1.0) is None
+    assert decider.poll(1.05) is None
+    assert decider.poll(1.13) == Heard("Stop", "stop", 0.0)
+    assert decider.poll(1.5) is None
+    assert decider.decide(Hearing("stop", True, 1.0), now=1.6) is None  # already acted on
+
+
+def test_a_partial_stop_contradicted_in_time_is_not_acted_on(decider):
+    """The beginning of "start" can look like "stop" for a moment."""
+    decider.decide(Hearing("stop", False, 0.0), now=1.0)
+    decider.decide(Hearing("start", False, 0.0), now=1.06)
+    assert decider.poll(1.2) is None
+    assert decider.decide(Hearing("start", True, 0.9), now=1.4) == Heard("Start", "start", 0.9)
+
+
+def test_a_final_before_the_confirmation_is_used_instead(decider):
+    decider.decide(Hearing("it hurts", False, 0.0), now=1.0)
+    assert decider.decide(Hearing("it hurts", True, 0.9), now=1.05) == Heard("Pain", "it hurts", 0.9)
+    assert decider.poll(2.0) is None
 
 
 def test_a_partial_stop_that_becomes_pain_acts_again(decider):
-    assert decider.decide(Hearing("stop", False, 0.0)).intent == "Stop"
-    assert decider.decide(Hearing("stop it hurts", True, 0.9)).intent == "Pain"
+    decider.decide(Hearing("stop", False, 0.0), now=1.0)
+    assert decider.poll(1.2).intent == "Stop"
+    assert decider.decide(Hearing("stop it hurts", True, 0.9), now=1.5).intent == "Pain"
 
 
 def test_other_commands_wait_for_the_final(decider):
@@ -39,11 +57,15 @@ def test_over_the_coachs_voice_only_safety_that_is_not_its_own_words(decider):
     assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, echo_text=spoken) is None
     assert decider.decide(Hearing("back", True, 0.99), coach_speaking=True, echo_text=spoken) is None
     assert decider.decide(Hearing("next", True, 0.5), coach_speaking=True, echo_text=spoken) is None
-    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=spoken).intent == "Pain"
+    decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=spoken, now=1.0)
+    assert decider.poll(1.2).intent == "Pain"
     said = "If anything hurts, say it hurts, or stop."
-    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=said) is None
+    decider.decide(Hearing("", True, 0.0), now=1.5)
+    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=said, now=2.0) is None
+    assert decider.poll(3.0) is None
 
 
 def test_is_echo():
     assert is_echo("stop", "Stop now, and relax gently.")
+    assert is_echo("it hurt", "If anything hurts, say it hurts.")
     assert not is_echo("stop it hurts", "Stop now, and relax gently.")

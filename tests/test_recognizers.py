@@ -99,6 +99,14 @@ def test_words_missing_from_the_dictionary_are_dropped(grammar: Grammar, sphinx:
     assert len(sphinx.sentences) > 0.9 * len(grammar.sentences)
 
 
+def test_pocketsphinx_front_end_options_are_not_overridden_by_the_model() -> None:
+    # The model's feat.params set remove_noise=yes at load time; a caller's
+    # choice must win, or tuning it silently does nothing.
+    recognizer = PocketsphinxRecognizer(["stop"], decoder_options={"remove_noise": False, "dither": True})
+    assert recognizer._decoder.config["remove_noise"] is False
+    assert recognizer._decoder.config["dither"] is True
+
+
 # Commands espeak-ng says in a way pocketsphinx's en-us model reliably gets
 # (measured: see the report; "next", "pause", "done", "no" are not among them).
 COMMANDS = {

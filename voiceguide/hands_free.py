@@ -27,7 +27,7 @@ import numpy as np
 
 from .audio import AudioError, Microphone, Player, Voice
 from .audio.microphone import Frame
-from .echo import ECHO_LIKELY, echo_correlation
+from .echo import ECHO_LIKELY, ECHO_ONLY, echo_correlation
 from .events import DeviceLost, Heard, Say, Unclear
 from .grammar import Grammar
 from .listening import Hearing, IntentDecider
@@ -137,6 +137,7 @@ class Listener:
         self.heard: list[tuple[float, Heard | Unclear, str]] = []  # (time, event, text), for tests
         self._utterance_start: float | None = None
         self._recent: deque[Frame] = deque(maxlen=int(MIC_MEMORY_SECONDS * 50))
+        self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
 
@@ -162,36 +163,49 @@ class Listener:
             hypothesis = self.recognizer.accept(frame.samples.tobytes())
             if hypothesis is not None:
                 self._consider(hypothesis.text, hypothesis.final, hypothesis.confidence, frame.time)
+            confirmed = self.decider.poll(self.clock())
+            if confirmed is not None:
+                self._post(confirmed, confirmed.text, "partial")
 
-    def _sounds_like_echo(self) -> bool:
-        """Does the last second of the microphone correlate with what the speaker played?"""
+    def _echo_score(self) -> float:
+        """How much the last second of the microphone correlates with what the speaker played."""
         frames = list(self._recent)[-50:]
-        if not frames:
-            return False
-        mic = np.concatenate([f.samples for f in frames])
         recent = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
         output = recent.pcm.resampled(16000).samples
-        if len(output) == 0:
-            return False
-        return echo_correlation(mic, frames[0].time, output, recent.start_time) >= ECHO_LIKELY
+        if not frames or len(output) == 0:
+            return 0.0
+        mic = np.concatenate([f.samples for f in frames])
+        self.last_echo_score = echo_correlation(mic, frames[0].time, output, recent.start_time)
+        return self.last_echo_score
 
     def _consider(self, text: str, final: bool, confidence: float, heard_at: float) -> None:
+        self.last_echo_score = None
         if self._utterance_start is None:
             self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
         playing = self.speaker.spoken_between(self._utterance_start, self.clock())
-        if playing and (final or self.decider.grammar.parse(text) is not None) and not self._sounds_like_echo():
-            playing = []  # the coach is talking, but what the microphone hears is not its voice
+        if playing and (final or self.decider.grammar.parse(text) is not None):
+            score = self._echo_score()
+            if score >= ECHO_ONLY:
+                self.decider.decide(Hearing("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
+                return  # only the coach's own voice: nothing the user said
+            if score < ECHO_LIKELY:
+                playing = []  # the coach is talking, but what the microphone hears is not its voice
         event = self.decider.decide(
-            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing)
+            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing), now=self.clock()
         )
         if final:
             self._utterance_start = None
         if event is not None:
-            self.heard.append((self.clock(), event, text))
-            self.post(event)
-            if self.show is not None:
-                name = event.intent if isinstance(event, Heard) else "unclear"
-                self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {'final' if final else 'partial'})")
+            self._post(event, text, "final" if final else "partial")
+
+    def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
+        self.heard.append((self.clock(), event, text))
+        self.post(event)
+        if self.show is not None:
+            name = event.intent if isinstance(event, Heard) else "unclear"
+            confidence = event.confidence if isinstance(event, Heard) else 0.0
+            echo = "" if self.last_echo_score is None else f", echo {self.last_echo_score:.2f}"
+            self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {stage}{echo})")
 
 
 class _Relay:

@@ -38,35 +38,58 @@ class Thresholds:
     during_speech: float = 0.7  # a non-safety command while the coach speaks
 
 
+CONFIRM_SECONDS = 0.12  # a partial stop/pain must not be contradicted for this long
+
+
 class IntentDecider:
-    """Turns one utterance's hypotheses into at most one event per intent."""
+    """Turns one utterance's hypotheses into at most one event per intent.
+
+    A partial "stop" or pain phrase is acted on once no later partial has
+    contradicted it for ``CONFIRM_SECONDS`` (the start of "start" can look
+    like "stop" for a moment): call :meth:`poll` as time goes by.
+    """
 
     def __init__(self, grammar: Grammar, thresholds: Thresholds | None = None) -> None:
         self.grammar = grammar
         self.thresholds = thresholds or Thresholds()
         self._acted: str | None = None  # the safety intent a partial already sent
+        self._pending: tuple[Heard, float] | None = None  # a partial waiting to be confirmed
 
-    def decide(self, hearing: Hearing, coach_speaking: bool = False, echo_text: str = "") -> Heard | Unclear | None:
+    def decide(
+        self, hearing: Hearing, coach_speaking: bool = False, echo_text: str = "", now: float = 0.0
+    ) -> Heard | Unclear | None:
         """The event to post for this hypothesis, or None.
 
         ``echo_text`` is what the coach said while this was heard: a
         hypothesis made only of those words is taken for the coach's voice.
         """
-        event = self._decide(hearing, coach_speaking, echo_text)
+        event = self._decide(hearing, coach_speaking, echo_text, now)
         if hearing.final:
             self._acted = None
         return event
 
-    def _decide(self, hearing: Hearing, coach_speaking: bool, echo_text: str) -> Heard | Unclear | None:
+    def poll(self, now: float) -> Heard | None:
+        """The partial safety phrase whose confirmation time has passed, if any."""
+        if self._pending is None or now < self._pending[1]:
+            return None
+        event, _ = self._pending
+        self._pending = None
+        self._acted = event.intent
+        return event
+
+    def _decide(self, hearing: Hearing, coach_speaking: bool, echo_text: str, now: float) -> Heard | Unclear | None:
         text = normalize(hearing.text)
         parsed = self.grammar.parse(text) if text else None
         echo = bool(text) and is_echo(text, echo_text)
         if not hearing.final:
             # Engines give partials no confidence; a false stop costs only a pause.
             if parsed and parsed.intent in SAFETY_INTENTS and not echo and parsed.intent != self._acted:
-                self._acted = parsed.intent
-                return Heard(parsed.intent, text, hearing.confidence)
+                if self._pending is None or self._pending[0].intent != parsed.intent:
+                    self._pending = (Heard(parsed.intent, text, hearing.confidence), now + CONFIRM_SECONDS)
+            else:
+                self._pending = None  # contradicted
             return None
+        self._pending = None
         if parsed is None:
             return None if coach_speaking or echo_text else Unclear(text)
         if parsed.intent == self._acted:
@@ -84,6 +107,8 @@ class IntentDecider:
 
 
 def is_echo(heard: str, spoken: str) -> bool:
-    """True when every word heard is a word the coach was saying."""
+    """True when every word heard is (the start of, or starts) a word the coach was saying."""
     spoken_words = set(normalize(spoken).split())
-    return bool(spoken_words) and set(heard.split()) <= spoken_words
+    return bool(spoken_words) and all(
+        any(word.startswith(said) or said.startswith(word) for said in spoken_words) for word in heard.split()
+    )

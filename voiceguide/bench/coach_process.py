@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .corpus import FESTIVAL_USER
 from .pulse import PulseServer, synthesise
 
 VOICEGUIDE = str(Path(sys.executable).with_name("voiceguide"))
@@ -71,9 +72,9 @@ class CoachProcess:
     def last_said(self, count: int = 6) -> list[str]:
         return [text for _, text in self.captions[-count:]]
 
-    def say(self, text: str, wait: bool = True) -> Path:
-        """Play ``text``, spoken by espeak-ng, into the coach's microphone."""
-        path = synthesise(text, voice="en-us", rate=150)
+    def say(self, text: str, wait: bool = True, voice: str = FESTIVAL_USER) -> Path:
+        """Play ``text``, synthesised, into the coach's microphone."""
+        path = synthesise(text, voice=voice, rate=150)
         self.pulse.play_into_mic(path, wait=wait)
         return path
 

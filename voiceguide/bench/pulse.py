@@ -51,17 +51,19 @@ class PulseUnavailable(RuntimeError):
 
 
 def synthesise(text: str, voice: str = "en-us", rate: int = 160, out_dir: str | Path | None = None) -> Path:
-    """A WAV file of espeak-ng saying ``text`` (cached by its arguments)."""
-    exe = shutil.which("espeak-ng")
+    """A WAV file of ``text`` said by espeak-ng, or Festival for "festival:NAME" (cached)."""
+    from .corpus import speech_wav
+
+    exe = shutil.which("text2wave" if voice.startswith("festival:") else "espeak-ng")
     if exe is None:
-        raise PulseUnavailable("espeak-ng is not installed (apt-get install espeak-ng)")
+        raise PulseUnavailable(f"{voice} needs espeak-ng and festival (apt-get install espeak-ng festival festvox-us-slt-hts)")
     folder = Path(out_dir) if out_dir else Path(tempfile.gettempdir()) / "voiceguide-test-speech"
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha1(f"{voice}|{rate}|{text}".encode()).hexdigest()[:16]
     path = folder / f"{digest}.wav"
     if not path.exists():
         tmp = path.with_suffix(".tmp.wav")
-        subprocess.run([exe, "-v", voice, "-s", str(rate), "-w", str(tmp), text], check=True, capture_output=True)
+        tmp.write_bytes(speech_wav(text, voice, rate))
         tmp.replace(path)
     return path
 

@@ -26,6 +26,9 @@ PHONES = (
 ).split()
 GARBAGE_PREFIX = "garbage_"
 SEARCH_NAME = "voiceguide"
+# Front-end options the model's feat.params set at load time, overriding
+# whatever the caller passed: they are applied again after loading.
+FEATURE_OPTIONS = frozenset({"remove_noise", "dither", "cmn", "cmninit", "varnorm", "agc", "lowerf", "upperf", "nfilt"})
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ class PocketsphinxRecognizer(Recognizer):
         options: dict[str, object] = {"loglevel": "FATAL", "bestpath": False, "lm": None}
         options.update(decoder_options or {})
         self._decoder = Decoder(**options)
+        feature = {k: v for k, v in options.items() if k in FEATURE_OPTIONS}
+        if feature:
+            for key, value in feature.items():
+                self._decoder.config[key] = value
+            self._decoder.reinit_feat()
         self.missing_words = sorted(
             {w for s in sentences for w in normalize(s).split() if self._decoder.lookup_word(w) is None}
         )

@@ -1,0 +1,61 @@
+"""The benchmark, end to end on a tiny corpus: real espeak-ng speech, real
+pocketsphinx, results written as JSON, markdown and a PNG plot."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import math
+import shutil
+
+import pytest
+
+from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+
+def test_coach_session_lines_cover_a_whole_session() -> None:
+    lines = coach_session_lines()
+    text = " ".join(lines).lower()
+    assert "doctor's approval" in text  # the disclaimer
+    for exercise in ("pelvic tilt", "knee to chest", "lower trunk rotation", "hamstring stretch", "bridge"):
+        assert exercise in text
+    assert "pinky" in text  # the form check was asked for
+    assert "are you in pain" in text  # the stop question
+    assert "spine professional" in text  # the pain advice
+
+
+def test_quick_corpus_is_small_and_has_every_kind() -> None:
+    commands, negatives = build_corpus(QUICK)
+    assert 10 <= len(commands) <= 40 and 2 <= len(negatives) <= 10
+    assert {u.category for u in negatives} == {"coach", "chitchat"}
+    assert {"Stop", "Pain"} <= {u.expected for u in commands}
+
+
+def test_quick_bench_writes_sane_results(tmp_path) -> None:
+    parser = argparse.ArgumentParser(prog="voiceguide")
+    add_commands(parser.add_subparsers(required=True))
+    out_dir = tmp_path / "results"
+    args = parser.parse_args(["bench", "--quick", "--engine", "pocketsphinx", "--skip-latency", "--out", str(out_dir)])
+    out, err = io.StringIO(), io.StringIO()
+    assert args.func(args, out=out, err=err) == 0
+
+    results = json.loads((out_dir / "results.json").read_text())
+    report = results["accuracy"]["pocketsphinx"]
+    assert report["counts"]["utterances"] == results["corpus"]["decodes_per_engine"] > 20
+    assert set(report["commands"]) == {"clean", "white@10dB", "pink@10dB", "brown@10dB", "babble@10dB"}
+    numbers = [v for per in report["commands"].values() for v in per.values()]
+    numbers += list(report["pain_recall"].values()) + list(report["pain_safe"].values())
+    numbers += [v for per in report["false_commands"].values() for v in per.values()]
+    assert numbers and all(0.0 <= v <= 1.0 for v in numbers)
+    assert report["commands"]["clean"]["grammar"] >= 0.3  # clean speech is mostly understood
+    assert 0.0 < report["real_time_factor"] < 1.0  # faster than real time
+    assert not math.isnan(report["pain_safe"]["clean"])
+
+    markdown = (out_dir / "results.md").read_text()
+    assert "| command accuracy, clean | ≥ 98 % |" in markdown and "| clean |" in markdown
+    assert markdown.strip() in out.getvalue()
+    assert (out_dir / "accuracy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "latency" not in results

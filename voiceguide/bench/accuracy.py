@@ -1,0 +1,147 @@
+"""Accuracy of recognizer + grammar + listening decisions, on the generated corpus."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..events import Heard, Unclear
+from ..grammar import Grammar
+from ..listening import SAFETY_INTENTS, Hearing, IntentDecider
+from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
+
+CHUNK = SAMPLE_RATE // 50  # 20 ms, as the microphone delivers it
+
+
+@dataclass(frozen=True)
+class Outcome:
+    utterance: Utterance
+    condition: str
+    decided: str | None  # the intent acted on, "unclear", or None (nothing)
+    text: str
+    seconds: float  # decoding time
+    audio_seconds: float
+
+
+def decode(recognizer, decider: IntentDecider, audio: np.ndarray) -> tuple[str | None, str]:
+    """Feed audio as the microphone would; return (decision, final text)."""
+    recognizer.reset()
+    decided: str | None = None
+    final_text = ""
+    pcm = audio.astype("<i2").tobytes()
+    step = CHUNK * 2
+    hypotheses = []  # (time, hypothesis): time as the microphone would deliver it
+    for start in range(0, len(pcm), step):
+        hypotheses.append((start / 2 / SAMPLE_RATE, recognizer.accept(pcm[start : start + step])))
+    hypotheses.append((len(pcm) / 2 / SAMPLE_RATE, recognizer.flush()))
+    for now, hypothesis in hypotheses:
+        events = []
+        if hypothesis is not None:
+            events.append(decider.decide(Hearing(hypothesis.text, hypothesis.final, hypothesis.confidence), now=now))
+            if hypothesis.final:
+                final_text = hypothesis.text
+        events.append(decider.poll(now))
+        for event in events:
+            if isinstance(event, Heard) and (decided is None or decided == "unclear"):
+                decided = event.intent
+            elif isinstance(event, Unclear) and decided is None:
+                decided = "unclear"
+    return decided, final_text
+
+
+# Each worker process keeps its own recognizer.
+_worker: dict = {}
+
+
+def _init_worker(engine: str, model: str | None, cache: str) -> None:
+    from ..recognizers.base import create_recognizer
+
+    grammar = Grammar.load()
+    _worker["recognizer"] = create_recognizer(engine, grammar, Path(model) if model else None, notify=lambda m: None)
+    _worker["decider"] = IntentDecider(grammar)
+    _worker["cache"] = Path(cache)
+
+
+def _run_one(job: tuple[int, Utterance, Condition]) -> Outcome:
+    seed, utterance, condition = job
+    cache = _worker["cache"]
+    audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
+    started = time.perf_counter()
+    decided, text = decode(_worker["recognizer"], _worker["decider"], audio)
+    return Outcome(utterance, condition.name, decided, text, time.perf_counter() - started, len(audio) / SAMPLE_RATE)
+
+
+def run_accuracy(
+    engine: str,
+    utterances: Sequence[Utterance],
+    conditions: Sequence[Condition],
+    cache: Path,
+    model: Path | None = None,
+    processes: int = 2,
+) -> list[Outcome]:
+    jobs = [(seed, u, c) for seed, (u, c) in enumerate((u, c) for c in conditions for u in utterances)]
+    for utterance in utterances:  # synthesise once, before the workers race for it
+        load_or_synthesise(utterance, cache)
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes, _init_worker, (engine, str(model) if model else None, str(cache))) as pool:
+        return pool.map(_run_one, jobs, chunksize=8)
+
+
+@dataclass
+class AccuracyReport:
+    engine: str
+    commands: dict[str, dict[str, float]] = field(default_factory=dict)  # condition -> category -> accuracy
+    pain_recall: dict[str, float] = field(default_factory=dict)  # condition -> recall
+    pain_safe: dict[str, float] = field(default_factory=dict)  # condition -> stopped or paused
+    false_commands: dict[str, dict[str, float]] = field(default_factory=dict)  # condition -> category -> rate
+    false_pauses: dict[str, float] = field(default_factory=dict)
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # expected -> decided -> count
+    real_time_factor: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    misses: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(engine: str, outcomes: Sequence[Outcome]) -> AccuracyReport:
+    report = AccuracyReport(engine)
+    by_condition: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_condition[outcome.condition].append(outcome)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    for condition, items in by_condition.items():
+        report.commands[condition] = {}
+        for category in ("grammar", "natural"):
+            positives = [o for o in items if o.utterance.category == category]
+            if positives:
+                right = sum(o.decided == o.utterance.expected for o in positives)
+                report.commands[condition][category] = right / len(positives)
+        pain = [o for o in items if o.utterance.expected in ("Pain", "Symptom")]
+        if pain:
+            report.pain_recall[condition] = sum(o.decided in SAFETY_INTENTS for o in pain) / len(pain)
+            report.pain_safe[condition] = sum(o.decided in SAFETY_INTENTS or o.decided == "unclear" for o in pain) / len(pain)
+        report.false_commands[condition] = {}
+        negatives = [o for o in items if o.utterance.expected is None]
+        for category in ("coach", "chitchat"):
+            group = [o for o in negatives if o.utterance.category == category]
+            if group:
+                report.false_commands[condition][category] = sum(o.decided not in (None, "unclear") for o in group) / len(group)
+        if negatives:
+            report.false_pauses[condition] = sum(o.decided == "unclear" for o in negatives) / len(negatives)
+        for o in items:
+            confusion[o.utterance.expected or "(none)"][o.decided or "(nothing)"] += 1
+            wrong = o.decided != o.utterance.expected if o.utterance.expected else o.decided not in (None, "unclear")
+            if wrong and len(report.misses) < 400:
+                report.misses.append({"condition": condition, "said": o.utterance.text, "voice": o.utterance.voice, "expected": str(o.utterance.expected), "decided": str(o.decided), "heard": o.text})
+    report.confusion = {k: dict(v) for k, v in sorted(confusion.items())}
+    audio = sum(o.audio_seconds for o in outcomes)
+    report.real_time_factor = sum(o.seconds for o in outcomes) / audio if audio else 0.0
+    report.counts = {"utterances": len(outcomes), "conditions": len(by_condition)}
+    return report

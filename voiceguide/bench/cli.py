@@ -1,0 +1,367 @@
+"""``voiceguide bench``: accuracy of the recognizers on a generated corpus.
+
+``add_commands(subparsers)`` registers the ``bench`` command on an argparse
+sub-parser set; its handler (``bench_command``) takes the parsed namespace
+and returns an exit code. ``run_bench(...)`` does the work and returns the
+results dict (also written as JSON, markdown and a PNG plot).
+
+The corpus: commands from the grammar and natural phrasings (said by several
+espeak-ng voices), every line the coach says in a whole session (collected
+by walking :class:`voiceguide.coach.Coach` through one with a fake clock),
+and chit-chat; clean, and mixed with white, pink, brown and babble noise at
+20, 10 and 5 dB SNR (negatives: clean and 10 dB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+ENGINE_CHOICES = ("auto", "vosk", "pocketsphinx", "all")
+DEFAULT_OUT = Path("bench-results")
+
+
+@dataclass(frozen=True)
+class CorpusSize:
+    """How much of the corpus to decode."""
+
+    per_intent: int  # grammar sentences per intent (each said by every speaker)
+    pain_phrases: int  # ... for Pain and Symptom
+    natural: bool  # the natural phrasings outside the grammar
+    coach_lines: int | None  # at most this many coach lines (None: all)
+    chitchat: int | None
+    snrs: tuple[float, ...]  # noisy conditions for commands
+    negative_snrs: tuple[float, ...]  # noisy conditions for negatives
+    speakers: int | None = None  # only the first N speakers for commands (None: all)
+    noisy_share: int = 1  # each noisy condition decodes every Nth utterance (rotating offset)
+
+
+# Sized for about 4 minutes on 2 cores (pocketsphinx, real-time factor ~0.09):
+# all commands clean, a rotating third of them in each of the 12 noisy
+# conditions; all negatives clean, a rotating quarter in each 10 dB noise.
+FULL = CorpusSize(per_intent=3, pain_phrases=8, natural=True, coach_lines=None, chitchat=None,
+                  snrs=(20, 10, 5), negative_snrs=(10,), noisy_share=3)
+QUICK = CorpusSize(per_intent=1, pain_phrases=2, natural=False, coach_lines=4, chitchat=2,
+                   snrs=(10,), negative_snrs=(), speakers=1)
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    bench = subparsers.add_parser("bench", help="measure recognition accuracy on a generated corpus")
+    bench.add_argument("--engine", choices=ENGINE_CHOICES, default="all",
+                       help="which recognizer(s); all = pocketsphinx, plus vosk when a model is found")
+    bench.add_argument("--quick", action="store_true", help="a small corpus (under a minute)")
+    bench.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results.json, results.md, accuracy.png")
+    bench.add_argument("--skip-latency", action="store_true", help="measure accuracy only")
+    bench.add_argument("--cache", type=Path, default=None, help="synthesised speech cache (default: OUT/corpus-cache)")
+    bench.add_argument("--processes", type=int, default=None, help="decoding processes (default: CPU count)")
+    bench.set_defaults(func=bench_command)
+
+
+def bench_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    from voiceguide.recognizers.base import RecognizerError
+
+    try:
+        results = run_bench(
+            engine=args.engine,
+            quick=args.quick,
+            out_dir=args.out,
+            skip_latency=args.skip_latency,
+            cache=getattr(args, "cache", None),
+            processes=getattr(args, "processes", None),
+            log=err,
+        )
+    except RecognizerError as error:
+        print(error.message, file=err)
+        return 1
+    from . import report
+
+    print(report.markdown(results), file=out)
+    print(f"Results written to {args.out}/ (results.json, results.md, accuracy.png).", file=err)
+    return 0
+
+
+# ------------------------------------------------------------ coach lines
+
+
+def coach_session_lines() -> list[str]:
+    """Every line the coach says in a whole session, in order.
+
+    Walks the real :class:`~voiceguide.coach.Coach` with a fake clock the
+    way ``tests/driver.py`` does: speech ends at once, timers fire in order,
+    the user says "start", then "next" whenever the coach waits, and along
+    the way asks for form, the reason, the status and help, pauses and
+    resumes, says something unclear and answers the check, so every kind of
+    line the coach has is collected.
+    """
+    from voiceguide.coach import Coach, Mode
+    from voiceguide.events import (
+        Begin, CancelTimer, CutSpeech, EndSession, Heard, Say, SetTimer, SpeechDone, TimerFired, Unclear,
+    )
+    from voiceguide.routine import load_routine
+
+    now = [1000.0]
+    coach = Coach(load_routine(), lambda: now[0])
+    said: list[str] = []
+    speaking: list[Say] = []
+    timer: list[tuple[float, int]] = []
+    ended = [False]
+
+    def apply(actions) -> None:
+        for action in actions:
+            if isinstance(action, Say):
+                said.append(action.text)
+                speaking.append(action)
+            elif isinstance(action, CutSpeech):
+                speaking.clear()
+            elif isinstance(action, SetTimer):
+                timer[:] = [(now[0] + action.seconds, action.token)]
+            elif isinstance(action, CancelTimer):
+                timer.clear()
+            elif isinstance(action, EndSession):
+                ended[0] = True
+
+    def step() -> bool:
+        if speaking:
+            line = speaking.pop(0)
+            now[0] += 0.1
+            apply(coach.handle(SpeechDone(line.utterance_id)))
+            return True
+        if timer:
+            deadline, token = timer.pop()
+            now[0] = max(now[0], deadline)
+            apply(coach.handle(TimerFired(token)))
+            return True
+        return False
+
+    def settle(limit: int = 100_000) -> None:
+        for _ in range(limit):
+            if not step():
+                return
+
+    def hear(intent: str, text: str = "") -> None:
+        apply(coach.handle(Heard(intent, text or intent.lower())))
+
+    apply(coach.handle(Begin()))
+    settle()
+    hear("Help")
+    settle()
+    hear("Start")
+    # A few steps into the first exercise: the questions a user asks.
+    for _ in range(6):
+        step()
+    for intent in ("Form", "Why", "Status", "Slower", "Faster", "Repeat"):
+        hear(intent)
+        for _ in range(3):
+            step()
+    hear("Pause")
+    settle()
+    hear("Resume")
+    for _ in range(4):
+        step()
+    apply(coach.handle(Unclear("mumble")))
+    settle()
+    hear("Okay")
+    for _ in range(4):
+        step()
+    hear("Stop")
+    settle()
+    hear("No")
+    settle()
+    hear("Resume")
+    for _ in range(10_000):
+        if ended[0] or coach.mode is Mode.ENDED:
+            break
+        settle()
+        if ended[0] or coach.mode is Mode.ENDED:
+            break
+        hear("Next")
+    # A second, short session for the pain path.
+    now[0] += 10.0
+    pain_coach = Coach(load_routine(), lambda: now[0])
+    coach = pain_coach
+    speaking.clear()
+    timer.clear()
+    apply(coach.handle(Begin()))
+    settle()
+    hear("Start")
+    for _ in range(8):
+        step()
+    hear("Pain", "it hurts")
+    settle()
+    hear("Yes")
+    settle()
+    hear("Quit")
+    settle()
+    return said
+
+
+# --------------------------------------------------------------- the run
+
+
+def engines_for(choice: str, notify=lambda message: None) -> list[tuple[str, Path | None]]:
+    """(engine, vosk model or None) for each engine to measure."""
+    from voiceguide.recognizers import models
+    from voiceguide.recognizers.base import RecognizerError
+
+    if choice == "pocketsphinx":
+        return [("pocketsphinx", None)]
+    found = models.find_model(None)
+    if choice == "vosk":
+        if found is None:
+            raise RecognizerError("No vosk model found; run `voiceguide model download` or set VOICEGUIDE_VOSK_MODEL.")
+        return [("vosk", found)]
+    if choice == "auto":
+        if found is None:
+            notify("No vosk model found: benchmarking pocketsphinx.")
+            return [("pocketsphinx", None)]
+        return [("vosk", found)]
+    engines: list[tuple[str, Path | None]] = [("pocketsphinx", None)]
+    if found is not None:
+        engines.append(("vosk", found))
+    else:
+        notify("No vosk model found: benchmarking pocketsphinx only.")
+    return engines
+
+
+def build_corpus(size: CorpusSize):
+    """(commands, negatives) utterances for ``size``."""
+    from voiceguide.grammar import Grammar
+
+    from . import corpus
+
+    grammar = Grammar.load()
+    commands = corpus.command_utterances(grammar, size.per_intent, size.pain_phrases)
+    if size.speakers is not None:
+        keep = {voice for voice, _ in corpus.SPEAKERS[: size.speakers]}
+        commands = [u for u in commands if u.voice in keep]
+    if size.natural:
+        commands += corpus.natural_utterances()
+    negatives = corpus.negative_utterances(coach_session_lines())
+    coach = [u for u in negatives if u.category == "coach"]
+    chat = [u for u in negatives if u.category == "chitchat"]
+    if size.coach_lines is not None:
+        coach = _spread(coach, size.coach_lines)
+    if size.chitchat is not None:
+        chat = chat[: size.chitchat]
+    return commands, coach + chat
+
+
+def _spread(items: list, count: int) -> list:
+    """``count`` items spread evenly over ``items``."""
+    if count >= len(items):
+        return items
+    return [items[round(i * (len(items) - 1) / max(1, count - 1))] for i in range(count)]
+
+
+def run_bench(
+    engine: str = "all",
+    quick: bool = False,
+    out_dir: Path = DEFAULT_OUT,
+    skip_latency: bool = False,
+    cache: Path | None = None,
+    processes: int | None = None,
+    size: CorpusSize | None = None,
+    log: TextIO | None = None,
+) -> dict[str, Any]:
+    """Run the benchmark, write results to ``out_dir``, return the results dict."""
+    from . import accuracy, corpus, report
+
+    def say(message: str) -> None:
+        if log is not None:
+            print(message, file=log, flush=True)
+
+    out_dir = Path(out_dir)
+    cache = Path(cache) if cache else out_dir / "corpus-cache"
+    size = size or (QUICK if quick else FULL)
+    processes = processes or os.cpu_count() or 2
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "quick": quick,
+        "accuracy": {},
+    }
+    commands, negatives = build_corpus(size)
+    command_conditions = corpus.conditions(size.snrs)
+    negative_conditions = corpus.conditions(size.negative_snrs)
+    results["corpus"] = {
+        "commands": len(commands),
+        "negatives": len(negatives),
+        "command_conditions": [c.name for c in command_conditions],
+        "negative_conditions": [c.name for c in negative_conditions],
+    }
+    pairs = _pairs(commands, command_conditions, size.noisy_share)
+    negative_share = max(1, len(negative_conditions) - 1) if size.noisy_share > 1 else 1
+    pairs += _pairs(negatives, negative_conditions, negative_share)
+    results["corpus"]["decodes_per_engine"] = len(pairs)
+    for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
+        corpus.load_or_synthesise(utterance, cache)
+    for name, model in engines_for(engine, say):
+        say(f"{name}: decoding {len(pairs)} utterances ({len(commands)} commands, {len(negatives)} negatives, "
+            f"{len(command_conditions)} conditions)...")
+        t0 = time.perf_counter()
+        outcomes = _decode_all(name, model, pairs, cache, processes)
+        summary = accuracy.summarise(name, outcomes).to_dict()
+        summary["seconds"] = round(time.perf_counter() - t0, 1)
+        results["accuracy"][name] = summary
+        say(f"{name}: done in {summary['seconds']} s.")
+    if not skip_latency:
+        results.update(_latency(out_dir, quick, say))
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    report.write(results, out_dir)
+    return results
+
+
+def _pairs(utterances: list, conditions: list, share: int) -> list:
+    """(utterance, condition): all utterances clean, every ``share``-th in each noisy condition."""
+    pairs = []
+    noisy = 0
+    for condition in conditions:
+        if condition.noise is None or share <= 1:
+            pairs += [(u, condition) for u in utterances]
+        else:
+            pairs += [(u, condition) for u in utterances[noisy % share :: share]]
+            noisy += 1
+    return pairs
+
+
+def _decode_all(engine: str, model: Path | None, pairs: list, cache: Path, processes: int) -> list:
+    """Decode every (utterance, condition) in one pool of worker processes."""
+    import multiprocessing
+
+    from . import accuracy
+
+    jobs = [(seed, u, c) for seed, (u, c) in enumerate(pairs)]
+    context = multiprocessing.get_context("spawn")
+    initargs = (engine, str(model) if model else None, str(cache))
+    with context.Pool(processes, accuracy._init_worker, initargs) as pool:
+        return pool.map(accuracy._run_one, jobs, chunksize=8)
+
+
+def _latency(out_dir: Path, quick: bool, say) -> dict[str, Any]:
+    """The latency/cost parts, when ``voiceguide.bench.latency`` exists."""
+    try:
+        latency = importlib.import_module("voiceguide.bench.latency")
+    except ModuleNotFoundError as error:
+        if error.name != "voiceguide.bench.latency":
+            raise
+        return {}
+    say("Measuring latency and cost...")
+    found = latency.run_latency(out_dir, quick) or {}
+    return {key: found[key] for key in ("latency", "cost") if key in found}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="voiceguide")
+    add_commands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])
+    return args.func(args)

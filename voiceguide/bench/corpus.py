@@ -1,0 +1,237 @@
+"""The benchmark's corpus: generated, never committed.
+
+Commands from the grammar and natural phrasings that are not in it, said by
+several espeak-ng voices at several rates, with silence around them; then
+the same mixed with noise (white, pink, brown, a babble of other speech) at
+several signal-to-noise ratios. Negatives: every line the coach speaks and
+everyday chit-chat. All audio is 16 kHz mono int16.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import random
+import subprocess
+import tempfile
+import wave
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..grammar import Grammar, normalize
+
+SAMPLE_RATE = 16000
+PADDING_SECONDS = 0.6
+SAFETY_INTENTS = ("Pain", "Symptom", "Stop")
+
+# (voice, words per minute): espeak-ng's formant voices (men's and women's,
+# accents, rates) and Festival's more natural HTS voice ("festival:NAME";
+# its rate is its own). Recognizers trained on human speech hear espeak-ng's
+# robotic voice far worse than a person's: the Festival voice is the closer
+# stand-in for a user, and results are reported for both.
+FESTIVAL_USER = "festival:cmu_us_slt_arctic_hts"
+SPEAKERS = (
+    ("en-us", 165),
+    ("en-gb+f3", 145),
+    (FESTIVAL_USER, 0),
+    ("en-us+m5", 190),
+    ("en-gb-scotland+f2", 160),
+)
+
+# What users really say that is not written in the grammar (intent expected).
+NATURAL = (
+    ("please stop", "Stop"),
+    ("stop stop stop", "Stop"),
+    ("ow that really hurts", "Pain"),
+    ("my back is killing me", "Pain"),
+    ("that's painful", "Pain"),
+    ("it hurts a lot", "Pain"),
+    ("ouch my back", "Pain"),
+    ("my foot went numb", "Symptom"),
+    ("my leg feels tingly", "Symptom"),
+    ("let's move on", "Next"),
+    ("okay next one", "Next"),
+    ("can you say that again", "Repeat"),
+    ("one more time", "Repeat"),
+    ("i need a break", "Pause"),
+    ("hang on", "Pause"),
+    ("how many more", "Status"),
+    ("what exercise is this", "Status"),
+    ("how do i do this one", "Form"),
+    ("can you go slower", "Slower"),
+    ("let's skip this one", "Skip"),
+    ("what is this exercise for", "Why"),
+    ("i want to stop for today", "Quit"),
+)
+
+CHIT_CHAT = (
+    "what a lovely day it is today",
+    "did you remember to buy milk",
+    "the kids are coming home at four",
+    "turn left at the next corner",
+    "and now the weather for the weekend",
+    "tonight on the news the latest from the city",
+    "i think the game starts at seven",
+    "could you pass me the remote",
+    "the dog needs a walk later",
+    "we should call your mother tonight",
+    "next week we are going on holiday",
+    "hold the door for me please",
+    "that movie was really long",
+    "the coffee is ready in the kitchen",
+    "stock markets were up again this morning",
+    "let me know when you get there",
+)
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    expected: str | None  # the intent, or None for a negative
+    category: str  # grammar | natural | coach | chitchat
+    voice: str
+    rate: int
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha1(f"{self.text}|{self.voice}|{self.rate}".encode()).hexdigest()[:16]
+
+
+def command_utterances(grammar: Grammar, per_intent: int, pain_phrases: int, seed: int = 7) -> list[Utterance]:
+    """A sample of each intent's sentences (more of pain's), each by every speaker."""
+    rng = random.Random(seed)
+    by_intent: dict[str, list[str]] = {}
+    for intent, sentence in grammar.samples:
+        by_intent.setdefault(intent, []).append(sentence)
+    chosen: list[tuple[str, str]] = []
+    for intent, sentences in by_intent.items():
+        count = pain_phrases if intent in ("Pain", "Symptom") else per_intent
+        shortest_first = sorted(sentences, key=len)
+        picked = shortest_first[: max(1, count // 2)]
+        rest = [s for s in sentences if s not in picked]
+        picked += rng.sample(rest, min(len(rest), count - len(picked)))
+        chosen += [(intent, sentence) for sentence in picked]
+    return [Utterance(text, intent, "grammar", voice, rate) for intent, text in chosen for voice, rate in SPEAKERS]
+
+
+def natural_utterances() -> list[Utterance]:
+    return [Utterance(text, intent, "natural", voice, rate) for text, intent in NATURAL for voice, rate in SPEAKERS[:2]]
+
+
+def negative_utterances(coach_lines: Iterable[str]) -> list[Utterance]:
+    lines = sorted({normalize(line) for line in coach_lines if len(line.split()) > 1} | set())
+    coach = [Utterance(line, None, "coach", *SPEAKERS[i % 2]) for i, line in enumerate(lines)]
+    chat = [Utterance(line, None, "chitchat", *SPEAKERS[(i % 2) + 2]) for i, line in enumerate(CHIT_CHAT)]
+    return coach + chat
+
+
+def synthesise(text: str, voice: str, rate: int) -> np.ndarray:
+    """Synthesised speech at 16 kHz, with silence before and after."""
+    with wave.open(io.BytesIO(speech_wav(text, voice, rate))) as reader:
+        rate_in = reader.getframerate()
+        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
+    speech = resample(samples.astype(np.float32), rate_in, SAMPLE_RATE)
+    pad = np.zeros(int(PADDING_SECONDS * SAMPLE_RATE), dtype=np.float32)
+    return np.concatenate([pad, speech, pad]).clip(-32768, 32767).astype(np.int16)
+
+
+def speech_wav(text: str, voice: str, rate: int) -> bytes:
+    """WAV bytes of ``text``: espeak-ng, or Festival for a "festival:NAME" voice."""
+    if voice.startswith("festival:"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "speech.wav"
+            subprocess.run(
+                ["text2wave", "-eval", f"(voice_{voice.split(':', 1)[1]})", "-o", str(path)],
+                input=text.encode(), check=True, capture_output=True,
+            )
+            return path.read_bytes()
+    return subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text], check=True, capture_output=True
+    ).stdout
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    if rate_in == rate_out:
+        return samples
+    duration = len(samples) / rate_in
+    positions = np.arange(int(duration * rate_out)) * (rate_in / rate_out)
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+
+
+def load_or_synthesise(utterance: Utterance, cache: Path) -> np.ndarray:
+    path = cache / f"{utterance.key}.npy"
+    if path.exists():
+        return np.load(path)
+    audio = synthesise(utterance.text, utterance.voice, utterance.rate)
+    cache.mkdir(parents=True, exist_ok=True)
+    np.save(path, audio)
+    return audio
+
+
+# ------------------------------------------------------------------ noise
+
+def coloured_noise(colour: str, length: int, rng: np.random.Generator) -> np.ndarray:
+    white = rng.standard_normal(length)
+    if colour == "white":
+        return white
+    spectrum = np.fft.rfft(white)
+    frequencies = np.fft.rfftfreq(length, 1 / SAMPLE_RATE)
+    frequencies[0] = frequencies[1]
+    power = {"pink": 0.5, "brown": 1.0}[colour]
+    shaped = np.fft.irfft(spectrum / frequencies**power, n=length)
+    return shaped / (np.std(shaped) or 1.0)
+
+
+def babble(length: int, rng: np.random.Generator, cache: Path) -> np.ndarray:
+    """Several people talking at once (chit-chat by four voices, overlapped)."""
+    mix = np.zeros(length)
+    for index, (voice, rate) in enumerate(SPEAKERS):
+        lines = [CHIT_CHAT[(index * 3 + k) % len(CHIT_CHAT)] for k in range(3)]
+        talk = np.concatenate([load_or_synthesise(Utterance(line, None, "babble", voice, rate), cache) for line in lines]).astype(float)
+        start = int(rng.integers(0, len(talk)))
+        looped = np.resize(np.roll(talk, -start), length)
+        mix += looped / (np.std(looped) or 1.0)
+    return mix / (np.std(mix) or 1.0)
+
+
+def mix_at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
+    """Add noise so that speech power (where speech is) / noise power = snr_db."""
+    speech_f = speech.astype(float)
+    active = np.abs(speech_f) > 0.02 * np.max(np.abs(speech_f)) if speech_f.any() else np.ones_like(speech_f, bool)
+    speech_power = np.mean(speech_f[active] ** 2)
+    noise_power = np.mean(noise**2) or 1.0
+    scaled = noise * np.sqrt(speech_power / (noise_power * 10 ** (snr_db / 10)))
+    mixed = speech_f + scaled
+    peak = np.max(np.abs(mixed))
+    if peak > 32767:
+        mixed *= 32767 / peak
+    return mixed.astype(np.int16)
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    noise: str | None = None  # white | pink | brown | babble
+    snr_db: float | None = None
+
+
+def conditions(snrs: Iterable[float] = (20, 10, 5)) -> list[Condition]:
+    out = [Condition("clean")]
+    for snr in snrs:
+        for noise in ("white", "pink", "brown", "babble"):
+            out.append(Condition(f"{noise}@{snr:g}dB", noise, snr))
+    return out
+
+
+def apply_condition(speech: np.ndarray, condition: Condition, seed: int, cache: Path) -> np.ndarray:
+    if condition.noise is None or condition.snr_db is None:
+        return speech
+    rng = np.random.default_rng(seed)
+    if condition.noise == "babble":
+        noise = babble(len(speech), rng, cache)
+    else:
+        noise = coloured_noise(condition.noise, len(speech), rng)
+    return mix_at_snr(speech, noise, condition.snr_db)

@@ -1,0 +1,136 @@
+"""Benchmark results as JSON, a markdown table and a plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "command_clean": 0.98,
+    "command_10db": 0.95,
+    "pain_recall": 0.995,
+    "false_commands": 0.01,
+    "cut_p95_ms": 250,
+    "answer_p95_ms": 600,
+    "idle_cpu_percent": 15,
+    "first_word_seconds": 3,
+}
+
+
+def mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else float("nan")
+
+
+def headline(engine_report: dict[str, Any]) -> dict[str, float]:
+    """The numbers the targets are about, for one engine."""
+    commands = engine_report["commands"]
+    clean = commands.get("clean", {}).get("grammar", float("nan"))
+    at_10 = mean(v["grammar"] for k, v in commands.items() if k.endswith("@10dB") and "grammar" in v)
+    natural = commands.get("clean", {}).get("natural", float("nan"))
+    pain = min(engine_report["pain_recall"].values()) if engine_report["pain_recall"] else float("nan")
+    pain_safe = min(engine_report["pain_safe"].values()) if engine_report["pain_safe"] else float("nan")
+    negatives = [rate for per in engine_report["false_commands"].values() for rate in per.values()]
+    return {
+        "command_clean": clean,
+        "command_10db": at_10,
+        "natural_clean": natural,
+        "pain_recall_worst": pain,
+        "pain_stopped_or_paused_worst": pain_safe,
+        "false_commands_worst": max(negatives) if negatives else float("nan"),
+        "false_commands_clean_coach": engine_report["false_commands"].get("clean", {}).get("coach", float("nan")),
+        "real_time_factor": engine_report["real_time_factor"],
+    }
+
+
+def _pct(value: float) -> str:
+    return "n/a" if value != value else f"{100 * value:.1f} %"
+
+
+def _status(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("met" if ok else "**not met**")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [f"Benchmark of {results.get('started', '')} on {results.get('machine', '')}.", ""]
+    for engine, report in results.get("accuracy", {}).items():
+        h = headline(report)
+        lines += [
+            f"**{engine}** ({report['counts']['utterances']} decoded utterances, real-time factor {h['real_time_factor']:.2f})",
+            "",
+            "| what | target | measured | |",
+            "|---|---|---|---|",
+            f"| command accuracy, clean | ≥ 98 % | {_pct(h['command_clean'])} | {_status(h['command_clean'] >= 0.98)} |",
+            f"| command accuracy, 10 dB SNR (mean of 4 noises) | ≥ 95 % | {_pct(h['command_10db'])} | {_status(h['command_10db'] >= 0.95)} |",
+            f"| natural phrasings not in the grammar, clean | | {_pct(h['natural_clean'])} | |",
+            f"| pain recall, worst condition | ≥ 99.5 % | {_pct(h['pain_recall_worst'])} | {_status(h['pain_recall_worst'] >= 0.995)} |",
+            f"| pain phrase stopped or paused, worst condition | | {_pct(h['pain_stopped_or_paused_worst'])} | |",
+            f"| false commands on coach lines and chit-chat, worst condition | ≤ 1 % | {_pct(h['false_commands_worst'])} | {_status(h['false_commands_worst'] <= 0.01)} |",
+            "",
+        ]
+        conditions = list(report["commands"])
+        lines += ["| condition | commands | natural | pain recall | false commands (coach / chit-chat) |", "|---|---|---|---|---|"]
+        for condition in conditions:
+            c = report["commands"][condition]
+            f = report["false_commands"].get(condition, {})
+            lines.append(
+                f"| {condition} | {_pct(c.get('grammar', float('nan')))} | {_pct(c.get('natural', float('nan')))} | "
+                f"{_pct(report['pain_recall'].get(condition, float('nan')))} | {_pct(f.get('coach', float('nan')))} / {_pct(f.get('chitchat', float('nan')))} |"
+            )
+        lines.append("")
+    latency = results.get("latency")
+    if latency:
+        lines += ["**Latency, through the real audio path** (virtual PulseAudio devices)", "", "| what | target | p50 | p95 | trials |", "|---|---|---|---|---|"]
+        for name, row in latency.items():
+            target = "≤ 250 ms" if row.get("kind") == "cut" else "≤ 600 ms"
+            lines.append(f"| {name} | {target} (p95) | {row['p50_ms']:.0f} ms | {row['p95_ms']:.0f} ms | {row['trials']} |")
+        lines.append("")
+    cost = results.get("cost")
+    if cost:
+        lines += ["**Cost**", "", "| what | target | measured |", "|---|---|---|"]
+        for name, row in cost.items():
+            lines.append(f"| {name} | {row.get('target', '')} | {row['value']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4))
+    for engine, report in results.get("accuracy", {}).items():
+        commands = report["commands"]
+        points = [(float("inf"), commands["clean"]["grammar"])] if "clean" in commands else []
+        snrs = sorted({float(k.split("@")[1][:-2]) for k in commands if "@" in k}, reverse=True)
+        for snr in snrs:
+            values = [v["grammar"] for k, v in commands.items() if k.endswith(f"@{snr:g}dB") and "grammar" in v]
+            points.append((snr, mean(values)))
+        labels = ["clean" if x == float("inf") else f"{x:g} dB" for x, _ in points]
+        axis.plot(labels, [100 * y for _, y in points], marker="o", label=f"{engine}: commands")
+        pain = report["pain_recall"]
+        pain_points = [pain.get("clean", float("nan"))] + [
+            mean(v for k, v in pain.items() if k.endswith(f"@{snr:g}dB")) for snr in snrs
+        ]
+        axis.plot(labels, [100 * y for y in pain_points], marker="s", linestyle="--", label=f"{engine}: pain recall")
+    axis.axhline(98, color="grey", linewidth=0.8, linestyle=":")
+    axis.axhline(95, color="grey", linewidth=0.8, linestyle=":")
+    axis.set_ylabel("%")
+    axis.set_xlabel("signal-to-noise ratio (mean over white, pink, brown and babble noise)")
+    axis.set_title("voiceguide: accuracy against noise")
+    axis.set_ylim(0, 101)
+    axis.legend(loc="lower left")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write(results: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    (folder / "results.md").write_text(markdown(results))
+    if results.get("accuracy"):
+        plot(results, folder / "accuracy.png")
