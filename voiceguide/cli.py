@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import history_cli, settings_cli
+from .bench import cli as bench_cli
 from .recognizers import cli as recognizers_cli
 from .recognizers.base import ENGINES, RecognizerError
 from .grammar import Grammar
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     recognizers_cli.add_commands(commands)
     history_cli.add_commands(commands)
     settings_cli.add_commands(commands)
+    bench_cli.add_commands(commands)
     return parser
 
 

@@ -102,6 +102,7 @@ class AccuracyReport:
     false_commands: dict[str, dict[str, float]] = field(default_factory=dict)  # condition -> category -> rate
     false_pauses: dict[str, float] = field(default_factory=dict)
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # expected -> decided -> count
+    by_voice: dict[str, dict[str, float]] = field(default_factory=dict)  # voice -> {commands, pain_recall}, clean
     real_time_factor: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     misses: list[dict[str, str]] = field(default_factory=list)
@@ -141,6 +142,15 @@ def summarise(engine: str, outcomes: Sequence[Outcome]) -> AccuracyReport:
             if wrong and len(report.misses) < 400:
                 report.misses.append({"condition": condition, "said": o.utterance.text, "voice": o.utterance.voice, "expected": str(o.utterance.expected), "decided": str(o.decided), "heard": o.text})
     report.confusion = {k: dict(v) for k, v in sorted(confusion.items())}
+    clean = by_condition.get("clean", [])
+    for voice in sorted({o.utterance.voice for o in clean}):
+        mine = [o for o in clean if o.utterance.voice == voice and o.utterance.category == "grammar"]
+        pain = [o for o in mine if o.utterance.expected in ("Pain", "Symptom")]
+        if mine:
+            report.by_voice[voice] = {
+                "commands": sum(o.decided == o.utterance.expected for o in mine) / len(mine),
+                "pain_recall": sum(o.decided in SAFETY_INTENTS for o in pain) / len(pain) if pain else float("nan"),
+            }
     audio = sum(o.audio_seconds for o in outcomes)
     report.real_time_factor = sum(o.seconds for o in outcomes) / audio if audio else 0.0
     report.counts = {"utterances": len(outcomes), "conditions": len(by_condition)}

@@ -69,6 +69,11 @@ def markdown(results: dict[str, Any]) -> str:
             f"| false commands on coach lines and chit-chat, worst condition | ≤ 1 % | {_pct(h['false_commands_worst'])} | {_status(h['false_commands_worst'] <= 0.01)} |",
             "",
         ]
+        if report.get("by_voice"):
+            lines += ["| voice (clean speech) | commands | pain recall |", "|---|---|---|"]
+            for voice, row in report["by_voice"].items():
+                lines.append(f"| {voice} | {_pct(row['commands'])} | {_pct(row['pain_recall'])} |")
+            lines.append("")
         conditions = list(report["commands"])
         lines += ["| condition | commands | natural | pain recall | false commands (coach / chit-chat) |", "|---|---|---|---|---|"]
         for condition in conditions:
