@@ -15,7 +15,7 @@ import numpy as np
 
 MAX_DELAY_SECONDS = 0.5
 ECHO_LIKELY = 0.3  # above this, the coach's voice is in what was heard: its words do not count
-ECHO_ONLY = 0.8  # above this, nothing but the coach's voice was heard: nothing counts
+ECHO_ONLY = 0.9  # above this, nothing but the coach's voice was heard: nothing counts
 
 
 def echo_correlation(

@@ -41,6 +41,7 @@ ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
 DOWNLOAD_TIMEOUT_SECONDS = 10.0
 MIC_MEMORY_SECONDS = 2.0
+ECHO_WINDOW_FRAMES = 30  # the last 0.6 s: about one short command
 
 
 @dataclass
@@ -169,7 +170,7 @@ class Listener:
 
     def _echo_score(self) -> float:
         """How much the last second of the microphone correlates with what the speaker played."""
-        frames = list(self._recent)[-50:]
+        frames = list(self._recent)[-ECHO_WINDOW_FRAMES:]
         recent = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
         output = recent.pcm.resampled(16000).samples
         if not frames or len(output) == 0:
@@ -187,6 +188,8 @@ class Listener:
             score = self._echo_score()
             if score >= ECHO_ONLY:
                 self.decider.decide(Hearing("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
+                if self.show is not None and text:
+                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f})")
                 return  # only the coach's own voice: nothing the user said
             if score < ECHO_LIKELY:
                 playing = []  # the coach is talking, but what the microphone hears is not its voice
