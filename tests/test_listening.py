@@ -16,8 +16,8 @@ def decider() -> IntentDecider:
 
 def test_stop_acts_on_the_partial_once_confirmed(decider):
     assert decider.decide(Hearing("stop", False, 0.0), now=1.0) is None
-    assert decider.poll(1.05) is None
-    assert decider.poll(1.13) == Heard("Stop", "stop", 0.0)
+    assert decider.poll(1.2) is None
+    assert decider.poll(1.26) == Heard("Stop", "stop", 0.0)
     assert decider.poll(1.5) is None
     assert decider.decide(Hearing("stop", True, 1.0), now=1.6) is None  # already acted on
 
@@ -38,7 +38,7 @@ def test_a_final_before_the_confirmation_is_used_instead(decider):
 
 def test_a_partial_stop_that_becomes_pain_acts_again(decider):
     decider.decide(Hearing("stop", False, 0.0), now=1.0)
-    assert decider.poll(1.2).intent == "Stop"
+    assert decider.poll(1.3).intent == "Stop"
     assert decider.decide(Hearing("stop it hurts", True, 0.9), now=1.5).intent == "Pain"
 
 

@@ -38,15 +38,18 @@ class Thresholds:
     during_speech: float = 0.7  # a non-safety command while the coach speaks
 
 
-CONFIRM_SECONDS = 0.12  # a partial stop/pain must not be contradicted for this long
+# A partial stop/pain must not be contradicted for this long before it acts.
+# "stop" waits longer: the beginning of "start" looks like it for a moment
+# (measured: a 120 ms window still let "start" through as "stop").
+CONFIRM_SECONDS = {"Stop": 0.25, "Pain": 0.12, "Symptom": 0.12}
 
 
 class IntentDecider:
     """Turns one utterance's hypotheses into at most one event per intent.
 
     A partial "stop" or pain phrase is acted on once no later partial has
-    contradicted it for ``CONFIRM_SECONDS`` (the start of "start" can look
-    like "stop" for a moment): call :meth:`poll` as time goes by.
+    contradicted it for its ``CONFIRM_SECONDS``: call :meth:`poll` as time
+    goes by.
     """
 
     def __init__(self, grammar: Grammar, thresholds: Thresholds | None = None) -> None:
@@ -85,7 +88,7 @@ class IntentDecider:
             # Engines give partials no confidence; a false stop costs only a pause.
             if parsed and parsed.intent in SAFETY_INTENTS and not echo and parsed.intent != self._acted:
                 if self._pending is None or self._pending[0].intent != parsed.intent:
-                    self._pending = (Heard(parsed.intent, text, hearing.confidence), now + CONFIRM_SECONDS)
+                    self._pending = (Heard(parsed.intent, text, hearing.confidence), now + CONFIRM_SECONDS[parsed.intent])
             else:
                 self._pending = None  # contradicted
             return None
