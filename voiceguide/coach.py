@@ -36,7 +36,7 @@ from .events import (
     Unclear,
 )
 from .plan import Step, StepKind, Where, build_plan
-from .routine import Exercise, Routine
+from .routine import Exercise, Range, Routine
 
 PACE_LIMIT = 2
 REST_SECONDS = 3.0
@@ -322,7 +322,7 @@ class Coach:
         stride = max(1, math.ceil((hold.max - hold.min) / 4))
         return hold.clamp(base - self.pace * stride)
 
-    def _current_set_hold(self, step: Step):
+    def _current_set_hold(self, step: Step) -> Range | None:
         exercise = self.routine.exercises[step.where.exercise]
         return exercise.sets[step.where.set].hold if exercise.sets else None
 
