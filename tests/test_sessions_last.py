@@ -6,17 +6,12 @@ import json
 import os
 import signal
 import subprocess
-from pathlib import Path
 
 from test_text_mode import VOICEGUIDE, TextSession
 
 
-def env_for(tmp_path: Path) -> dict[str, str]:
-    return {"VOICEGUIDE_DATA_DIR": str(tmp_path / "data"), "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "config")}
-
-
-def test_a_killed_session_is_offered_back_where_it_stopped(tmp_path):
-    env = env_for(tmp_path)
+def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
+    env = data_dirs
     first = TextSession("--speed", "40", env=env)
     first.expect("Say start")
     first.type("start")
@@ -53,8 +48,8 @@ def test_a_killed_session_is_offered_back_where_it_stopped(tmp_path):
     assert fourth.finish() == 0
 
 
-def test_pain_reports_are_in_the_history_export(tmp_path):
-    env = env_for(tmp_path)
+def test_pain_reports_are_in_the_history_export(data_dirs):
+    env = data_dirs
     session = TextSession("--speed", "40", env=env)
     session.expect("Say start")
     session.type("start")
@@ -77,8 +72,8 @@ def test_pain_reports_are_in_the_history_export(tmp_path):
     assert table.returncode == 0 and "Traceback" not in table.stderr
 
 
-def test_settings_choose_the_level(tmp_path):
-    env = env_for(tmp_path)
+def test_settings_choose_the_level(data_dirs):
+    env = data_dirs
     result = subprocess.run([VOICEGUIDE, "config", "set", "level", "full"], capture_output=True, text=True, env={**os.environ, **env})
     assert result.returncode == 0, result.stderr
     bad = subprocess.run([VOICEGUIDE, "config", "set", "level", "extreme"], capture_output=True, text=True, env={**os.environ, **env})

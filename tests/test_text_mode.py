@@ -10,7 +10,6 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
 
 # The installed command, as users run it.
 VOICEGUIDE = str(Path(sys.executable).with_name("voiceguide"))
@@ -65,11 +64,6 @@ class TextSession:
         while (line := self._queue.get(timeout=5)) is not None:
             self.lines.append(line)
         return code
-
-
-@pytest.fixture
-def data_dirs(tmp_path):
-    return {"VOICEGUIDE_DATA_DIR": str(tmp_path / "data"), "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "config")}
 
 
 def test_a_whole_session_typed(data_dirs):

@@ -178,20 +178,21 @@ def position_of(data: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _exercise_of(data: dict[str, Any]) -> str | None:
-    value = data.get("exercise")
+def _text_field(data: dict[str, Any], key: str) -> str | None:
+    """``data[key]``, or the same key in its "position" dict, as text."""
+    value = data.get(key)
     position = data.get("position")
     if value is None and isinstance(position, dict):
-        value = position.get("exercise")
+        value = position.get(key)
     return None if value is None else str(value)
+
+
+def _exercise_of(data: dict[str, Any]) -> str | None:
+    return _text_field(data, "exercise")
 
 
 def _side_of(data: dict[str, Any]) -> str | None:
-    value = data.get("side")
-    position = data.get("position")
-    if value is None and isinstance(position, dict):
-        value = position.get("side")
-    return None if value is None else str(value)
+    return _text_field(data, "side")
 
 
 def _rep_of(data: dict[str, Any]) -> int | None:
