@@ -30,6 +30,26 @@ def test_a_partial_stop_contradicted_in_time_is_not_acted_on(decider):
     assert decider.decide(Hearing("start", True, 0.9), now=1.4) == Heard("Start", "start", 0.9)
 
 
+def test_over_the_coach_only_another_command_contradicts_a_partial_stop(decider):
+    """Barge-in: the coach's voice left in the microphone soon empties the partial."""
+    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
+    decider.decide(Hearing("", False, 0.0), coach_speaking=True, now=1.08, barge_in=True)
+    assert decider.poll(1.1) is None
+    assert decider.poll(1.16) == Heard("Stop", "stop", 0.0)
+    assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, now=1.5, barge_in=True) is None
+
+
+def test_over_the_coach_start_still_contradicts_stop(decider):
+    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
+    decider.decide(Hearing("start", False, 0.0), coach_speaking=True, now=1.1, barge_in=True)
+    assert decider.poll(1.3) is None
+
+
+def test_over_the_coach_its_own_words_still_never_act(decider):
+    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, echo_text="Stop now, and relax gently.", now=1.0, barge_in=True)
+    assert decider.poll(2.0) is None
+
+
 def test_a_final_before_the_confirmation_is_used_instead(decider):
     decider.decide(Hearing("it hurts", False, 0.0), now=1.0)
     assert decider.decide(Hearing("it hurts", True, 0.9), now=1.05) == Heard("Pain", "it hurts", 0.9)

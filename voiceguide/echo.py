@@ -11,22 +11,34 @@ echo rules.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+MIN_DELAY_SECONDS = -0.3  # the two devices' clocks can place an echo this much too early
 MAX_DELAY_SECONDS = 0.5
 ECHO_LIKELY = 0.3  # above this, the coach's voice is in what was heard: its words do not count
 ECHO_ONLY = 0.9  # above this, nothing but the coach's voice was heard: nothing counts
 
 
-def echo_correlation(
+@dataclass(frozen=True)
+class Alignment:
+    """How alike the microphone and the output are (0..1), at the best ``delay`` (s)."""
+
+    score: float
+    delay: float
+
+
+def echo_alignment(
     mic: np.ndarray,
     mic_start: float,
     output: np.ndarray,
     output_start: float,
     sample_rate: int = 16000,
+    min_delay: float = MIN_DELAY_SECONDS,
     max_delay: float = MAX_DELAY_SECONDS,
-) -> float:
-    """Max normalized correlation of ``mic`` with ``output`` delayed by 0..max_delay.
+) -> Alignment:
+    """Max normalized correlation of ``mic`` with ``output`` delayed by min..max_delay.
 
     Both are mono at ``sample_rate``; the starts are clock times.
     """
@@ -34,17 +46,22 @@ def echo_correlation(
     output = output.astype(np.float64)
     mic_energy = float(np.dot(mic, mic))
     if len(mic) == 0 or len(output) < len(mic) or mic_energy == 0.0:
-        return 0.0
+        return Alignment(0.0, 0.0)
     # Correlation at every position p of the window output[p : p + len(mic)].
     size = 1 << int(np.ceil(np.log2(len(output) + len(mic))))
     spectrum = np.fft.rfft(output, size) * np.conj(np.fft.rfft(mic, size))
     numerator = np.fft.irfft(spectrum, size)[: len(output) - len(mic) + 1]
     squares = np.concatenate([[0.0], np.cumsum(output**2)])
     window_energy = squares[len(mic):] - squares[: len(output) - len(mic) + 1]
-    positions = np.arange(len(numerator))
-    delay = mic_start - (output_start + positions / sample_rate)
-    usable = (delay >= -0.05) & (delay <= max_delay) & (window_energy > 0)
-    if not usable.any():
-        return 0.0
+    delay = mic_start - (output_start + np.arange(len(numerator)) / sample_rate)
+    usable = np.flatnonzero((delay >= min_delay) & (delay <= max_delay) & (window_energy > 0))
+    if len(usable) == 0:
+        return Alignment(0.0, 0.0)
     correlation = np.abs(numerator[usable]) / np.sqrt(window_energy[usable] * mic_energy)
-    return float(correlation.max())
+    best = int(np.argmax(correlation))
+    return Alignment(float(correlation[best]), float(delay[usable[best]]))
+
+
+def echo_correlation(mic: np.ndarray, mic_start: float, output: np.ndarray, output_start: float) -> float:
+    """How much ``mic`` sounds like ``output`` at any delay an echo can have (0..1)."""
+    return echo_alignment(mic, mic_start, output, output_start).score

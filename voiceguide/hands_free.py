@@ -5,11 +5,14 @@ pyttsx3 speech played through sounddevice (cuttable at once), and a listener
 thread turns microphone frames into the coach's events through a recognizer
 and :mod:`voiceguide.listening`.
 
-The coach's own voice reaching the microphone must never act as a command.
-The listener knows what the speaker played and when: a hypothesis heard while
-the coach was speaking (or just after) can only be a safety phrase, and only
-when its words are not words the coach was saying; nothing heard over the
-coach's voice becomes "unclear".
+The coach's own voice reaching the microphone must never act as a command,
+and must not drown a user's "stop". First an echo canceller takes what the
+speaker played out of the microphone (:mod:`voiceguide.audio.echo_canceller`).
+Then, since no canceller is perfect, the listener checks what is left: a
+hypothesis heard while the coach was speaking (or just after) that still
+sounds like the coach can only be a safety phrase, and only when its words are
+not words the coach was saying; nothing heard over the coach's voice becomes
+"unclear".
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import TextIO
 import numpy as np
 
 from .audio import AudioError, Microphone, Player, Voice
+from .audio.echo_canceller import EchoCanceller, open_echo_canceller
 from .audio.microphone import Frame
 from .echo import ECHO_LIKELY, ECHO_ONLY, echo_correlation
 from .events import DeviceLost, Heard, Say, Unclear
@@ -42,6 +46,15 @@ UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech
 DOWNLOAD_TIMEOUT_SECONDS = 10.0
 MIC_MEMORY_SECONDS = 2.0
 ECHO_WINDOW_FRAMES = 30  # the last 0.6 s: about one short command
+CANCELLED_DB = -12.0  # the echo canceller left less than this of what was heard: only the coach's voice
+
+
+def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:
+    """How much of the energy ``heard`` is left in ``cleaned``, in dB (0 = all of it)."""
+    heard_energy = float(np.dot(heard, heard))
+    if heard_energy == 0.0:
+        return 0.0
+    return 10 * np.log10(max(float(np.dot(cleaned, cleaned)), 1e-9) / heard_energy)
 
 
 @dataclass
@@ -126,8 +139,10 @@ class Listener:
         on_lost: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         show: Callable[[str], None] | None = None,
+        canceller: EchoCanceller | None = None,
     ) -> None:
         self.show = show
+        self.canceller = canceller
         self.microphone = microphone
         self.recognizer = recognizer
         self.decider = decider
@@ -137,8 +152,9 @@ class Listener:
         self.clock = clock
         self.heard: list[tuple[float, Heard | Unclear, str]] = []  # (time, event, text), for tests
         self._utterance_start: float | None = None
-        self._recent: deque[Frame] = deque(maxlen=int(MIC_MEMORY_SECONDS * 50))
+        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=int(MIC_MEMORY_SECONDS * 50))  # (heard, cleaned)
         self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
+        self.last_residual_db = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
 
@@ -160,7 +176,10 @@ class Listener:
                         self.on_lost(str(error))
                     return
                 continue
-            self._recent.append(frame)
+            heard = frame
+            if self.canceller is not None:
+                frame = self.canceller.process(frame)
+            self._recent.append((heard, frame))
             hypothesis = self.recognizer.accept(frame.samples.tobytes())
             if hypothesis is not None:
                 self._consider(hypothesis.text, hypothesis.final, hypothesis.confidence, frame.time)
@@ -169,14 +188,27 @@ class Listener:
                 self._post(confirmed, confirmed.text, "partial")
 
     def _echo_score(self) -> float:
-        """How much the last second of the microphone correlates with what the speaker played."""
-        frames = list(self._recent)[-ECHO_WINDOW_FRAMES:]
-        recent = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
-        output = recent.pcm.resampled(16000).samples
-        if not frames or len(output) == 0:
+        """How much the last 0.6 s of the microphone is the coach's own voice (0..1).
+
+        1 when the echo canceller took out all but ``CANCELLED_DB`` of it;
+        otherwise the correlation of what the microphone heard with what the
+        speaker played (a user talking over the coach lowers it).
+        """
+        recent = list(self._recent)[-ECHO_WINDOW_FRAMES:]
+        if not recent:
             return 0.0
-        mic = np.concatenate([f.samples for f in frames])
-        self.last_echo_score = echo_correlation(mic, frames[0].time, output, recent.start_time)
+        heard = np.concatenate([raw.samples for raw, _ in recent]).astype(np.float64)
+        if self.canceller is not None:
+            cleaned = np.concatenate([clean.samples for _, clean in recent]).astype(np.float64)
+            self.last_residual_db = residual_db(heard, cleaned)
+            if self.last_residual_db <= CANCELLED_DB:
+                self.last_echo_score = 1.0
+                return 1.0
+        output = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
+        samples = output.pcm.resampled(16000).samples
+        if len(samples) == 0:
+            return 0.0
+        self.last_echo_score = echo_correlation(heard, recent[0][0].time, samples, output.start_time)
         return self.last_echo_score
 
     def _consider(self, text: str, final: bool, confidence: float, heard_at: float) -> None:
@@ -184,17 +216,20 @@ class Listener:
         if self._utterance_start is None:
             self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
         playing = self.speaker.spoken_between(self._utterance_start, self.clock())
+        barge_in = False
         if playing and (final or self.decider.grammar.parse(text) is not None):
             score = self._echo_score()
             if score >= ECHO_ONLY:
                 self.decider.decide(Hearing("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
                 if self.show is not None and text:
-                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f})")
+                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f}, {self.last_residual_db:.0f} dB left after cancelling)")
                 return  # only the coach's own voice: nothing the user said
+            barge_in = True  # the coach is talking, and someone else too
             if score < ECHO_LIKELY:
-                playing = []  # the coach is talking, but what the microphone hears is not its voice
+                playing = []  # what the microphone hears is not the coach's voice
         event = self.decider.decide(
-            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing), now=self.clock()
+            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing),
+            now=self.clock(), barge_in=barge_in,
         )
         if final:
             self._utterance_start = None
@@ -304,6 +339,7 @@ def _run_with(
         microphone, recognizer, IntentDecider(grammar), speaker, runner.post,
         on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),
         show=show,
+        canceller=open_echo_canceller(speaker.player, notice),
     )
     listener.start()
     try:

@@ -28,7 +28,7 @@ import sounddevice as sd
 
 from .devices import DeviceInfo, DeviceSpec, find_device, list_devices
 from .errors import AudioError
-from .pcm import StreamResampler
+from .pcm import StreamResampler, Timeline
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ class Microphone:
         self._pending = np.zeros(0, dtype=np.int16)
         self._frames: queue.Queue[Frame] = queue.Queue(maxsize=max(1, queue_frames))
         self._count = 0
+        self._timeline = Timeline(sample_rate)
         self.overflows = 0
         self.dropped = 0
         self._last_callback = clock()
@@ -207,7 +208,9 @@ class Microphone:
         mono = indata[:, 0] if indata.shape[1] == 1 else indata.mean(axis=1).astype(np.int16)
         fresh = mono if self._resampler is None else self._resampler.process(mono)
         buf = np.concatenate([self._pending, fresh])
-        t = block_start - len(self._pending) / self.sample_rate
+        t = self._timeline.place(block_start, self._count * self.frame_samples + len(self._pending)) - len(
+            self._pending
+        ) / self.sample_rate
         n = self.frame_samples
         whole = len(buf) // n
         for i in range(whole):

@@ -106,3 +106,26 @@ class StreamResampler:
             return np.zeros(0)
         self._history = padded[len(padded) - (width - 1):]
         return np.convolve(padded, self._taps, mode="valid")
+
+
+class Timeline:
+    """The clock time of every sample of a continuous stream, from jittery readings.
+
+    An audio callback's reading of when its block is heard is late by however
+    long the callback waited (for the GIL, for the scheduler) and never early.
+    So the timeline keeps the earliest reading, counting samples from it, and
+    moves later only for a jump of more than ``gap`` seconds: samples really
+    lost, or the device's clock drifted that far from the system's.
+    """
+
+    def __init__(self, sample_rate: int, gap: float = 0.05) -> None:
+        self.sample_rate = sample_rate
+        self.gap = gap
+        self.start: float | None = None  # when sample 0 is heard
+
+    def place(self, reading: float, index: int) -> float:
+        """Sample ``index`` was read to be heard at ``reading``: when it is heard."""
+        implied = reading - index / self.sample_rate
+        if self.start is None or implied < self.start or implied > self.start + self.gap:
+            self.start = implied
+        return self.start + index / self.sample_rate

@@ -86,6 +86,10 @@ class _History:
             self.data[: n - first] = block[first:]
         self.written += n
 
+    def since(self, position: int) -> tuple[np.ndarray, int]:
+        """What was written after ``position`` (at most the buffer), and the new position."""
+        return self.last(self.written - position), self.written
+
     def last(self, count: int) -> np.ndarray:
         size = len(self.data)
         count = max(0, min(count, size, self.written))
@@ -234,6 +238,13 @@ class Player:
             samples = self._history.last(int(seconds * self.sample_rate))
             end = self._history_end
         return RecentOutput(Pcm(samples, self.sample_rate), end)
+
+    def output_since(self, position: int) -> tuple[np.ndarray, int, float]:
+        """What was sent to the speaker after ``position`` (a count of samples
+        ever sent; start from 0), the new position, and when its last sample is heard."""
+        with self._lock:
+            samples, position = self._history.since(position)
+            return samples, position, self._history_end
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until every queued line has been heard (or cut)."""

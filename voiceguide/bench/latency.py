@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .coach_process import CoachProcess, quiet_from, sound_from, word_end
-from .pulse import MIC_SOURCE, PulseServer, PulseUnavailable
+from .pulse import MIC_SOURCE, PulseServer, PulseUnavailable, read_wav
 
 LONG_LINE = "Do not push too hard."  # a long line the coach says at the start, mid-way through which we speak
 
@@ -27,30 +27,49 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def cut_trial(pulse: PulseServer, engine: str, words: str, reaction: str, rng: random.Random) -> dict:
-    """Say ``words`` in the middle of a long line; how long until the coach is silent?"""
+def cut_trial(
+    pulse: PulseServer, engine: str, words: str, reaction: str, rng: random.Random, echo_db: float | None = None
+) -> dict:
+    """Say ``words`` in the middle of a long line; how long until the coach is silent?
+
+    With ``echo_db``, the speaker is looped into the microphone at that level
+    (barge-in over the coach's own voice). The microphone then carries the
+    echo too, so the end of the word is taken from the played file instead:
+    when its playback ended, less its trailing silence.
+    """
     with tempfile.TemporaryDirectory() as folder:
         coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
+        echo = None if echo_db is None else pulse.loopback_speaker_to_mic(gain_db=echo_db)
         try:
             coach.expect(LONG_LINE, 30)
             mic = pulse.record_speaker(source=MIC_SOURCE).start()
             speaker = pulse.record_speaker().start()
             time.sleep(rng.uniform(0.6, 2.0))
-            coach.say(words)
+            path = coach.say(words)
+            played_until = time.monotonic()
             try:
                 reacted, _ = coach.expect(reaction, 6)
             except AssertionError:
                 reacted = None
             time.sleep(0.2)
             heard_in_mic, recording = mic.stop(), speaker.stop()
-            end = word_end(heard_in_mic)
+            end = word_end(heard_in_mic) if echo is None else played_until - trailing_silence(path)
             if reacted is None or end is None:
                 return {"ok": False, "why": f"not recognised ({coach.heard()[-1:] or 'nothing heard'})"}
             return {"ok": True, "ms": 1000 * (quiet_from(recording, reacted) - end), "heard": coach.heard()[-1:]}
         except AssertionError as error:
             return {"ok": False, "why": str(error)[:200]}
         finally:
+            if echo is not None:
+                echo.unload()
             coach.kill()
+
+
+def trailing_silence(path: Path, threshold: int = 500) -> float:
+    """Seconds of quiet at the end of a WAV file."""
+    samples, rate = read_wav(path)
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
+    return (len(samples) - (loud[-1] + 1 if len(loud) else 0)) / rate
 
 
 def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str]], rounds: int) -> list[dict]:
@@ -124,8 +143,12 @@ def run_latency(out_dir: Path, quick: bool = False, engine: str = "pocketsphinx"
     trials = 3 if quick else 10
     try:
         latency: dict[str, dict] = {}
-        for name, words, reaction in (("stop → coach silent", "stop", "Stopped."), ("pain → coach silent", "it hurts", "Stop now")):
-            rows = [cut_trial(pulse, engine, words, reaction, rng) for _ in range(trials)]
+        for name, words, reaction, echo_db in (
+            ("stop → coach silent", "stop", "Stopped.", None),
+            ("pain → coach silent", "it hurts", "Stop now", None),
+            ("stop over a −6 dB echo of the coach → coach silent", "stop", "Stopped.", -6.0),
+        ):
+            rows = [cut_trial(pulse, engine, words, reaction, rng, echo_db) for _ in range(trials)]
             ms = [r["ms"] for r in rows if r["ok"]]
             latency[name] = {"kind": "cut", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
         commands = [("what can i say", "Say start to begin"), ("why", "These five exercises")]

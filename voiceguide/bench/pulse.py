@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -452,15 +453,20 @@ class PulseServer:
         module = int(
             self.pactl(
                 "load-module", "module-loopback", f"source={SPEAKER_MONITOR}", f"sink={MOUTH}",
-                f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true",
+                f"latency_msec={latency_ms}", "adjust_time=0", "source_dont_move=true", "sink_dont_move=true",
             ).strip()
         )
         loop = Loopback(self, module)
-        for row in self.pactl("list", "short", "sink-inputs").splitlines():
-            cols = row.split("\t")
-            if len(cols) > 1 and cols[1] == str(module):
-                self.pactl("set-sink-input-volume", cols[0], f"{gain_db:+.1f}dB")
-        return loop
+        deadline = time.monotonic() + 5
+        while True:  # the loopback's stream appears a moment after the module loads
+            for block in self.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
+                if re.search(rf"^\s*Owner Module: {module}$", block, re.MULTILINE):
+                    self.pactl("set-sink-input-volume", block.split()[0], f"{gain_db:+.1f}dB")
+                    return loop
+            if time.monotonic() > deadline:
+                loop.unload()
+                raise PulseUnavailable("the loopback from the speaker to the microphone did not start")
+            time.sleep(0.05)
 
     # ----------------------------------------------------------- stopping
 

@@ -1,0 +1,183 @@
+"""The echo canceller: the coach's voice out of the microphone, the user's voice kept.
+
+First on synthesised speech with a known echo path (a speaker stand-in that
+hands out its output the way :class:`Player` does, and the real Speex filter),
+then end to end on the private PulseAudio server: the real player, the
+speaker looped into the real microphone, the user's word played over it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from voiceguide.audio import Frame, Microphone, Player, Voice
+from voiceguide.audio.echo_canceller import EchoCanceller, SpeakerReference
+from voiceguide.audio.pcm import Timeline
+from voiceguide.bench.corpus import synthesise
+from voiceguide.bench.pulse import synthesise as synthesise_wav
+from voiceguide.echo import echo_alignment
+from voiceguide.hands_free import residual_db
+
+RATE = 16000
+FRAME = 320  # 20 ms
+
+
+def energy_db(cleaned: np.ndarray, heard: np.ndarray) -> float:
+    return residual_db(heard.astype(np.float64), cleaned.astype(np.float64))
+
+
+# ----------------------------------------------------------------- timeline
+
+
+def test_a_timeline_keeps_the_earliest_reading_and_counts_samples():
+    line = Timeline(1000, gap=0.05)
+    assert line.place(10.000, 0) == 10.0
+    assert line.place(10.120, 100) == pytest.approx(10.1)  # read 20 ms late: still counted from the start
+    assert line.place(10.195, 200) == pytest.approx(10.195)  # read earlier than counted: that is the truth
+    assert line.place(10.400, 300) == pytest.approx(10.4)  # 105 ms later than counted: samples were lost
+
+
+# ---------------------------------------------- a known echo path, no devices
+
+
+class PlayedOutput:
+    """Stands in for :class:`Player`'s output record: what was sent, and when it is heard."""
+
+    def __init__(self, samples: np.ndarray, sample_rate: int = RATE, start: float = 100.0) -> None:
+        self.samples = samples
+        self.sample_rate = sample_rate
+        self.start = start
+        self.sent = 0  # samples sent so far
+
+    def send_until(self, t: float) -> None:
+        self.sent = max(self.sent, min(len(self.samples), int((t - self.start) * self.sample_rate)))
+
+    def output_since(self, position: int) -> tuple[np.ndarray, int, float]:
+        return self.samples[position : self.sent].copy(), self.sent, self.start + self.sent / self.sample_rate
+
+
+def test_the_reference_gives_what_was_heard_at_a_time():
+    ramp = np.arange(RATE, dtype=np.int16)
+    played = PlayedOutput(ramp)
+    reference = SpeakerReference(played)  # type: ignore[arg-type]
+    played.send_until(100.5)
+    reference.pull()
+    assert list(reference.heard(100.25, 3)) == [4000, 4001, 4002]
+    assert list(reference.heard(100.499875, 4)) == [7998, 7999, 0, 0]  # not sent yet: silence
+
+
+@pytest.fixture(scope="module")
+def coach_line() -> np.ndarray:
+    return np.concatenate(
+        [
+            synthesise("Lie on your back with your knees bent and your feet flat on the floor.", "en-us", 170),
+            synthesise("Tighten your stomach muscles and press your lower back into the floor.", "en-us", 170),
+            synthesise("Hold for five seconds, then relax, and breathe out slowly.", "en-us", 170),
+        ]
+    )
+
+
+def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tuple[np.ndarray, EchoCanceller]:
+    """Feed ``near`` frame by frame; the speaker has sent ``ahead`` s more than the microphone heard."""
+    played = PlayedOutput(far)
+    canceller = EchoCanceller(played)  # type: ignore[arg-type]
+    out = []
+    for i in range(len(near) // FRAME):
+        t = played.start + i * FRAME / RATE
+        played.send_until(t + FRAME / RATE + ahead)
+        frame = Frame(near[i * FRAME : (i + 1) * FRAME], RATE, t, i)
+        out.append(canceller.process(frame).samples)
+    return np.concatenate(out), canceller
+
+
+@pytest.mark.parametrize("delay", [0.01, 0.12])
+def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
+    rng = np.random.default_rng(1)
+    shift = int(delay * RATE)
+    echo = np.zeros(len(coach_line))
+    echo[shift:] = 0.5 * coach_line[: len(coach_line) - shift]
+    echo[shift + 80 :] += 0.15 * coach_line[: len(coach_line) - shift - 80]  # a reflection 5 ms later
+    user = synthesise("stop it hurts", "en-gb+f3", 150).astype(np.float64)
+    at = len(coach_line) - 3 * RATE
+    near = echo + rng.standard_normal(len(echo)) * 20
+    near[at : at + len(user)] += user
+    near = np.clip(near, -32768, 32767).astype(np.int16)
+
+    cleaned, canceller = run_canceller(coach_line, near)
+
+    settled = slice(at - 2 * RATE, at)  # echo only, after the filter has learnt the path
+    assert energy_db(cleaned[settled], near[settled]) < -15
+    said = slice(at, at + len(user))
+    kept = echo_alignment(cleaned[said], 0.0, user, 0.0, min_delay=-0.01, max_delay=0.01)
+    assert kept.score > 0.8  # the user's words pass through
+    assert canceller.delay_score > 0.5
+
+
+def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line):
+    shift = int(0.35 * RATE)  # later than the filter's tail: the canceller must measure it
+    near = np.zeros(len(coach_line), dtype=np.int16)
+    near[shift:] = coach_line[: len(coach_line) - shift] // 2
+    cleaned, canceller = run_canceller(coach_line, near)
+    assert canceller.delay == pytest.approx(0.35, abs=0.005)
+    tail = slice(len(near) - 3 * RATE, len(near))
+    assert energy_db(cleaned[tail], near[tail]) < -15
+
+
+def test_no_output_leaves_the_microphone_as_it_was():
+    rng = np.random.default_rng(2)
+    near = (rng.standard_normal(RATE) * 1000).astype(np.int16)
+    cleaned, _ = run_canceller(np.zeros(RATE, dtype=np.int16), near)
+    assert abs(energy_db(cleaned, near[: len(cleaned)])) < 0.5
+
+
+# -------------------------------------------------- for real, through PulseAudio
+
+
+@pytest.mark.audio
+def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(pulse):
+    voice = Voice()
+    lines = [
+        "Lie on your back with your knees bent and your feet flat on the floor.",
+        "Tighten your stomach muscles and press your lower back into the floor.",
+        "Hold for five seconds, then relax.",
+        "Now slowly lift your right knee toward your chest.",
+        "Keep your other foot flat on the floor, and breathe.",
+    ]
+    word = synthesise_wav("stop", voice="en-us", rate=150, out_dir=pulse.root)
+    with pulse.loopback_speaker_to_mic(gain_db=-6), Microphone() as mic, Player() as player:
+        canceller = EchoCanceller(player)
+        time.sleep(0.3)
+        mic.drain()
+        for n, line in enumerate(lines):
+            player.play(n, voice.render(line))
+        start = time.monotonic()
+        heard, cleaned, times = [], [], []
+        user_from = user_to = 0.0
+        while player.is_speaking and time.monotonic() < start + 30:
+            if user_from == 0.0 and time.monotonic() > start + 11:
+                user_from = time.monotonic()
+                pulse.play_into_mic(word, wait=False)
+                user_to = user_from + 0.9
+            frame = mic.read(timeout=0.2)
+            if frame is None:
+                continue
+            heard.append(frame.samples)
+            cleaned.append(canceller.process(frame).samples)
+            times.append(frame.time)
+    voice.close()
+    heard_all, cleaned_all, at = np.concatenate(heard), np.concatenate(cleaned), np.array(times)
+    per_frame = np.repeat(at, FRAME)
+
+    def part(a: float, b: float) -> slice:
+        idx = np.flatnonzero((per_frame >= a) & (per_frame < b))
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+
+    settled = part(start + 8, start + 11)
+    print(f"\nleft after cancelling, settled: {energy_db(cleaned_all[settled], heard_all[settled]):.1f} dB; delay {canceller.delay * 1000:.0f} ms")
+    assert np.sqrt(np.mean(heard_all[settled].astype(float) ** 2)) > 500  # the echo was loud
+    assert energy_db(cleaned_all[settled], heard_all[settled]) < -15
+    said = part(user_from, user_to)
+    assert energy_db(cleaned_all[said], heard_all[said]) > -6  # the user's word is still there

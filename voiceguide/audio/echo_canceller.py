@@ -1,0 +1,212 @@
+"""Take the coach's own voice out of the microphone before the recognizer hears it.
+
+The speaker's output is known sample for sample (:meth:`Player.output_since`),
+with the time each sample is heard; each microphone frame carries the time
+it was recorded. :class:`SpeakerReference` lines the two up on one clock,
+at 16 kHz, and :class:`EchoCanceller` hands each microphone frame and the
+output heard at the same moment to Speex's echo canceller (libspeexdsp's
+adaptive MDF filter, through ``speexdsp-aec``). The filter learns the path
+from the speaker to the microphone (the room, the devices' buffers) and
+subtracts the echo it predicts, so a user's "stop" said over the coach
+reaches the recognizer as if the coach were quiet.
+
+It is a linear filter: the user's voice passes through unchanged. WebRTC's
+AEC3 (``pywebrtc-audio``) was tried first: it took out more echo, but its
+suppressor also thinned the user's words until pocketsphinx no longer heard
+them (measured in the issue note).
+
+The two devices' clocks do not agree exactly on when a sample is heard
+(tens of ms here, more with Bluetooth), so the canceller measures the delay
+from the speaker's output to the microphone while the coach speaks
+(:func:`voiceguide.echo.echo_alignment`) and lines the reference up with it,
+``LEAD_SECONDS`` early so that the echo falls inside the filter's
+``TAIL_SECONDS``. A microphone frame whose reference has not been sent to
+the speaker yet waits for it (a few ms; never more than ``MAX_WAIT_SECONDS``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from ..echo import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, echo_alignment
+from .microphone import Frame
+from .pcm import StreamResampler, Timeline
+from .player import Player
+
+LEAD_SECONDS = 0.03
+TAIL_SECONDS = 0.25
+MAX_WAIT_SECONDS = 0.1
+ALIGN_WINDOW_SECONDS = 0.6  # the delay is measured on this much of the microphone...
+ALIGN_EVERY_SECONDS = 0.5  # ...this often...
+ALIGN_SURE = 0.5  # ...and believed when the correlation is at least this
+ALIGN_DECIMATION = 4
+FIRST_PLACE_SECONDS = 0.005  # the echo must come at least this late in the filter...
+ROOM_SECONDS = 0.1  # ...and leave this much of it for the room's reflections
+RESYNC_SECONDS = 0.05
+SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
+REFERENCE_SECONDS = 3.0
+
+
+class SpeakerReference:
+    """What the speaker played, at ``sample_rate``, indexed by the time it was heard."""
+
+    def __init__(self, player: Player, sample_rate: int = 16000) -> None:
+        self.player = player
+        self.sample_rate = sample_rate
+        self._resampler = StreamResampler(player.sample_rate, sample_rate)
+        self._position = 0  # samples of the player's output taken so far
+        self._ring = np.zeros(int(REFERENCE_SECONDS * sample_rate), dtype=np.int16)
+        self._count = 0  # samples ever put in the ring
+        self._timeline = Timeline(sample_rate)
+
+    def pull(self) -> None:
+        """Take in what the player has sent since the last pull."""
+        samples, self._position, end_time = self.player.output_since(self._position)
+        if len(samples) == 0:
+            return
+        block = self._resampler.process(samples)[-len(self._ring):]
+        size = len(self._ring)
+        at = np.arange(self._count, self._count + len(block)) % size
+        self._ring[at] = block
+        self._count += len(block)
+        self._timeline.place(end_time, self._count)
+
+    @property
+    def count(self) -> int:
+        """Samples taken in so far: the index the next one will have."""
+        return self._count
+
+    def index_at(self, t: float) -> int | None:
+        """The index of the sample heard at time ``t`` (None before any output)."""
+        start = self._timeline.start
+        return None if start is None else int(round((t - start) * self.sample_rate))
+
+    def samples(self, first: int, length: int) -> np.ndarray:
+        """Samples ``first`` to ``first + length`` (silence where not known)."""
+        out = np.zeros(length, dtype=np.int16)
+        lo = max(first, self._count - len(self._ring), 0)
+        hi = min(first + length, self._count)
+        if lo < hi:
+            out[lo - first : hi - first] = self._ring[np.arange(lo, hi) % len(self._ring)]
+        return out
+
+    def heard(self, start: float, length: int) -> np.ndarray:
+        """The ``length`` samples heard from ``start`` on (silence where unknown)."""
+        first = self.index_at(start)
+        return np.zeros(length, dtype=np.int16) if first is None else self.samples(first, length)
+
+
+class EchoCanceller:
+    """Microphone frames in, the same frames with the coach's voice taken out."""
+
+    def __init__(
+        self, player: Player, sample_rate: int = 16000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        from speexdsp_aec import SpeexAec  # loads libspeexdsp (RuntimeError if it is missing)
+
+        self._make_filter: Callable[[int], SpeexAec] = lambda frame_ms: SpeexAec(
+            sample_rate=sample_rate, frame_ms=frame_ms, filter_tail_ms=int(TAIL_SECONDS * 1000)
+        )
+        self._make_filter(20).close()  # fail here, not on the listener's thread
+        self.reference = SpeakerReference(player, sample_rate)
+        self.sample_rate = sample_rate
+        self.clock = clock
+        self.delay = 0.0  # seconds from "heard from the speaker" to "recorded by the microphone"
+        self.delay_score = 0.0  # how sure the last delay measurement was
+        self._filter: SpeexAec | None = None
+        self._frame_length = 0
+        self._raw: deque[Frame] = deque()
+        self._next: int | None = None  # the reference sample that goes with the next frame
+        self._since_estimate = 0.0
+
+    def process(self, frame: Frame) -> Frame:
+        """``frame`` with the echo of what the speaker played removed."""
+        samples = frame.samples
+        if self._filter is None or len(samples) != self._frame_length:
+            self._frame_length = len(samples)
+            self._filter = self._make_filter(max(1, round(1000 * len(samples) / self.sample_rate)))
+        self._measure_delay(frame)
+        self.reference.pull()
+        # The reference runs on sample for sample with the microphone; the
+        # clocks only line it up at the start, after a new delay, or when the
+        # two have drifted apart by RESYNC_SECONDS.
+        target = self.reference.index_at(frame.time - self.delay + LEAD_SECONDS)
+        if target is not None and (self._next is None or abs(target - self._next) > RESYNC_SECONDS * self.sample_rate):
+            self._next = target
+        played = np.zeros(len(samples), dtype=np.int16)
+        if self._next is not None:
+            self._wait_for_reference(self._next + len(samples))
+            played = self.reference.samples(self._next, len(samples))
+            self._next += len(samples)
+        cleaned = np.frombuffer(self._filter.process(samples, played), dtype=np.int16)
+        if len(cleaned) != len(samples):  # a frame length the filter cannot take whole
+            return frame
+        return Frame(cleaned, frame.sample_rate, frame.time, frame.index)
+
+    def _wait_for_reference(self, until: int) -> None:
+        missing = until - self.reference.count
+        if missing <= 0 or missing > MAX_WAIT_SECONDS * self.sample_rate:  # ready, or the speaker is not playing
+            return
+        deadline = self.clock() + MAX_WAIT_SECONDS
+        while self.reference.count < until and self.clock() < deadline:
+            time.sleep(0.002)
+            self.reference.pull()
+
+    def _measure_delay(self, frame: Frame) -> None:
+        """Every so often while the coach speaks: how late its voice reaches the microphone."""
+        self._raw.append(frame)
+        while self._raw and self._raw[0].time < frame.end_time - ALIGN_WINDOW_SECONDS:
+            self._raw.popleft()
+        self._since_estimate += frame.duration
+        if self._since_estimate < ALIGN_EVERY_SECONDS:
+            return
+        self._since_estimate = 0.0
+        mic = np.concatenate([f.samples for f in self._raw])
+        start = self._raw[0].time
+        span = len(mic) / self.sample_rate + MAX_DELAY_SECONDS - MIN_DELAY_SECONDS
+        output_start = start - MAX_DELAY_SECONDS
+        output = self.reference.heard(output_start, int(span * self.sample_rate))
+        if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
+            return
+        # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
+        # a small FFT, so the audio threads never wait long for this one.
+        found = echo_alignment(
+            decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
+            self.sample_rate // ALIGN_DECIMATION,
+        )
+        if found.score < ALIGN_SURE:
+            return
+        self.delay_score = found.score
+        place = LEAD_SECONDS + found.delay - self.delay  # where the echo sits in the filter
+        if not FIRST_PLACE_SECONDS <= place <= TAIL_SECONDS - ROOM_SECONDS:
+            # Out of the filter's reach: line up again (it must then learn the path anew,
+            # so a delay the filter can follow is left to it).
+            self.delay = found.delay
+            self._next = None
+
+    def close(self) -> None:
+        if self._filter is not None:
+            self._filter.close()
+            self._filter = None
+
+
+def decimate(samples: np.ndarray, factor: int) -> np.ndarray:
+    """Every ``factor``-th sample of a moving average (enough for finding a delay)."""
+    usable = len(samples) // factor * factor
+    return samples[:usable].astype(np.float64).reshape(-1, factor).mean(axis=1)
+
+
+def open_echo_canceller(player: Player, notice: Callable[[str], None]) -> EchoCanceller | None:
+    """An echo canceller on ``player``'s output, or None (said in one line) if Speex is missing."""
+    try:
+        return EchoCanceller(player)
+    except (ImportError, RuntimeError, OSError):
+        notice(
+            "Echo cancellation is off because libspeexdsp is missing (install libspeexdsp1);"
+            " the coach may not hear you while it speaks."
+        )
+        return None
