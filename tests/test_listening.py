@@ -39,6 +39,16 @@ def test_over_the_coach_only_another_command_contradicts_a_partial_stop(decider)
     assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, now=1.5, barge_in=True) is None
 
 
+def test_an_empty_partial_does_not_contradict_a_stop_but_does_a_pain_word(decider):
+    decider.decide(Hearing("stop", False, 0.0), now=1.0)
+    decider.decide(Hearing("", False, 0.0), now=1.1)
+    assert decider.poll(1.26) == Heard("Stop", "stop", 0.0)
+    decider.decide(Hearing("", True, 0.0), now=1.6)
+    decider.decide(Hearing("ow", False, 0.0), now=2.0)
+    decider.decide(Hearing("", False, 0.0), now=2.1)
+    assert decider.poll(2.5) is None
+
+
 def test_over_the_coach_start_still_contradicts_stop(decider):
     decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
     decider.decide(Hearing("start", False, 0.0), coach_speaking=True, now=1.1, barge_in=True)

@@ -86,18 +86,19 @@ def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str
                     speaker = pulse.record_speaker().start()
                     coach.say(words)
                     try:
-                        reacted = coach.expect(reaction, 6)
+                        reacted, _ = coach.expect(reaction, 6)
                     except AssertionError:
                         reacted = None
                     time.sleep(0.3)
                     heard_in_mic, recording = mic.stop(), speaker.stop()
                     end = word_end(heard_in_mic)
-                    onset = sound_from(recording, end) if end is not None else None
+                    # The answer's own first sound: not the end of an earlier line still playing.
+                    onset = None if end is None or reacted is None else sound_from(recording, max(end, reacted - 0.2))
                     if reacted is None or onset is None:
                         results.append({"ok": False, "words": words, "why": "not recognised"})
                     else:
                         results.append({"ok": True, "words": words, "ms": 1000 * (onset - end)})
-                    coach.drain(2.5)  # let the answer finish
+                    coach.drain(4.0)  # let the answer finish
         except AssertionError as error:
             results.append({"ok": False, "why": str(error)[:200]})
         finally:
