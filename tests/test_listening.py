@@ -34,8 +34,8 @@ def test_over_the_coach_only_another_command_contradicts_a_partial_stop(decider)
     """Barge-in: the coach's voice left in the microphone soon empties the partial."""
     decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
     decider.decide(Hearing("", False, 0.0), coach_speaking=True, now=1.08, barge_in=True)
-    assert decider.poll(1.1) is None
-    assert decider.poll(1.16) == Heard("Stop", "stop", 0.0)
+    assert decider.poll(1.09) is None
+    assert decider.poll(1.12) == Heard("Stop", "stop", 0.0)
     assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, now=1.5, barge_in=True) is None
 
 

@@ -47,11 +47,12 @@ class Thresholds:
 # error. Measured on the benchmark's stop-cut trials: 0 of 4 heard when an
 # empty partial contradicted, 2 of 4 when not; "start" still 4 of 4 right.
 # While the user talks over the coach (barge-in) a "stop" waits only for the
-# next partial (they come every 0.1 s), which would say "start" if it were.
+# next partial (they come every 0.1 s of audio, and each is taken in before
+# the wait is checked), which would say "start" if it were.
 # (A lone pain word like "ow" that empties stays contradicted: it is what a
 # garbage model most often makes of echo.)
 CONFIRM_SECONDS = {"Stop": 0.25, "Pain": 0.12, "Symptom": 0.12}
-BARGE_IN_CONFIRM_SECONDS = 0.15
+BARGE_IN_CONFIRM_SECONDS = 0.11
 
 
 class IntentDecider:
