@@ -164,6 +164,8 @@ class Listener:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=2)
+        if self.canceller is not None and not self._thread.is_alive():
+            self.canceller.close()
 
     def _listen(self) -> None:
         while not self._stop.is_set():
@@ -222,7 +224,8 @@ class Listener:
             if score >= ECHO_ONLY:
                 self.decider.decide(Hearing("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
                 if self.show is not None and text:
-                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f}, {self.last_residual_db:.0f} dB left after cancelling)")
+                    left = "" if self.canceller is None else f", {self.last_residual_db:.0f} dB left after cancelling"
+                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f}{left})")
                 return  # only the coach's own voice: nothing the user said
             barge_in = True  # the coach is talking, and someone else too
             if score < ECHO_LIKELY:
