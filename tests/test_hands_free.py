@@ -78,6 +78,7 @@ def coach(pulse, tmp_path):
 def test_a_whole_session_hands_free(coach, tmp_path):
     session = coach("--routine", str(short_routine(tmp_path)), "--speed", "20")
     session.expect("Say start when you're ready.")
+    time.sleep(2.5)  # the user answers once the coach is quiet
     session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
     for name in ("Knee to chest", "Lower trunk rotation", "Hamstring stretch", "Bridge"):
         session.expect("say next when you're ready", timeout=120)
@@ -94,6 +95,7 @@ def test_a_whole_session_hands_free(coach, tmp_path):
 def test_form_check_during_pelvic_tilt_is_spoken_and_the_session_goes_on(coach, pulse, tmp_path):
     session = coach("--speed", "4")
     session.expect("Say start when you're ready.")
+    time.sleep(2.5)  # the user answers once the coach is quiet
     session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
     session.expect("That's 1 of 10.")
     recorder = pulse.record_speaker().start()
