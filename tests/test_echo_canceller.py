@@ -18,15 +18,14 @@ from voiceguide.audio.echo_canceller import EchoCanceller, SpeakerReference
 from voiceguide.audio.pcm import Timeline
 from voiceguide.bench.corpus import synthesise
 from voiceguide.bench.pulse import synthesise as synthesise_wav
-from voiceguide.echo import echo_alignment
-from voiceguide.hands_free import residual_db
+from voiceguide.echo import echo_alignment, residual_db
 
 RATE = 16000
 FRAME = 320  # 20 ms
 
 
 def energy_db(cleaned: np.ndarray, heard: np.ndarray) -> float:
-    return residual_db(heard.astype(np.float64), cleaned.astype(np.float64))
+    return residual_db(heard, cleaned)
 
 
 # ----------------------------------------------------------------- timeline
@@ -83,7 +82,7 @@ def coach_line() -> np.ndarray:
 def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tuple[np.ndarray, EchoCanceller]:
     """Feed ``near`` frame by frame; the speaker has sent ``ahead`` s more than the microphone heard."""
     played = PlayedOutput(far)
-    canceller = EchoCanceller(played)  # type: ignore[arg-type]
+    canceller = EchoCanceller(SpeakerReference(played))  # type: ignore[arg-type]
     out = []
     for i in range(len(near) // FRAME):
         t = played.start + i * FRAME / RATE
@@ -148,7 +147,7 @@ def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(
     ]
     word = synthesise_wav("stop", voice="en-us", rate=150, out_dir=pulse.root)
     with pulse.loopback_speaker_to_mic(gain_db=-6), Microphone() as mic, Player() as player:
-        canceller = EchoCanceller(player)
+        canceller = EchoCanceller(SpeakerReference(player))
         time.sleep(0.3)
         mic.drain()
         for n, line in enumerate(lines):

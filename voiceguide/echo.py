@@ -65,3 +65,13 @@ def echo_alignment(
 def echo_correlation(mic: np.ndarray, mic_start: float, output: np.ndarray, output_start: float) -> float:
     """How much ``mic`` sounds like ``output`` at any delay an echo can have (0..1)."""
     return echo_alignment(mic, mic_start, output, output_start).score
+
+
+def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:
+    """How much of the energy ``heard`` is left in ``cleaned``, in dB (0 = all of it)."""
+    heard = heard.astype(np.float64)
+    cleaned = cleaned.astype(np.float64)
+    heard_energy = float(np.dot(heard, heard))
+    if heard_energy == 0.0:
+        return 0.0
+    return 10 * np.log10(max(float(np.dot(cleaned, cleaned)), 1e-9) / heard_energy)

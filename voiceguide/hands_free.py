@@ -29,9 +29,9 @@ from typing import TextIO
 import numpy as np
 
 from .audio import AudioError, Microphone, Player, Voice
-from .audio.echo_canceller import EchoCanceller, open_echo_canceller
+from .audio.echo_canceller import EchoCanceller, SpeakerReference, open_echo_canceller
 from .audio.microphone import Frame
-from .echo import ECHO_LIKELY, ECHO_ONLY, echo_correlation
+from .echo import ECHO_LIKELY, ECHO_ONLY, echo_correlation, residual_db
 from .events import DeviceLost, Heard, Say, Unclear
 from .grammar import Grammar
 from .listening import Hearing, IntentDecider
@@ -44,17 +44,9 @@ from .text_mode import TextSpeaker, read_typed_lines
 ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
 DOWNLOAD_TIMEOUT_SECONDS = 10.0
-MIC_MEMORY_SECONDS = 2.0
 ECHO_WINDOW_FRAMES = 30  # the last 0.6 s: about one short command
 CANCELLED_DB = -12.0  # the echo canceller left less than this of what was heard: only the coach's voice
 
-
-def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:
-    """How much of the energy ``heard`` is left in ``cleaned``, in dB (0 = all of it)."""
-    heard_energy = float(np.dot(heard, heard))
-    if heard_energy == 0.0:
-        return 0.0
-    return 10 * np.log10(max(float(np.dot(cleaned, cleaned)), 1e-9) / heard_energy)
 
 
 @dataclass
@@ -135,6 +127,7 @@ class Listener:
         recognizer: Recognizer,
         decider: IntentDecider,
         speaker: AudioSpeaker,
+        reference: SpeakerReference,
         post: Callable[[object], None],
         on_lost: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -143,6 +136,7 @@ class Listener:
     ) -> None:
         self.show = show
         self.canceller = canceller
+        self.reference = reference  # what the speaker played, shared with the canceller
         self.microphone = microphone
         self.recognizer = recognizer
         self.decider = decider
@@ -152,7 +146,7 @@ class Listener:
         self.clock = clock
         self.heard: list[tuple[float, Heard | Unclear, str]] = []  # (time, event, text), for tests
         self._utterance_start: float | None = None
-        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=int(MIC_MEMORY_SECONDS * 50))  # (heard, cleaned)
+        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_WINDOW_FRAMES)  # (heard, cleaned)
         self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
         self.last_residual_db = 0.0
         self._stop = threading.Event()
@@ -179,6 +173,7 @@ class Listener:
                     return
                 continue
             heard = frame
+            self.reference.pull()
             if self.canceller is not None:
                 frame = self.canceller.process(frame)
             self._recent.append((heard, frame))
@@ -196,21 +191,19 @@ class Listener:
         otherwise the correlation of what the microphone heard with what the
         speaker played (a user talking over the coach lowers it).
         """
-        recent = list(self._recent)[-ECHO_WINDOW_FRAMES:]
+        recent = list(self._recent)
         if not recent:
             return 0.0
-        heard = np.concatenate([raw.samples for raw, _ in recent]).astype(np.float64)
+        heard = np.concatenate([raw.samples for raw, _ in recent])
         if self.canceller is not None:
-            cleaned = np.concatenate([clean.samples for _, clean in recent]).astype(np.float64)
+            cleaned = np.concatenate([clean.samples for _, clean in recent])
             self.last_residual_db = residual_db(heard, cleaned)
             if self.last_residual_db <= CANCELLED_DB:
                 self.last_echo_score = 1.0
                 return 1.0
-        output = self.speaker.player.recent_output(MIC_MEMORY_SECONDS)
-        samples = output.pcm.resampled(16000).samples
-        if len(samples) == 0:
-            return 0.0
-        self.last_echo_score = echo_correlation(heard, recent[0][0].time, samples, output.start_time)
+        start = recent[0][0].time
+        output, output_start = self.reference.echo_source(start, len(heard))
+        self.last_echo_score = echo_correlation(heard, start, output, output_start)
         return self.last_echo_score
 
     def _consider(self, text: str, final: bool, confidence: float, heard_at: float) -> None:
@@ -338,11 +331,12 @@ def _run_with(
     microphone, recognizer, relay = listening
     assert isinstance(speaker, AudioSpeaker)
     relay.target = lambda error: runner.post(DeviceLost("speaker", str(error)))
+    reference = SpeakerReference(speaker.player)
     listener = Listener(
-        microphone, recognizer, IntentDecider(grammar), speaker, runner.post,
+        microphone, recognizer, IntentDecider(grammar), speaker, reference, runner.post,
         on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),
         show=show,
-        canceller=open_echo_canceller(speaker.player, notice),
+        canceller=open_echo_canceller(reference, microphone.frame_samples, notice),
     )
     listener.start()
     try:

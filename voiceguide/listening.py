@@ -53,6 +53,7 @@ class Thresholds:
 # garbage model most often makes of echo.)
 CONFIRM_SECONDS = {"Stop": 0.25, "Pain": 0.12, "Symptom": 0.12}
 BARGE_IN_CONFIRM_SECONDS = 0.11
+KEPT_OVER_EMPTY_GUESSES = frozenset({"Stop"})
 
 
 class IntentDecider:
@@ -109,7 +110,7 @@ class IntentDecider:
                 if self._pending is None or self._pending[0].intent != parsed.intent:
                     wait = BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[parsed.intent]
                     self._pending = (Heard(parsed.intent, text, hearing.confidence), now + wait)
-            elif text or self._pending is None or self._pending[0].intent != "Stop":
+            elif text or self._pending is None or self._pending[0].intent not in KEPT_OVER_EMPTY_GUESSES:
                 self._pending = None  # contradicted
             return None
         self._pending = None

@@ -7,7 +7,7 @@ from .devices import DeviceInfo, DeviceSpec, find_device, list_devices
 from .errors import AudioError
 from .microphone import Frame, Microphone
 from .pcm import Pcm, StreamResampler, resample
-from .player import Player, RecentOutput
+from .player import Player
 from .voice import Voice, VoiceInfo
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "Microphone",
     "Pcm",
     "Player",
-    "RecentOutput",
     "StreamResampler",
     "Voice",
     "VoiceInfo",

@@ -99,26 +99,36 @@ class SpeakerReference:
         first = self.index_at(start)
         return np.zeros(length, dtype=np.int16) if first is None else self.samples(first, length)
 
+    def echo_source(self, start: float, length: int) -> tuple[np.ndarray, float]:
+        """What the speaker played that can be echoed in the ``length`` microphone
+        samples from ``start`` on (at every delay an echo can have), and when it starts."""
+        output_start = start - MAX_DELAY_SECONDS
+        span = length / self.sample_rate + MAX_DELAY_SECONDS - MIN_DELAY_SECONDS
+        return self.heard(output_start, int(span * self.sample_rate)), output_start
+
 
 class EchoCanceller:
-    """Microphone frames in, the same frames with the coach's voice taken out."""
+    """Microphone frames of ``frame_samples`` in, the same with the coach's voice taken out."""
 
     def __init__(
-        self, player: Player, sample_rate: int = 16000, clock: Callable[[], float] = time.monotonic
+        self,
+        reference: SpeakerReference,
+        frame_samples: int = 320,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         from speexdsp_aec import SpeexAec  # loads libspeexdsp (RuntimeError if it is missing)
 
-        self._make_filter: Callable[[int], SpeexAec] = lambda frame_ms: SpeexAec(
-            sample_rate=sample_rate, frame_ms=frame_ms, filter_tail_ms=int(TAIL_SECONDS * 1000)
+        self.reference = reference
+        self.sample_rate = reference.sample_rate
+        self.frame_samples = frame_samples
+        self._filter: SpeexAec | None = SpeexAec(
+            sample_rate=self.sample_rate,
+            frame_ms=round(1000 * frame_samples / self.sample_rate),
+            filter_tail_ms=int(TAIL_SECONDS * 1000),
         )
-        self._make_filter(20).close()  # fail here, not on the listener's thread
-        self.reference = SpeakerReference(player, sample_rate)
-        self.sample_rate = sample_rate
         self.clock = clock
         self.delay = 0.0  # seconds from "heard from the speaker" to "recorded by the microphone"
         self.delay_score = 0.0  # how sure the last delay measurement was
-        self._filter: SpeexAec | None = None
-        self._frame_length = 0
         self._raw: deque[Frame] = deque()
         self._next: int | None = None  # the reference sample that goes with the next frame
         self._since_estimate = 0.0
@@ -126,9 +136,8 @@ class EchoCanceller:
     def process(self, frame: Frame) -> Frame:
         """``frame`` with the echo of what the speaker played removed."""
         samples = frame.samples
-        if self._filter is None or len(samples) != self._frame_length:
-            self._frame_length = len(samples)
-            self._filter = self._make_filter(max(1, round(1000 * len(samples) / self.sample_rate)))
+        if len(samples) != self.frame_samples or self._filter is None:
+            return frame  # a frame the filter cannot take whole (or closed): left as it is
         self._measure_delay(frame)
         self.reference.pull()
         # The reference runs on sample for sample with the microphone; the
@@ -143,8 +152,6 @@ class EchoCanceller:
             played = self.reference.samples(self._next, len(samples))
             self._next += len(samples)
         cleaned = np.frombuffer(self._filter.process(samples, played), dtype=np.int16)
-        if len(cleaned) != len(samples):  # a frame length the filter cannot take whole
-            return frame
         return Frame(cleaned, frame.sample_rate, frame.time, frame.index)
 
     def _wait_for_reference(self, until: int) -> None:
@@ -167,9 +174,7 @@ class EchoCanceller:
         self._since_estimate = 0.0
         mic = np.concatenate([f.samples for f in self._raw])
         start = self._raw[0].time
-        span = len(mic) / self.sample_rate + MAX_DELAY_SECONDS - MIN_DELAY_SECONDS
-        output_start = start - MAX_DELAY_SECONDS
-        output = self.reference.heard(output_start, int(span * self.sample_rate))
+        output, output_start = self.reference.echo_source(start, len(mic))
         if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
             return
         # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
@@ -200,10 +205,12 @@ def decimate(samples: np.ndarray, factor: int) -> np.ndarray:
     return samples[:usable].astype(np.float64).reshape(-1, factor).mean(axis=1)
 
 
-def open_echo_canceller(player: Player, notice: Callable[[str], None]) -> EchoCanceller | None:
-    """An echo canceller on ``player``'s output, or None (said in one line) if Speex is missing."""
+def open_echo_canceller(
+    reference: SpeakerReference, frame_samples: int, notice: Callable[[str], None]
+) -> EchoCanceller | None:
+    """An echo canceller on ``reference``, or None (said in one line) if Speex is missing."""
     try:
-        return EchoCanceller(player)
+        return EchoCanceller(reference, frame_samples)
     except (ImportError, RuntimeError, OSError):
         notice(
             "Echo cancellation is off because libspeexdsp is missing (install libspeexdsp1);"

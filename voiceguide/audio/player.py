@@ -10,8 +10,8 @@ all that still plays.
 The callback never calls user code: ``on_start``/``on_done`` run on one
 small notifier thread, ``on_done`` at the moment the line's last sample is
 expected to leave the speaker, and never for a line that was cut. Every
-block sent to the device is also kept (``recent_output``) with the time it
-is heard, so the runner can tell the coach's own voice in the microphone.
+block sent to the device is also kept (``output_since``) with the time it
+is heard, so the listener can take the coach's own voice out of the microphone.
 """
 
 from __future__ import annotations
@@ -36,18 +36,6 @@ log = logging.getLogger(__name__)
 
 Callback = Callable[[int], None]
 Latency = Union[str, float]
-
-
-@dataclass(frozen=True)
-class RecentOutput:
-    """Samples recently sent to the speaker; ``end_time`` is when the last is heard."""
-
-    pcm: Pcm
-    end_time: float
-
-    @property
-    def start_time(self) -> float:
-        return self.end_time - self.pcm.duration
 
 
 @dataclass
@@ -231,13 +219,6 @@ class Player:
         """When the last speech sample sent is (or was) heard; None if never spoke."""
         with self._lock:
             return self._last_output_end
-
-    def recent_output(self, seconds: float) -> RecentOutput:
-        """The last ``seconds`` of what was sent to the speaker (silence included)."""
-        with self._lock:
-            samples = self._history.last(int(seconds * self.sample_rate))
-            end = self._history_end
-        return RecentOutput(Pcm(samples, self.sample_rate), end)
 
     def output_since(self, position: int) -> tuple[np.ndarray, int, float]:
         """What was sent to the speaker after ``position`` (a count of samples
