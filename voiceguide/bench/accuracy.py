@@ -79,15 +79,15 @@ def _run_one(job: tuple[int, Utterance, Condition]) -> Outcome:
 
 def run_accuracy(
     engine: str,
-    utterances: Sequence[Utterance],
-    conditions: Sequence[Condition],
+    pairs: Sequence[tuple[Utterance, Condition]],
     cache: Path,
     model: Path | None = None,
     processes: int = 2,
 ) -> list[Outcome]:
-    jobs = [(seed, u, c) for seed, (u, c) in enumerate((u, c) for c in conditions for u in utterances)]
-    for utterance in utterances:  # synthesise once, before the workers race for it
+    """Decode every (utterance, condition) in one pool of worker processes."""
+    for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
         load_or_synthesise(utterance, cache)
+    jobs = [(seed, u, c) for seed, (u, c) in enumerate(pairs)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, _init_worker, (engine, str(model) if model else None, str(cache))) as pool:
         return pool.map(_run_one, jobs, chunksize=8)

@@ -15,7 +15,6 @@ and chit-chat; clean, and mixed with white, pink, brown and babble noise at
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import platform
 import sys
@@ -303,13 +302,11 @@ def run_bench(
     negative_share = max(1, len(negative_conditions) - 1) if size.noisy_share > 1 else 1
     pairs += _pairs(negatives, negative_conditions, negative_share)
     results["corpus"]["decodes_per_engine"] = len(pairs)
-    for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
-        corpus.load_or_synthesise(utterance, cache)
     for name, model in engines_for(engine, say):
         say(f"{name}: decoding {len(pairs)} utterances ({len(commands)} commands, {len(negatives)} negatives, "
             f"{len(command_conditions)} conditions)...")
         t0 = time.perf_counter()
-        outcomes = _decode_all(name, model, pairs, cache, processes)
+        outcomes = accuracy.run_accuracy(name, pairs, cache, model, processes)
         summary = accuracy.summarise(name, outcomes).to_dict()
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         results["accuracy"][name] = summary
@@ -334,27 +331,9 @@ def _pairs(utterances: list, conditions: list, share: int) -> list:
     return pairs
 
 
-def _decode_all(engine: str, model: Path | None, pairs: list, cache: Path, processes: int) -> list:
-    """Decode every (utterance, condition) in one pool of worker processes."""
-    import multiprocessing
-
-    from . import accuracy
-
-    jobs = [(seed, u, c) for seed, (u, c) in enumerate(pairs)]
-    context = multiprocessing.get_context("spawn")
-    initargs = (engine, str(model) if model else None, str(cache))
-    with context.Pool(processes, accuracy._init_worker, initargs) as pool:
-        return pool.map(accuracy._run_one, jobs, chunksize=8)
-
-
 def _latency(out_dir: Path, quick: bool, say) -> dict[str, Any]:
-    """The latency/cost parts, when ``voiceguide.bench.latency`` exists."""
-    try:
-        latency = importlib.import_module("voiceguide.bench.latency")
-    except ModuleNotFoundError as error:
-        if error.name != "voiceguide.bench.latency":
-            raise
-        return {}
+    from . import latency
+
     say("Measuring latency and cost...")
     found = latency.run_latency(out_dir, quick) or {}
     return {key: found[key] for key in ("latency", "cost") if key in found}

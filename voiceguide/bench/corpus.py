@@ -10,11 +10,9 @@ everyday chit-chat. All audio is 16 kHz mono int16.
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import subprocess
 import tempfile
-import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..grammar import Grammar, normalize
+from ..recognizers.audio_convert import decode_wav, to_mono16k
 
 SAMPLE_RATE = 16000
 PADDING_SECONDS = 0.6
@@ -130,12 +129,10 @@ def negative_utterances(coach_lines: Iterable[str]) -> list[Utterance]:
 
 def synthesise(text: str, voice: str, rate: int) -> np.ndarray:
     """Synthesised speech at 16 kHz, with silence before and after."""
-    with wave.open(io.BytesIO(speech_wav(text, voice, rate))) as reader:
-        rate_in = reader.getframerate()
-        samples = np.frombuffer(reader.readframes(reader.getnframes()), dtype=np.int16)
-    speech = resample(samples.astype(np.float32), rate_in, SAMPLE_RATE)
-    pad = np.zeros(int(PADDING_SECONDS * SAMPLE_RATE), dtype=np.float32)
-    return np.concatenate([pad, speech, pad]).clip(-32768, 32767).astype(np.int16)
+    audio = decode_wav(speech_wav(text, voice, rate), name=f"speech of {voice}")
+    speech = to_mono16k(audio.samples, audio.rate)
+    pad = np.zeros(int(PADDING_SECONDS * SAMPLE_RATE), dtype=np.int16)
+    return np.concatenate([pad, speech, pad])
 
 
 def speech_wav(text: str, voice: str, rate: int) -> bytes:
@@ -151,14 +148,6 @@ def speech_wav(text: str, voice: str, rate: int) -> bytes:
     return subprocess.run(
         ["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text], check=True, capture_output=True
     ).stdout
-
-
-def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    if rate_in == rate_out:
-        return samples
-    duration = len(samples) / rate_in
-    positions = np.arange(int(duration * rate_out)) * (rate_in / rate_out)
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
 
 
 def load_or_synthesise(utterance: Utterance, cache: Path) -> np.ndarray:
