@@ -53,9 +53,12 @@ def test_quick_bench_writes_sane_results(tmp_path) -> None:
     assert report["commands"]["clean"]["grammar"] >= 0.3  # clean speech is mostly understood
     assert 0.0 < report["real_time_factor"] < 1.0  # faster than real time
     assert not math.isnan(report["pain_safe"]["clean"])
+    for condition, moves in report["false_moves"].items():  # a part of the false commands
+        assert 0.0 <= moves <= max(report["false_commands"][condition].values())
 
     markdown = (out_dir / "results.md").read_text()
     assert "| command accuracy, clean | ≥ 98 % |" in markdown and "| clean |" in markdown
+    assert "a command other than stop or pain" in markdown
     assert markdown.strip() in out.getvalue()
     assert (out_dir / "accuracy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "latency" not in results

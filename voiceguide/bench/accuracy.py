@@ -100,6 +100,7 @@ class AccuracyReport:
     pain_recall: dict[str, float] = field(default_factory=dict)  # condition -> recall
     pain_safe: dict[str, float] = field(default_factory=dict)  # condition -> stopped or paused
     false_commands: dict[str, dict[str, float]] = field(default_factory=dict)  # condition -> category -> rate
+    false_moves: dict[str, float] = field(default_factory=dict)  # condition -> negatives taken for a non-safety command
     false_pauses: dict[str, float] = field(default_factory=dict)
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # expected -> decided -> count
     by_voice: dict[str, dict[str, float]] = field(default_factory=dict)  # voice -> {commands, pain_recall}, clean
@@ -135,6 +136,9 @@ def summarise(engine: str, outcomes: Sequence[Outcome]) -> AccuracyReport:
             if group:
                 report.false_commands[condition][category] = sum(o.decided not in (None, "unclear") for o in group) / len(group)
         if negatives:
+            # A false stop or pain costs a pause and a question; a false
+            # "next" or "skip" moves the session on by itself.
+            report.false_moves[condition] = sum(o.decided not in (None, "unclear", *SAFETY_INTENTS) for o in negatives) / len(negatives)
             report.false_pauses[condition] = sum(o.decided == "unclear" for o in negatives) / len(negatives)
         for o in items:
             confusion[o.utterance.expected or "(none)"][o.decided or "(nothing)"] += 1

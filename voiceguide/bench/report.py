@@ -39,6 +39,7 @@ def headline(engine_report: dict[str, Any]) -> dict[str, float]:
         "pain_recall_worst": pain,
         "pain_stopped_or_paused_worst": pain_safe,
         "false_commands_worst": max(negatives) if negatives else float("nan"),
+        "false_moves_worst": max(engine_report.get("false_moves", {}).values(), default=float("nan")),
         "false_commands_clean_coach": engine_report["false_commands"].get("clean", {}).get("coach", float("nan")),
         "real_time_factor": engine_report["real_time_factor"],
     }
@@ -67,6 +68,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| pain recall, worst condition | ≥ 99.5 % | {_pct(h['pain_recall_worst'])} | {_status(h['pain_recall_worst'] >= 0.995)} |",
             f"| pain phrase stopped or paused, worst condition | | {_pct(h['pain_stopped_or_paused_worst'])} | |",
             f"| false commands on coach lines and chit-chat, worst condition | ≤ 1 % | {_pct(h['false_commands_worst'])} | {_status(h['false_commands_worst'] <= 0.01)} |",
+            f"| ... of them a command other than stop or pain (it moves the session on), worst condition | | {_pct(h['false_moves_worst'])} | |",
             "",
         ]
         if report.get("by_voice"):
