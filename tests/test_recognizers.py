@@ -93,11 +93,11 @@ def test_jsgf_accepts_exactly_the_sentences() -> None:
         jsgf_from_sentences([])
 
 
-def test_jsgf_lets_a_sentence_start_and_end_with_noise_only_when_asked() -> None:
+def test_jsgf_wraps_a_sentence_in_noise_only_when_asked() -> None:
     plain = jsgf_from_sentences(["stop"], garbage=["garbage_f"])
     assert "<edge>" not in plain
     edged = jsgf_from_sentences(["stop"], garbage=["garbage_f"], edge=["edge_f", "edge_th"], edge_weight=0.01)
-    assert "/1.000e-02/ <edge> <command> | /1.000e-02/ <command> <edge> | /1.000e-04/ <edge> <command> <edge>" in edged
+    assert "public <utterance> = /1/ <command> | /1.000e-04/ <edge> <command> <edge> | /1.000e-06/ <garbage>;" in edged
     assert "<edge> = edge_f | edge_th;" in edged
 
 
