@@ -11,7 +11,8 @@ Background noise kept at an utterance's edges (the endpointer's pre-roll
 and trailing silence) sounds like a fricative to the acoustic model, and
 without somewhere else to go it made the garbage loop win over the command
 (white noise at 20 dB: "start" heard as "f t aa ih f"). A sentence may
-therefore start and end with one noise-like phone, at a small cost.
+therefore be wrapped in one noise-like phone at both ends, weighted 1e-4
+against the bare sentence.
 """
 
 from __future__ import annotations
