@@ -29,6 +29,12 @@ pytestmark = [pytest.mark.audio, pytest.mark.slow]
 # far worse than a person (see the benchmark), so a test, like a person,
 # says a command again (in the other voice) when it was not heard.
 VOICES = (FESTIVAL_USER, "en-us")
+# How the users begin. A bare "start" is sometimes taken for "stop" through
+# the real audio path (pocketsphinx's first partial is "stop", then an empty
+# guess, and the stop is confirmed): a known problem, written up in the issue,
+# that made 2 of the last 3 fresh-clone runs fail in tests about other things.
+# "let's start" (in the grammar) never passes through a partial "stop".
+USER_START = "let's start"
 
 
 def short_routine(folder: Path) -> Path:
@@ -79,7 +85,7 @@ def test_a_whole_session_hands_free(coach, tmp_path):
     session = coach("--routine", str(short_routine(tmp_path)), "--speed", "20")
     session.expect("Say start when you're ready.")
     time.sleep(2.5)  # the user answers once the coach is quiet
-    session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
+    session.say_until(USER_START, "Exercise 1 of 5: Pelvic tilt.")
     for name in ("Knee to chest", "Lower trunk rotation", "Hamstring stretch", "Bridge"):
         session.expect("say next when you're ready", timeout=120)
         session.say_until("next", f": {name}.")
@@ -96,7 +102,7 @@ def test_form_check_during_pelvic_tilt_is_spoken_and_the_session_goes_on(coach, 
     session = coach("--speed", "4")
     session.expect("Say start when you're ready.")
     time.sleep(2.5)  # the user answers once the coach is quiet
-    session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
+    session.say_until(USER_START, "Exercise 1 of 5: Pelvic tilt.")
     session.expect("That's 1 of 10.")
     recorder = pulse.record_speaker().start()
     session.say_until("how do i check my form", "Pelvic tilt. Using the same hand, place your pinky finger on your hip bone")
@@ -150,7 +156,7 @@ def test_the_coachs_own_voice_is_not_a_command(coach, pulse, tmp_path):
         session = coach("--speed", "4")
         session.expect("Say start when you're ready.")  # the disclaimer: "say it hurts, or stop"
         time.sleep(2.5)  # the user answers once the coach is quiet
-        session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
+        session.say_until(USER_START, "Exercise 1 of 5: Pelvic tilt.")
         time.sleep(1.0)
         mark = len(session.errors)
         mic = pulse.record_speaker(source=MIC_SOURCE).start()
@@ -168,7 +174,7 @@ def test_the_coachs_own_voice_is_not_a_command(coach, pulse, tmp_path):
 def test_loud_noise_during_a_hold_pauses_and_asks(coach, pulse, tmp_path):
     session = coach("--speed", "1")
     session.expect("Say start when you're ready.")
-    session.say_until("start", "Exercise 1 of 5: Pelvic tilt.")
+    session.say_until(USER_START, "Exercise 1 of 5: Pelvic tilt.")
     session.expect("Hold for 5 seconds.")
     time.sleep(1.5)
     rng = np.random.default_rng(3)
