@@ -48,7 +48,6 @@ ECHO_WINDOW_FRAMES = 30  # the last 0.6 s: about one short command
 CANCELLED_DB = -12.0  # the echo canceller left less than this of what was heard: only the coach's voice
 
 
-
 @dataclass
 class Spoken:
     utterance_id: int
@@ -173,9 +172,10 @@ class Listener:
                     return
                 continue
             heard = frame
-            self.reference.pull()
             if self.canceller is not None:
-                frame = self.canceller.process(frame)
+                frame = self.canceller.process(frame)  # takes in what the speaker played, too
+            else:
+                self.reference.pull()
             self._recent.append((heard, frame))
             hypothesis = self.recognizer.accept(frame.samples.tobytes())
             if hypothesis is not None:

@@ -6,18 +6,6 @@ style :class:`~pocketsphinx.Vad` per 30 ms frame plus a trailing-silence
 hangover) and rejects speech outside the grammar with a phone-loop
 "garbage" alternative: an utterance better explained by free phones than by
 any sentence gives a final with empty text.
-
-Background noise kept at an utterance's edges (the endpointer's pre-roll
-and trailing silence) sounds like a fricative to the acoustic model, and
-without somewhere else to go it made the garbage loop win over the command
-(white noise at 20 dB: "start" heard as "f t aa ih f"). With
-``edge_noise``, a sentence may be wrapped in one noise-like phone at both
-ends, weighted 1e-4 against the bare sentence. It is off by default: on the
-benchmark it took white noise at 20 dB from 28 to 49 % of commands and pain
-recall from 34 to 72 %, but partial pain words then came more easily out of
-noise (false safety stops on coach lines in white noise at 10 dB: 0 ->
-11 %), and in the real-audio tests the coach's own voice once gave a
-partial "ow" that stopped it.
 """
 
 from __future__ import annotations
@@ -37,11 +25,6 @@ PHONES = (
     "R S SH T TH UH UW V W Y Z ZH"
 ).split()
 GARBAGE_PREFIX = "garbage_"
-# Phones that noise at an utterance's edges is taken for (measured on the
-# benchmark's white, pink and brown noise; pass as ``edge_noise``), and the
-# words that stand for them.
-EDGE_NOISE_PHONES = ("F", "TH", "HH")
-EDGE_PREFIX = "edge_"
 SEARCH_NAME = "voiceguide"
 # Front-end options the model's feat.params set at load time, overriding
 # whatever the caller passed: they are applied again after loading.
@@ -89,8 +72,6 @@ def jsgf_from_sentences(
     garbage_weight: float = 1e-6,
     garbage_phone_weight: float = 0.1,
     name: str = "voiceguide",
-    edge: Sequence[str] = (),
-    edge_weight: float = 0.01,
 ) -> str:
     """A JSGF grammar accepting exactly ``sentences`` (a shared-prefix tree).
 
@@ -98,12 +79,6 @@ def jsgf_from_sentences(
     accepts any sequence of them, weighted ``garbage_weight`` against 1 for
     the sentences and ``garbage_phone_weight`` against 1 for each extra
     garbage word, so speech outside the grammar has somewhere to go.
-    With ``edge`` words, a sentence may also be wrapped in one of them at
-    each end, weighted ``edge_weight`` per edge. (One more copy of the
-    sentences, not optional edges: pocketsphinx makes those null
-    transitions, which cost 6 points of clean accuracy; nor the four
-    combinations of edges, which doubled decoding time and took 80 MB more
-    for 2 points more in white noise.)
     """
     words = [normalize(s) for s in sentences]
     commands = _expression(_trie(s for s in words if s))
@@ -111,13 +86,8 @@ def jsgf_from_sentences(
         raise RecognizerError("The grammar has no sentences; add some to the grammar file.")
     lines = ["#JSGF V1.0;", f"grammar {name};"]
     if garbage:
-        sentence = "/1/ <command>"
-        if edge:
-            sentence += f" | /{edge_weight ** 2:.3e}/ <edge> <command> <edge>"
-        lines.append(f"public <utterance> = {sentence} | /{garbage_weight:.3e}/ <garbage>;")
+        lines.append(f"public <utterance> = /1/ <command> | /{garbage_weight:.3e}/ <garbage>;")
         lines.append(f"<command> = {commands};")
-        if edge:
-            lines.append(f"<edge> = {' | '.join(edge)};")
         lines.append(f"<garbage> = /1/ <unit> | /{garbage_phone_weight:.3e}/ <unit> <garbage>;")
         lines.append(f"<unit> = {' | '.join(garbage)};")
     else:
@@ -137,8 +107,6 @@ class PocketsphinxRecognizer(Recognizer):
         endpoint: EndpointSettings | None = None,
         garbage_weight: float | None = 1e-6,
         garbage_phone_weight: float = 0.1,
-        edge_noise: Sequence[str] = (),
-        edge_weight: float = 0.01,
         decoder_options: dict[str, object] | None = None,
     ) -> None:
         # bestpath off: the lattice pass often returns a path that does not
@@ -158,12 +126,13 @@ class PocketsphinxRecognizer(Recognizer):
         self.sentences = [s for s in map(normalize, sentences) if s and not set(s.split()) & missing]
         self._known = set(self.sentences)
         garbage: list[str] = []
-        edge: list[str] = []
         if garbage_weight is not None:
-            garbage = self._add_phone_words(GARBAGE_PREFIX, PHONES)
-            edge = self._add_phone_words(EDGE_PREFIX, edge_noise)
+            for phone in PHONES:
+                word = GARBAGE_PREFIX + phone.lower()
+                self._decoder.add_word(word, phone, False)
+                garbage.append(word)
         self.jsgf = jsgf_from_sentences(
-            self.sentences, garbage, garbage_weight or 0.0, garbage_phone_weight, edge=edge, edge_weight=edge_weight
+            self.sentences, garbage, garbage_weight or 0.0, garbage_phone_weight
         )
         self._decoder.add_jsgf_string(SEARCH_NAME, self.jsgf)
         self._decoder.activate_search(SEARCH_NAME)
@@ -182,15 +151,6 @@ class PocketsphinxRecognizer(Recognizer):
         self._in_utterance = False
         self._speech_run = self._silence_run = self._utterance_frames = self._speech_frames = 0
         self._partial = ""
-
-    def _add_phone_words(self, prefix: str, phones: Iterable[str]) -> list[str]:
-        """One dictionary word per phone (``prefix`` + the phone)."""
-        words = []
-        for phone in phones:
-            word = prefix + phone.lower()
-            self._decoder.add_word(word, phone, False)
-            words.append(word)
-        return words
 
     # ------------------------------------------------------------ interface
 
@@ -281,5 +241,5 @@ class PocketsphinxRecognizer(Recognizer):
 
     @staticmethod
     def _clean(text: str) -> str:
-        words = [w for w in text.split() if not w.startswith((GARBAGE_PREFIX, EDGE_PREFIX))]
+        words = [w for w in text.split() if not w.startswith(GARBAGE_PREFIX)]
         return normalize(" ".join(words))
