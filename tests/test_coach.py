@@ -151,7 +151,7 @@ def test_start_gives_the_disclaimer_and_waits():
     driver = Driver.new().begin()
     driver.settle()
     text = " ".join(driver.texts())
-    assert "doctor's approval" in text and "it hurts" in text and "Say start" in text
+    assert "doctor's approval" in text and "it hurts" in text and "say let's begin" in text
     assert driver.coach.mode is Mode.READY and driver.timer is None
     driver.clock.now += 3600
     assert not driver.step()
@@ -333,7 +333,7 @@ def test_help_lists_what_can_be_said_here():
 def test_a_command_that_does_not_fit_gets_a_hint():
     driver = state_ready()
     driver.hear("Previous")
-    assert driver.said[-1].kind == "hint" and "Say start" in driver.said[-1].text
+    assert driver.said[-1].kind == "hint" and "say let's begin" in driver.said[-1].text
     driver = at_hold()
     driver.hear("Yes")
     assert driver.said[-1].kind == "hint"
@@ -516,7 +516,7 @@ def test_resume_offer_after_a_finished_repetition_goes_on_with_the_next():
 def test_no_offer_when_nothing_is_left():
     driver = Driver.new(resume_offer=ResumeOffer(Where(4, 0, 10, None), done=True)).begin()
     driver.settle()
-    assert driver.said[-1].text == "Say start when you're ready."
+    assert driver.said[-1].text == "When you're ready, say let's begin."
 
 
 @pytest.mark.parametrize("what", ["microphone", "speaker"])

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from driver import Driver
 
+from voiceguide.coach import READY_PROMPT
 from voiceguide.grammar import Grammar, normalize
 
 INTENTS = {
@@ -90,6 +91,12 @@ def test_no_line_the_coach_speaks_is_a_command(grammar):
     assert len(lines) > 60
     commands = {line: grammar.parse(line) for line in lines if grammar.parse(line) is not None}
     assert commands == {}
+
+
+def test_what_the_coach_asks_for_to_begin_is_a_start_and_not_like_stop(grammar):
+    asked = normalize(READY_PROMPT.rsplit(" say ", 1)[1])
+    assert grammar.parse(asked).intent == "Start"
+    assert "start" not in asked.split()  # "start" and "stop" are heard for each other
 
 
 def test_normalize():

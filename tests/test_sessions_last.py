@@ -13,7 +13,7 @@ from test_text_mode import VOICEGUIDE, TextSession
 def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
     env = data_dirs
     first = TextSession("--speed", "40", env=env)
-    first.expect("Say start")
+    first.expect("say let's begin")
     first.type("start")
     first.expect("Next is knee to chest")
     first.type("next")
@@ -41,7 +41,7 @@ def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
 
     # An offer is made once, and a session that did nothing leaves nothing to offer.
     fourth = TextSession("--speed", "40", env=env)
-    fourth.expect("Say start when you're ready.")
+    fourth.expect("When you're ready, say let's begin.")
     assert not [line for line in fourth.lines if "continue where you left off" in line]
     fourth.type("end")
     fourth.expect("Take care.")
@@ -51,7 +51,7 @@ def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
 def test_pain_reports_are_in_the_history_export(data_dirs):
     env = data_dirs
     session = TextSession("--speed", "40", env=env)
-    session.expect("Say start")
+    session.expect("say let's begin")
     session.type("start")
     session.expect("That's 2 of 10.")
     session.type("my back hurts")
@@ -79,7 +79,7 @@ def test_settings_choose_the_level(data_dirs):
     bad = subprocess.run([VOICEGUIDE, "config", "set", "level", "extreme"], capture_output=True, text=True, env={**os.environ, **env})
     assert bad.returncode == 2 and "level" in bad.stdout + bad.stderr and "Traceback" not in bad.stderr
     session = TextSession("--speed", "100", env=env)
-    session.expect("Say start")
+    session.expect("say let's begin")
     session.type("start")
     session.expect("Next is knee to chest")
     session.type("next")

@@ -68,7 +68,7 @@ class TextSession:
 
 def test_a_whole_session_typed(data_dirs):
     session = TextSession("--speed", "100", env=data_dirs)
-    session.expect("Say start")
+    session.expect("say let's begin")
     session.type("let's start")
     for name in ("Knee to chest", "Lower trunk rotation", "Hamstring stretch", "Bridge"):
         session.expect("say next when you're ready")
@@ -83,7 +83,7 @@ def test_a_whole_session_typed(data_dirs):
 
 def test_form_check_and_pain_typed(data_dirs):
     session = TextSession("--speed", "20", env=data_dirs)
-    session.expect("Say start")
+    session.expect("say let's begin")
     session.type("start")
     session.expect("That's 1 of 10.")
     session.type("how do I check my form?")
@@ -118,7 +118,7 @@ def test_a_piped_script_and_end_of_input(data_dirs):
 
 def test_typed_words_that_are_not_commands_get_a_hint(data_dirs):
     session = TextSession("--speed", "50", env=data_dirs)
-    session.expect("Say start")
+    session.expect("say let's begin")
     session.type("what's the weather like")
     session.expect("Sorry, I didn't catch that.")
     session.type("end")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..coach import READY_PROMPT
 from .coach_process import CoachProcess, quiet_from, sound_from, word_end
 from .pulse import MIC_SOURCE, PulseServer, PulseUnavailable, read_wav
 
@@ -78,7 +79,7 @@ def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str
     with tempfile.TemporaryDirectory() as folder:
         coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
         try:
-            coach.expect("Say start when you're ready.", 60)
+            coach.expect(READY_PROMPT, 60)
             time.sleep(2.5)
             for _ in range(rounds):
                 for words, reaction in commands:
@@ -115,7 +116,7 @@ def cost(pulse: PulseServer, engine: str) -> dict:
             start_cpu, start = coach.cpu_seconds(), time.monotonic()
             time.sleep(4.0)
             speaking = 100 * (coach.cpu_seconds() - start_cpu) / (time.monotonic() - start)
-            coach.expect("Say start when you're ready.", 60)
+            coach.expect(READY_PROMPT, 60)
             time.sleep(3.0)  # the last line has ended: listening, idle
             start_cpu, start = coach.cpu_seconds(), time.monotonic()
             time.sleep(10.0)
@@ -152,7 +153,7 @@ def run_latency(out_dir: Path, quick: bool = False, engine: str = "pocketsphinx"
             rows = [cut_trial(pulse, engine, words, reaction, rng, echo_db) for _ in range(trials)]
             ms = [r["ms"] for r in rows if r["ok"]]
             latency[name] = {"kind": "cut", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
-        commands = [("what can i say", "Say start to begin"), ("why", "These five exercises")]
+        commands = [("what can i say", "Say let's begin"), ("why", "These five exercises")]
         rows = answer_trials(pulse, engine, commands, rounds=2 if quick else 5)
         ms = [r["ms"] for r in rows if r["ok"]]
         latency["command → answer starts"] = {"kind": "answer", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
