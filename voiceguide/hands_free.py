@@ -65,16 +65,23 @@ class AudioSpeaker:
         player: Player,
         caption: Callable[[str], None],
         clock: Callable[[], float] = time.monotonic,
+        on_error: Callable[[AudioError], None] = lambda error: None,
     ) -> None:
         self.voice = voice
         self.player = player
         self.caption = caption
+        self.on_error = on_error
         self.clock = clock
         self._spoken: deque[Spoken] = deque(maxlen=32)
         self._lock = threading.Lock()
 
     def say(self, line: Say, on_done: Callable[[int], None]) -> None:
-        pcm = self.voice.render(line.text, line.rate)
+        try:
+            pcm = self.voice.render(line.text, line.rate)
+        except AudioError as error:  # the voice is broken: as if the speaker were lost
+            self.caption(line.text)
+            self.on_error(error)
+            return
 
         def started(utterance_id: int) -> None:
             with self._lock:
@@ -297,7 +304,7 @@ def run_hands_free(
             return 2
         notice(f"{error} I'll show what I say as text instead.")
         return _run_with(session, TextSpeaker(sys.stdout, speed), None, grammar, speed, notice, typed_input)
-    speaker = AudioSpeaker(voice, player, caption)
+    speaker = AudioSpeaker(voice, player, caption, on_error=relay)
     voice.prerender([(str(n), 1.0) for n in range(1, 21)] + [("Relax.", 1.0)])
     try:
         microphone = Microphone(device=options.input_device)
@@ -307,30 +314,32 @@ def run_hands_free(
             notice(str(error))
             return 2
         notice(f"{error} Type what you would say instead, one line at a time.")
-        return _run_with(session, speaker, None, grammar, speed, notice, typed_input)
+        return _run_with(session, speaker, None, grammar, speed, notice, typed_input, relay=relay)
     show = notice if options.show_heard else None
-    return _run_with(session, speaker, (microphone, recognizer, relay), grammar, speed, notice, typed_input, show)
+    return _run_with(session, speaker, (microphone, recognizer), grammar, speed, notice, typed_input, show, relay)
 
 
 def _run_with(
     session: Session,
     speaker: Speaker,
-    listening: tuple[Microphone, Recognizer, _Relay] | None,
+    listening: tuple[Microphone, Recognizer] | None,
     grammar: Grammar,
     speed: float,
     notice: Callable[[str], None],
     typed_input: TextIO,
     show: Callable[[str], None] | None = None,
+    relay: _Relay | None = None,
 ) -> int:
     runner = Runner(session.coach, speaker, session.journal, speed=speed, notice=notice)
     runner.fallback_speaker = lambda: TextSpeaker(sys.stdout, speed)
+    if relay is not None:  # the speaker or the voice failed: go on in text
+        relay.target = lambda error: runner.post(DeviceLost("speaker", str(error)))
     if listening is None:
         read_typed_lines(typed_input, grammar, runner)
         runner.run()
         return 0
-    microphone, recognizer, relay = listening
+    microphone, recognizer = listening
     assert isinstance(speaker, AudioSpeaker)
-    relay.target = lambda error: runner.post(DeviceLost("speaker", str(error)))
     reference = SpeakerReference(speaker.player)
     listener = Listener(
         microphone, recognizer, IntentDecider(grammar), speaker, reference, runner.post,

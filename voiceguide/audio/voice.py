@@ -40,6 +40,8 @@ INSTALL_HINT = (
     "`brew install espeak-ng` on macOS"
 )
 
+RENDER_ATTEMPTS = 3
+
 # libespeak-ng is one synthesiser per process (pyttsx3 keeps it alive and
 # shares one engine per driver), so every use of it goes through this lock.
 _ESPEAK_LOCK = threading.Lock()
@@ -106,18 +108,25 @@ class _Pyttsx3Renderer:
 
     def render(self, text: str, voice: str, wpm: int) -> Pcm:
         with _ESPEAK_LOCK:
-            self._wav.unlink(missing_ok=True)
             if voice != self._current_voice:
                 self._set("voice", voice)
                 self._current_voice = voice
             # espeak-ng 1.51 applies espeak_SetParameter(RATE) unreliably
             # between lines (a new rate is sometimes ignored), so the rate
             # goes in as an embedded command ("\x01<wpm>S"), which always holds.
-            self._engine.save_to_file(f"\x01{wpm}S {text}", str(self._wav))
-            self._engine.runAndWait()
-            if not self._wav.exists():
-                raise AudioError(f"pyttsx3 wrote no audio for {text!r}; {INSTALL_HINT}.")
-            return _read_wav(self._wav)
+            # pyttsx3 2.99 sometimes ends its run loop before espeak-ng has
+            # finished: no file, or an empty one that the next line then
+            # finds (measured: the first line of a process, when long, 5
+            # times in 15). Saying it again works.
+            for _ in range(RENDER_ATTEMPTS):
+                self._wav.unlink(missing_ok=True)
+                self._engine.save_to_file(f"\x01{wpm}S {text}", str(self._wav))
+                self._engine.runAndWait()
+                if self._wav.exists():
+                    pcm = _read_wav(self._wav)
+                    if len(pcm.samples) or not any(c.isalnum() for c in text):
+                        return pcm
+            raise AudioError(f"pyttsx3 wrote no audio for {text!r}; {INSTALL_HINT}.")
 
     def _set(self, name: str, value: object) -> None:
         # pyttsx3 2.99 queues Engine.setProperty behind its run loop, where a
