@@ -53,7 +53,7 @@ READY_PROMPT = "When you're ready, say let's begin."
 
 
 class Mode(str, Enum):
-    READY = "ready"  # disclaimer said, waiting for "start"
+    READY = "ready"  # disclaimer said, waiting for "let's begin"
     RUNNING = "running"  # walking through the plan
     WAITING = "waiting"  # between exercises, waiting for the user's word
     HALTED = "halted"  # paused, stopped, after pain, or checking on the user
