@@ -64,8 +64,8 @@ class AudioSpeaker:
         voice: Voice,
         player: Player,
         caption: Callable[[str], None],
+        on_error: Callable[[AudioError], None],
         clock: Callable[[], float] = time.monotonic,
-        on_error: Callable[[AudioError], None] = lambda error: None,
     ) -> None:
         self.voice = voice
         self.player = player
