@@ -125,6 +125,28 @@ def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line)
     assert energy_db(cleaned[tail], near[tail]) < -15
 
 
+@pytest.mark.parametrize("floor", [0.0, 3.0])
+def test_the_canceller_never_puts_the_coachs_voice_into_a_quiet_microphone(coach_line, floor):
+    # No echo path (headphones): the microphone hears only the user, who talks
+    # over the coach. The filter adapts to the user's voice, and afterwards
+    # predicts an echo that is not there; subtracting it would put the coach's
+    # voice into the microphone (it did, up to -48 dBFS, before the fix).
+    rng = np.random.default_rng(3)
+    user = synthesise("next", "en-us", 150)
+    near = rng.standard_normal(len(coach_line)) * floor  # a silent or a very quiet microphone
+    near[RATE : RATE + len(user)] += user
+    near = np.clip(near, -32768, 32767).astype(np.int16)
+
+    cleaned, _ = run_canceller(coach_line, near)
+
+    frames = len(cleaned) // FRAME
+    heard = near[: frames * FRAME].reshape(frames, FRAME).astype(np.float64)
+    out = cleaned[: frames * FRAME].reshape(frames, FRAME).astype(np.float64)
+    assert np.all((out**2).sum(axis=1) <= (heard**2).sum(axis=1))
+    after = slice(RATE + len(user), len(cleaned))
+    assert np.abs(cleaned[after]).max() <= np.abs(near[after]).max()
+
+
 def test_no_output_leaves_the_microphone_as_it_was():
     rng = np.random.default_rng(2)
     near = (rng.standard_normal(RATE) * 1000).astype(np.int16)
