@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from voiceguide.bench.corpus import synthesise
-from voiceguide.echo import ECHO_LIKELY, echo_correlation
+from voiceguide.echo import ECHO_LIKELY, ResidueDetector, echo_correlation, level_db
 
 RATE = 16000
 
@@ -55,3 +55,59 @@ def test_a_user_louder_than_the_echo_drops_it(coach_voice, user_voice):
 def test_silence_and_short_output_score_zero(coach_voice):
     assert echo_correlation(np.zeros(8000), 1.0, coach_voice, 0.0) == 0.0
     assert echo_correlation(coach_voice[:16000], 1.0, coach_voice[:100], 0.0) == 0.0
+
+
+# ------------------------------------------------- what the canceller left
+
+FRAME = 320
+
+
+def residue_verdicts(played: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    detector = ResidueDetector()
+    frames = min(len(played), len(cleaned)) // FRAME
+    return np.array([
+        detector.only_residue(cleaned[i * FRAME : (i + 1) * FRAME], played[i * FRAME : (i + 1) * FRAME])
+        for i in range(frames)
+    ])
+
+
+def frame_levels(samples: np.ndarray) -> np.ndarray:
+    frames = len(samples) // FRAME
+    return np.array([level_db(samples[i * FRAME : (i + 1) * FRAME]) for i in range(frames)])
+
+
+def residue_of(played: np.ndarray, left_db: float, seed: int = 4) -> np.ndarray:
+    """What a canceller leaves of ``played``: a faint, reverberant copy (150 ms tail) and a noise floor."""
+    rng = np.random.default_rng(seed)
+    tail = rng.standard_normal(int(0.15 * RATE)) * np.exp(-np.arange(int(0.15 * RATE)) / (0.04 * RATE))
+    residue = np.convolve(played.astype(np.float64), tail / np.sqrt(np.sum(tail**2)))[: len(played)]
+    return residue * 10 ** (left_db / 20) + rng.standard_normal(len(played)) * 3
+
+
+def test_the_residue_of_the_coachs_voice_is_told_from_a_users_word(coach_voice, user_voice):
+    played = np.tile(coach_voice, 2)
+    at = len(coach_voice)
+    user = user_voice * 0.3  # 10 dB quieter than the coach's own output
+    said = np.zeros(len(played))
+    said[at : at + len(user)] = user
+    cleaned = residue_of(played, -40.0) + said
+    verdicts = residue_verdicts(played.astype(np.int16), cleaned.clip(-32768, 32767).astype(np.int16))
+
+    coach_loud = frame_levels(played.astype(np.int16)) > 60
+    before = np.arange(len(verdicts)) < at // FRAME
+    assert verdicts[before & coach_loud][20:].mean() > 0.95  # the residue, once its level is known
+    voiced = frame_levels(said.astype(np.int16))[: len(verdicts)] > 60
+    assert voiced.sum() > 10 and verdicts[voiced].mean() < 0.05  # the voiced frames of the word are someone speaking
+
+
+def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice, user_voice):
+    # 12 dB down is all a canceller takes out in its first seconds: a voice
+    # over the coach would look like residue, so nothing is called residue.
+    played = np.tile(coach_voice, 2)
+    verdicts = residue_verdicts(played.astype(np.int16), residue_of(played, -12.0).astype(np.int16))
+    assert not verdicts.any()
+
+
+def test_nothing_is_residue_while_the_coach_is_quiet(user_voice):
+    quiet = np.zeros(len(user_voice), dtype=np.int16)
+    assert not residue_verdicts(quiet, user_voice).any()

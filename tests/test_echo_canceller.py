@@ -18,7 +18,7 @@ from voiceguide.audio.echo_canceller import EchoCanceller, SpeakerReference
 from voiceguide.audio.pcm import Timeline
 from voiceguide.bench.corpus import synthesise
 from voiceguide.bench.pulse import synthesise as synthesise_wav
-from voiceguide.echo import echo_alignment, residual_db
+from voiceguide.echo import echo_alignment, level_db, residual_db
 
 RATE = 16000
 FRAME = 320  # 20 ms
@@ -79,7 +79,7 @@ def coach_line() -> np.ndarray:
     )
 
 
-def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tuple[np.ndarray, EchoCanceller]:
+def cancelled_frames(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tuple[list[Frame], EchoCanceller]:
     """Feed ``near`` frame by frame; the speaker has sent ``ahead`` s more than the microphone heard."""
     played = PlayedOutput(far)
     canceller = EchoCanceller(SpeakerReference(played))  # type: ignore[arg-type]
@@ -87,9 +87,13 @@ def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tup
     for i in range(len(near) // FRAME):
         t = played.start + i * FRAME / RATE
         played.send_until(t + FRAME / RATE + ahead)
-        frame = Frame(near[i * FRAME : (i + 1) * FRAME], RATE, t, i)
-        out.append(canceller.process(frame).samples)
-    return np.concatenate(out), canceller
+        out.append(canceller.process(Frame(near[i * FRAME : (i + 1) * FRAME], RATE, t, i)))
+    return out, canceller
+
+
+def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tuple[np.ndarray, EchoCanceller]:
+    frames, canceller = cancelled_frames(far, near, ahead)
+    return np.concatenate([frame.samples for frame in frames]), canceller
 
 
 @pytest.mark.parametrize("delay", [0.01, 0.12])
@@ -113,6 +117,26 @@ def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
     kept = echo_alignment(cleaned[said], 0.0, user, 0.0, min_delay=-0.01, max_delay=0.01)
     assert kept.score > 0.8  # the user's words pass through
     assert canceller.delay_score > 0.5
+
+
+def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line):
+    echo = np.tile(coach_line, 2).astype(np.float64)
+    near = 0.5 * np.roll(echo, int(0.02 * RATE)) + np.random.default_rng(5).standard_normal(len(echo)) * 20
+    user = synthesise("stop it hurts", "en-gb+f3", 150).astype(np.float64) * 0.5
+    at = len(echo) - 3 * RATE
+    said = np.zeros(len(echo))
+    said[at : at + len(user)] = user
+    frames, _ = cancelled_frames(np.tile(coach_line, 2), np.clip(near + said, -32768, 32767).astype(np.int16))
+
+    marked = np.array([frame.echo_only for frame in frames])
+    assert not marked[: RATE // FRAME].any()  # the first second: the filter is still learning the room
+    far = np.tile(coach_line, 2)
+    coach_loud = np.array([level_db(far[i * FRAME : (i + 1) * FRAME]) > 60 for i in range(len(frames))])
+    settled = np.zeros(len(frames), dtype=bool)
+    settled[(at - 4 * RATE) // FRAME : at // FRAME] = True  # echo only, the room learnt
+    assert marked[settled & coach_loud].mean() > 0.9
+    voiced = np.abs(said[: len(frames) * FRAME]).reshape(len(frames), FRAME).max(axis=1) > 3000
+    assert voiced.sum() > 10 and marked[voiced].mean() < 0.1
 
 
 def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line):

@@ -61,11 +61,11 @@ def speech(folder: Path, text: str, voice: str = "en-us") -> bytes:
     return SILENCE + wav_to_pcm16k(synthesize(folder, text, voice)) + SILENCE
 
 
-def stream(recognizer, pcm: bytes, chunk: int = 640) -> list[tuple[float, Hypothesis]]:
+def stream(recognizer, pcm: bytes, chunk: int = 640, echo_only: bool = False) -> list[tuple[float, Hypothesis]]:
     """Feed ``pcm`` in ``chunk``-byte pieces; (audio time, hypothesis) of every result."""
     out = []
     for start in range(0, len(pcm), chunk):
-        hypothesis = recognizer.accept(pcm[start : start + chunk])
+        hypothesis = recognizer.accept(pcm[start : start + chunk], echo_only)
         if hypothesis is not None:
             out.append(((start + chunk) / 2 / RATE, hypothesis))
     last = recognizer.flush()
@@ -166,6 +166,25 @@ def test_pocketsphinx_silence_gives_nothing(sphinx) -> None:
     assert stream(sphinx, room(3.0, seed=1)) == []
 
 
+def test_pocketsphinx_takes_no_speech_from_what_the_canceller_calls_echo(sphinx, speech_dir) -> None:
+    sphinx.reset()
+    assert stream(sphinx, speech(speech_dir, "stop"), chunk=640, echo_only=True) == []
+    sphinx.reset()
+    assert [h.text for h in finals(stream(sphinx, speech(speech_dir, "stop"), chunk=640))] == ["stop"]
+
+
+def test_pocketsphinx_echo_after_a_word_ends_its_utterance(sphinx, speech_dir) -> None:
+    # The user's word, then the coach's voice (marked echo) without a pause:
+    # the utterance ends as if the coach's voice were silence.
+    sphinx.reset()
+    word = wav_to_pcm16k(synthesize(speech_dir, "stop"))
+    echo = wav_to_pcm16k(synthesize(speech_dir, "lie on your back with your knees bent"))
+    results = [sphinx.accept(SILENCE), sphinx.accept(word)]
+    for start in range(0, len(echo), 640):
+        results.append(sphinx.accept(echo[start : start + 640], echo_only=True))
+    assert [h.text for h in results if h is not None and h.final] == ["stop"]
+
+
 def test_pocketsphinx_two_utterances_two_finals(sphinx, speech_dir) -> None:
     sphinx.reset()
     pcm = speech(speech_dir, "stop") + speech(speech_dir, "wait a second")
@@ -201,6 +220,13 @@ def test_vosk_partials_final_and_endpointing(korean, speech_dir) -> None:
     assert first_final > 0 and not results[0][1].final  # partials first
     assert all(0 < h.confidence <= 1 for h in finals(results))
     assert korean.flush() is None
+
+
+def test_vosk_hears_what_the_canceller_calls_echo_as_silence(korean, speech_dir) -> None:
+    korean.reset()
+    assert finals(stream(korean, speech(speech_dir, "안녕하세요", "ko"), chunk=1600, echo_only=True)) == []
+    korean.reset()
+    assert [h.text for h in finals(stream(korean, speech(speech_dir, "안녕하세요", "ko"), chunk=1600))] == ["안녕하세요"]
 
 
 def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, monkeypatch) -> None:

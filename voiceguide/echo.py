@@ -7,10 +7,15 @@ and the output, over the delays an echo can have, is near 1 for pure echo
 and near 0 for a user speaking with no echo. The listener uses it to decide
 whether a hypothesis may be the coach's voice before it applies the stricter
 echo rules.
+
+After the echo canceller, :class:`ResidueDetector` tells, frame by frame,
+whether anything but the residue of the coach's voice is left, so that the
+recognizer does not take that residue for speech.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +24,15 @@ MIN_DELAY_SECONDS = -0.3  # the two devices' clocks can place an echo this much 
 MAX_DELAY_SECONDS = 0.5
 ECHO_LIKELY = 0.3  # above this, the coach's voice is in what was heard: its words do not count
 ECHO_ONLY = 0.9  # above this, nothing but the coach's voice was heard: nothing counts
+
+# The residue detector (see ResidueDetector):
+RESIDUE_MARGIN_DB = 15.0  # a frame this much above the residue's usual level holds another voice
+RESIDUE_HISTORY_FRAMES = 150  # the usual level: over the last 150 frames (3 s) the coach spoke...
+RESIDUE_PERCENTILE = 50  # ...the level half of them were above
+RESIDUE_MIN_FRAMES = 10  # fewer frames than this tell nothing yet
+RESIDUE_LEARNT_DB = -25.0  # the residue is told apart only once it is usually this far below the coach
+ROOM_TAIL_FRAMES = 12  # the coach's voice lingers in the room (and the filter) this long: 0.24 s
+COACH_QUIET_DB = 50.0  # a played level below this (RMS about 300) is the coach being quiet
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,60 @@ def echo_alignment(
 def echo_correlation(mic: np.ndarray, mic_start: float, output: np.ndarray, output_start: float) -> float:
     """How much ``mic`` sounds like ``output`` at any delay an echo can have (0..1)."""
     return echo_alignment(mic, mic_start, output, output_start).score
+
+
+def level_db(samples: np.ndarray) -> float:
+    """Mean power of int16 ``samples`` in dB (re one step squared; silence is 0)."""
+    as_float = samples.astype(np.float64)
+    return float(10 * np.log10(np.dot(as_float, as_float) / max(len(as_float), 1) + 1.0))
+
+
+class ResidueDetector:
+    """Tells the frames in which the echo canceller left nothing but residue.
+
+    No canceller takes all of the coach's voice out, and a recognizer's
+    endpointer hears what is left, even 30 dB down, as speech: it then
+    decodes the coach's voice as long utterances of garbage, a user's "stop"
+    said over it gets lost inside one, and the recognizer's running estimate
+    of the voice (its cepstral mean) drifts away from a person's. A "stop"
+    said over a -6 dB echo of the coach was heard 0 of 20 times through the
+    real audio path, and 7 of 20 once the recognizer ignores the frames this
+    detector calls residue.
+
+    While the coach speaks, the residue follows the coach's level, some
+    decibels down: how many depends on the room and on how well the filter
+    has learnt it, so the detector keeps the usual gap (the median over the
+    last seconds of the coach speaking). A frame more than ``margin_db``
+    above that holds someone else's voice. Until the filter has learnt the
+    room (the usual gap is under ``RESIDUE_LEARNT_DB``), a voice over the
+    coach is no louder than the residue, so nothing is called residue.
+    """
+
+    def __init__(
+        self,
+        margin_db: float = RESIDUE_MARGIN_DB,
+        history: int = RESIDUE_HISTORY_FRAMES,
+        room_tail: int = ROOM_TAIL_FRAMES,
+    ) -> None:
+        self.margin_db = margin_db
+        self._gaps: deque[float] = deque(maxlen=history)  # cleaned level minus played level, in dB
+        self._played: deque[float] = deque(maxlen=room_tail)
+
+    def only_residue(self, cleaned: np.ndarray, played: np.ndarray) -> bool:
+        """True when ``cleaned`` (a frame out of the canceller) is only what is left
+        of ``played`` (the speaker's output lined up with it)."""
+        self._played.append(level_db(played))
+        coach = max(self._played)
+        if coach < COACH_QUIET_DB:
+            return False  # the coach is quiet: whatever is heard is someone else
+        gap = level_db(cleaned) - coach
+        self._gaps.append(gap)
+        if len(self._gaps) < RESIDUE_MIN_FRAMES:
+            return False
+        usual = float(np.percentile(self._gaps, RESIDUE_PERCENTILE))
+        if usual > RESIDUE_LEARNT_DB:
+            return False  # the canceller is still learning the room: a voice would look like residue
+        return gap <= usual + self.margin_db
 
 
 def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:

@@ -7,8 +7,9 @@ and :mod:`voiceguide.listening`.
 
 The coach's own voice reaching the microphone must never act as a command,
 and must not drown a user's "stop". First an echo canceller takes what the
-speaker played out of the microphone (:mod:`voiceguide.audio.echo_canceller`).
-Then, since no canceller is perfect, the listener checks what is left: a
+speaker played out of the microphone (:mod:`voiceguide.audio.echo_canceller`)
+and marks the frames in which only its residue is left: the recognizer does
+not take those for speech. Then the listener checks what is left: a
 hypothesis heard while the coach was speaking (or just after) that still
 sounds like the coach can only be a safety phrase, and only when its words are
 not words the coach was saying; nothing heard over the coach's voice becomes
@@ -184,7 +185,7 @@ class Listener:
             else:
                 self.reference.pull()
             self._recent.append((heard, frame))
-            hypothesis = self.recognizer.accept(frame.samples.tobytes())
+            hypothesis = self.recognizer.accept(frame.samples.tobytes(), frame.echo_only)
             if hypothesis is not None:
                 self._consider(hypothesis.text, hypothesis.final, hypothesis.confidence, frame.time)
             confirmed = self.decider.poll(self.clock())

@@ -23,6 +23,11 @@ which puts a faint copy of the coach's voice into a quiet microphone
 pocketsphinx as "ow", a false pain alarm). So a frame never leaves the
 canceller louder than it came in: then the microphone's own frame is kept.
 
+Each frame out of the canceller says whether it holds only the residue of
+the coach's voice (``Frame.echo_only``, from
+:class:`voiceguide.echo.ResidueDetector`): the recognizer must not take
+that for speech.
+
 The two devices' clocks do not agree exactly on when a sample is heard
 (tens of ms here, more with Bluetooth), so the canceller measures the delay
 from the speaker's output to the microphone while the coach speaks
@@ -40,7 +45,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..echo import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, echo_alignment
+from ..echo import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, ResidueDetector, echo_alignment, level_db
 from .microphone import Frame
 from .pcm import StreamResampler, Timeline
 from .player import Player
@@ -135,6 +140,7 @@ class EchoCanceller:
             filter_tail_ms=int(TAIL_SECONDS * 1000),
         )
         self.clock = clock
+        self._residue = ResidueDetector()
         self.delay = 0.0  # seconds from "heard from the speaker" to "recorded by the microphone"
         self.delay_score = 0.0  # how sure the last delay measurement was
         self._raw: deque[Frame] = deque()
@@ -160,12 +166,13 @@ class EchoCanceller:
             played = self.reference.samples(self._next, len(samples))
             self._next += len(samples)
         cleaned = np.frombuffer(self._filter.process(samples, played), dtype=np.int16)
-        if _energy(cleaned) > _energy(samples):
+        if level_db(cleaned) > level_db(samples):
             # The filter predicts an echo the microphone did not hear (it learnt a
             # wrong path while the user spoke over the coach, or the path changed):
             # subtracting it would put the coach's voice in, so keep what was heard.
-            return frame
-        return Frame(cleaned, frame.sample_rate, frame.time, frame.index)
+            cleaned = samples
+        echo_only = self._residue.only_residue(cleaned, played)
+        return Frame(cleaned, frame.sample_rate, frame.time, frame.index, echo_only)
 
     def _wait_for_reference(self, until: int) -> None:
         missing = until - self.reference.count
@@ -210,11 +217,6 @@ class EchoCanceller:
         if self._filter is not None:
             self._filter.close()
             self._filter = None
-
-
-def _energy(samples: np.ndarray) -> float:
-    as_float = samples.astype(np.float64)
-    return float(np.dot(as_float, as_float))
 
 
 def decimate(samples: np.ndarray, factor: int) -> np.ndarray:

@@ -45,6 +45,7 @@ class Frame:
     sample_rate: int
     time: float
     index: int
+    echo_only: bool = False  # the echo canceller found nothing in it but what it left of the speaker's voice
 
     @property
     def duration(self) -> float:

@@ -48,8 +48,13 @@ class Recognizer(ABC):
     sample_rate: int = 16000
 
     @abstractmethod
-    def accept(self, pcm: bytes) -> Hypothesis | None:
-        """Feed PCM; a final at an endpoint, a partial when it changed, else None."""
+    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
+        """Feed PCM; a final at an endpoint, a partial when it changed, else None.
+
+        ``echo_only``: the echo canceller found nothing in this audio but
+        what it left of the coach's voice. It is no one speaking: it must
+        not start an utterance, and it counts as silence inside one.
+        """
 
     @abstractmethod
     def flush(self) -> Hypothesis | None:

@@ -154,13 +154,13 @@ class PocketsphinxRecognizer(Recognizer):
 
     # ------------------------------------------------------------ interface
 
-    def accept(self, pcm: bytes) -> Hypothesis | None:
+    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
         data = self._pending + pcm
         usable = len(data) - len(data) % self._frame_bytes
         self._pending = data[usable:]
         result: Hypothesis | None = None
         for start in range(0, usable, self._frame_bytes):
-            hypothesis = self._frame(data[start : start + self._frame_bytes])
+            hypothesis = self._frame(data[start : start + self._frame_bytes], echo_only)
             if hypothesis is not None and (result is None or not result.final):
                 result = hypothesis
         return result
@@ -185,8 +185,8 @@ class PocketsphinxRecognizer(Recognizer):
 
     # ------------------------------------------------------------- internals
 
-    def _frame(self, frame: bytes) -> Hypothesis | None:
-        speech = self._vad.is_speech(frame)
+    def _frame(self, frame: bytes, echo_only: bool) -> Hypothesis | None:
+        speech = self._vad.is_speech(frame) and not echo_only
         if not self._in_utterance:
             self._pre_roll.append(frame)
             self._speech_run = self._speech_run + 1 if speech else 0

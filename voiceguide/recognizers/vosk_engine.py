@@ -63,9 +63,11 @@ class VoskRecognizer(Recognizer):
         recognizer.SetWords(True)
         return recognizer
 
-    def accept(self, pcm: bytes) -> Hypothesis | None:
+    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
         if not pcm:
             return None
+        if echo_only:  # vosk's endpointer cannot be told: it hears silence instead
+            pcm = bytes(len(pcm))
         self._fed = True
         if self._recognizer.AcceptWaveform(pcm):
             return self._final(self._recognizer.Result())
