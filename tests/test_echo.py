@@ -100,7 +100,7 @@ def test_the_residue_of_the_coachs_voice_is_told_from_a_users_word(coach_voice, 
     assert voiced.sum() > 10 and verdicts[voiced].mean() < 0.05  # the voiced frames of the word are someone speaking
 
 
-def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice, user_voice):
+def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice):
     # 12 dB down is all a canceller takes out in its first seconds: a voice
     # over the coach would look like residue, so nothing is called residue.
     played = np.tile(coach_voice, 2)

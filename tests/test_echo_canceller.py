@@ -120,17 +120,17 @@ def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
 
 
 def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line):
-    echo = np.tile(coach_line, 2).astype(np.float64)
+    far = np.tile(coach_line, 2)
+    echo = far.astype(np.float64)
     near = 0.5 * np.roll(echo, int(0.02 * RATE)) + np.random.default_rng(5).standard_normal(len(echo)) * 20
     user = synthesise("stop it hurts", "en-gb+f3", 150).astype(np.float64) * 0.5
     at = len(echo) - 3 * RATE
     said = np.zeros(len(echo))
     said[at : at + len(user)] = user
-    frames, _ = cancelled_frames(np.tile(coach_line, 2), np.clip(near + said, -32768, 32767).astype(np.int16))
+    frames, _ = cancelled_frames(far, np.clip(near + said, -32768, 32767).astype(np.int16))
 
     marked = np.array([frame.echo_only for frame in frames])
     assert not marked[: RATE // FRAME].any()  # the first second: the filter is still learning the room
-    far = np.tile(coach_line, 2)
     coach_loud = np.array([level_db(far[i * FRAME : (i + 1) * FRAME]) > 60 for i in range(len(frames))])
     settled = np.zeros(len(frames), dtype=bool)
     settled[(at - 4 * RATE) // FRAME : at // FRAME] = True  # echo only, the room learnt
