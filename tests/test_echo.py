@@ -62,18 +62,14 @@ def test_silence_and_short_output_score_zero(coach_voice):
 FRAME = 320
 
 
-def residue_verdicts(played: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
-    detector = ResidueDetector()
-    frames = min(len(played), len(cleaned)) // FRAME
-    return np.array([
-        detector.only_residue(cleaned[i * FRAME : (i + 1) * FRAME], played[i * FRAME : (i + 1) * FRAME])
-        for i in range(frames)
-    ])
-
-
 def frame_levels(samples: np.ndarray) -> np.ndarray:
     frames = len(samples) // FRAME
     return np.array([level_db(samples[i * FRAME : (i + 1) * FRAME]) for i in range(frames)])
+
+
+def residue_verdicts(played: np.ndarray, cleaned: np.ndarray) -> np.ndarray:
+    detector = ResidueDetector()
+    return np.array([detector.only_residue(c, p) for c, p in zip(frame_levels(cleaned), frame_levels(played))])
 
 
 def residue_of(played: np.ndarray, left_db: float, seed: int = 4) -> np.ndarray:

@@ -15,6 +15,7 @@ recognizer does not take that residue for speech.
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 from dataclasses import dataclass
 
@@ -27,8 +28,7 @@ ECHO_ONLY = 0.9  # above this, nothing but the coach's voice was heard: nothing 
 
 # The residue detector (see ResidueDetector):
 RESIDUE_MARGIN_DB = 15.0  # a frame this much above the residue's usual level holds another voice
-RESIDUE_HISTORY_FRAMES = 150  # the usual level: over the last 150 frames (3 s) the coach spoke...
-RESIDUE_PERCENTILE = 50  # ...the level half of them were above
+RESIDUE_HISTORY_FRAMES = 150  # the usual level: the median over the last 150 frames (3 s) the coach spoke
 RESIDUE_MIN_FRAMES = 10  # fewer frames than this tell nothing yet
 RESIDUE_LEARNT_DB = -25.0  # the residue is told apart only once it is usually this far below the coach
 ROOM_TAIL_FRAMES = 12  # the coach's voice lingers in the room (and the filter) this long: 0.24 s
@@ -102,37 +102,31 @@ class ResidueDetector:
     While the coach speaks, the residue follows the coach's level, some
     decibels down: how many depends on the room and on how well the filter
     has learnt it, so the detector keeps the usual gap (the median over the
-    last seconds of the coach speaking). A frame more than ``margin_db``
-    above that holds someone else's voice. Until the filter has learnt the
+    last seconds of the coach speaking). A frame more than
+    ``RESIDUE_MARGIN_DB`` above that holds someone else's voice. Until the filter has learnt the
     room (the usual gap is under ``RESIDUE_LEARNT_DB``), a voice over the
     coach is no louder than the residue, so nothing is called residue.
     """
 
-    def __init__(
-        self,
-        margin_db: float = RESIDUE_MARGIN_DB,
-        history: int = RESIDUE_HISTORY_FRAMES,
-        room_tail: int = ROOM_TAIL_FRAMES,
-    ) -> None:
-        self.margin_db = margin_db
-        self._gaps: deque[float] = deque(maxlen=history)  # cleaned level minus played level, in dB
-        self._played: deque[float] = deque(maxlen=room_tail)
+    def __init__(self) -> None:
+        self._gaps: deque[float] = deque(maxlen=RESIDUE_HISTORY_FRAMES)  # cleaned level minus the coach's, in dB
+        self._played: deque[float] = deque(maxlen=ROOM_TAIL_FRAMES)
 
-    def only_residue(self, cleaned: np.ndarray, played: np.ndarray) -> bool:
-        """True when ``cleaned`` (a frame out of the canceller) is only what is left
-        of ``played`` (the speaker's output lined up with it)."""
-        self._played.append(level_db(played))
+    def only_residue(self, cleaned_db: float, played_db: float) -> bool:
+        """True when a frame out of the canceller, at ``cleaned_db`` (:func:`level_db`),
+        is only what is left of the speaker's output lined up with it, at ``played_db``."""
+        self._played.append(played_db)
         coach = max(self._played)
         if coach < COACH_QUIET_DB:
             return False  # the coach is quiet: whatever is heard is someone else
-        gap = level_db(cleaned) - coach
+        gap = cleaned_db - coach
         self._gaps.append(gap)
         if len(self._gaps) < RESIDUE_MIN_FRAMES:
             return False
-        usual = float(np.percentile(self._gaps, RESIDUE_PERCENTILE))
+        usual = statistics.median(self._gaps)
         if usual > RESIDUE_LEARNT_DB:
             return False  # the canceller is still learning the room: a voice would look like residue
-        return gap <= usual + self.margin_db
+        return gap <= usual + RESIDUE_MARGIN_DB
 
 
 def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:

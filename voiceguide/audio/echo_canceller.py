@@ -166,12 +166,13 @@ class EchoCanceller:
             played = self.reference.samples(self._next, len(samples))
             self._next += len(samples)
         cleaned = np.frombuffer(self._filter.process(samples, played), dtype=np.int16)
-        if level_db(cleaned) > level_db(samples):
+        heard_db, cleaned_db = level_db(samples), level_db(cleaned)
+        if cleaned_db > heard_db:
             # The filter predicts an echo the microphone did not hear (it learnt a
             # wrong path while the user spoke over the coach, or the path changed):
             # subtracting it would put the coach's voice in, so keep what was heard.
-            cleaned = samples
-        echo_only = self._residue.only_residue(cleaned, played)
+            cleaned, cleaned_db = samples, heard_db
+        echo_only = self._residue.only_residue(cleaned_db, level_db(played))
         return Frame(cleaned, frame.sample_rate, frame.time, frame.index, echo_only)
 
     def _wait_for_reference(self, until: int) -> None:
