@@ -104,6 +104,21 @@ def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice):
     assert not verdicts.any()
 
 
-def test_nothing_is_residue_while_the_coach_is_quiet(user_voice):
-    quiet = np.zeros(len(user_voice), dtype=np.int16)
-    assert not residue_verdicts(quiet, user_voice).any()
+def test_a_pause_of_the_coach_is_not_residue_and_does_not_unlearn_it(coach_voice, user_voice):
+    # The coach speaks, pauses while the user answers, and speaks again: the
+    # user is not residue, and the residue's level is still known afterwards
+    # (the pause's frames, compared with a silent coach, must not count).
+    pause = np.zeros(len(user_voice) + 2 * RATE)
+    played = np.concatenate([coach_voice, pause, coach_voice])
+    said = np.zeros(len(played))
+    said[len(coach_voice) : len(coach_voice) + len(user_voice)] = user_voice
+    cleaned = residue_of(played, -40.0) + said
+    verdicts = residue_verdicts(played.astype(np.int16), cleaned.clip(-32768, 32767).astype(np.int16))
+
+    coach_loud = frame_levels(played.astype(np.int16)) > 60
+    paused = np.zeros(len(verdicts), dtype=bool)
+    paused[len(coach_voice) // FRAME : (len(coach_voice) + len(pause)) // FRAME] = True
+    assert not verdicts[paused].any()
+    again = np.zeros(len(verdicts), dtype=bool)
+    again[(len(coach_voice) + len(pause)) // FRAME : (len(coach_voice) + len(pause) + RATE) // FRAME] = True
+    assert verdicts[again & coach_loud].mean() > 0.9  # the first second of the coach again
