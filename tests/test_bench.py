@@ -11,6 +11,7 @@ import shutil
 
 import pytest
 
+from voiceguide.bench.accuracy import LEARNING_COMMANDS
 from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -55,10 +56,16 @@ def test_quick_bench_writes_sane_results(tmp_path) -> None:
     assert not math.isnan(report["pain_safe"]["clean"])
     for condition, moves in report["false_moves"].items():  # a part of the false commands
         assert 0.0 <= moves <= max(report["false_commands"][condition].values())
+    first = report["first_command"]  # a session's first command: the quick corpus has one voice
+    assert set(first) == {"en-us", "all voices"}
+    assert first["en-us"]["count"] == first["all voices"]["count"] == len(
+        [u for u in build_corpus(QUICK)[0] if u.category == "grammar"]) - LEARNING_COMMANDS
+    assert all(0.0 <= first["en-us"][start] <= 1.0 for start in ("generic", "returning"))
 
     markdown = (out_dir / "results.md").read_text()
     assert "| command accuracy, clean | ≥ 98 % |" in markdown and "| clean |" in markdown
     assert "a command other than stop or pain" in markdown
+    assert "| all voices |" in markdown and "returning user" in markdown
     assert markdown.strip() in out.getvalue()
     assert (out_dir / "accuracy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "latency" not in results

@@ -10,6 +10,7 @@ real-time, so the session uses a routine with one repetition of everything.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from importlib import resources
@@ -23,6 +24,7 @@ from voiceguide.bench.coach_process import VOICEGUIDE, CoachProcess, quiet_from,
 from voiceguide.bench.corpus import FESTIVAL_USER
 from voiceguide.bench.pulse import MIC_SOURCE, PulseServer
 from voiceguide.coach import READY_PROMPT
+from voiceguide.voice_memory import FILE_NAME
 
 pytestmark = [pytest.mark.audio, pytest.mark.slow]
 
@@ -94,6 +96,12 @@ def test_a_whole_session_hands_free(coach, tmp_path):
     assert "You did 5 of 5 exercises" in " ".join(said)
     assert said.count("Hold for 2 seconds.") == 1 + 2 + 1 + 2 + 2 + 1  # each side counts
     assert not [line for line in session.heard() if "Pain" in line or "Stop" in line]
+    # What pocketsphinx learnt of the user's voice is kept, and the next session starts from it.
+    kept = json.loads((tmp_path / "data" / FILE_NAME).read_text())
+    assert [key.split(" | ")[0] for key in kept] == ["pocketsphinx"]
+    next_session = coach("--routine", str(short_routine(tmp_path)), "--speed", "20")
+    next_session.expect(READY_PROMPT)
+    assert [line for line in next_session.errors if "starts from what it learnt of your voice" in line]
 
 
 def test_form_check_during_pelvic_tilt_is_spoken_and_the_session_goes_on(coach, pulse, tmp_path):

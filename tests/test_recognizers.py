@@ -45,7 +45,7 @@ def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("speech")
 
 
-RATES = {"en-us": 160, "ko": 150}  # words per minute
+RATES = {"en-us": 160, "en-us+m5": 175, "ko": 150}  # words per minute
 
 
 def synthesize(folder: Path, text: str, voice: str = "en-us") -> Path:
@@ -325,3 +325,50 @@ def test_transcribe_non_command_has_null_intent(speech_dir) -> None:
     path = synthesize(speech_dir, "lie on your back with your feet flat on the floor")
     code, out, _ = run_cli(["transcribe", "--engine", "pocketsphinx", str(path)])
     assert code == 0 and json.loads(out)["intent"] is None
+
+
+# ------------------------------------------------- what is kept between sessions
+
+LEARNING = ["next", "repeat", "pause", "help", "ready", "faster", "what is next", "where am i", "resume", "i am ready"]
+FIRST_COMMANDS = ["continue", "skip", "what can i say", "go back", "say that again", "it hurts", "my back hurts", "why", "slower", "how many left"]
+
+
+def final_text(recognizer, pcm: bytes) -> str | None:
+    recognizer.reset()
+    heard = finals(stream(recognizer, pcm))
+    return heard[-1].text if heard else None
+
+
+def test_pocketsphinx_keeps_its_cepstral_mean_and_starts_from_a_kept_one(grammar) -> None:
+    recognizer = PocketsphinxRecognizer(grammar.sentences)
+    generic = recognizer.adaptation()
+    assert [float(v) for v in generic.split(",")][:3] == [40.0, 3.0, -1.0]  # the model's start
+    kept = "41.5,2.5,-1.25,0.5,-2.0,0.75,0,0,0,0,0,0,0.125"
+    assert recognizer.adapt(kept)
+    assert [float(v) for v in recognizer.adaptation().split(",")] == [float(v) for v in kept.split(",")]
+    for wrong in ("", "not numbers", "40,3,-1", kept + ",1", kept.replace("41.5", "nan"), kept.replace("41.5", "1e9")):
+        assert not recognizer.adapt(wrong), wrong
+        assert [float(v) for v in recognizer.adaptation().split(",")] == [float(v) for v in kept.split(",")]
+
+
+def test_a_first_command_is_heard_better_from_the_mean_kept_for_that_voice(grammar, speech_dir) -> None:
+    """The voice memory's reason to be: a session's first commands, from the generic start and from a kept mean."""
+    voice = "en-us+m5"
+    recognizer = PocketsphinxRecognizer(grammar.sentences)
+    generic = recognizer.adaptation()
+    for command in LEARNING:  # an earlier session of the same voice
+        final_text(recognizer, speech(speech_dir, command, voice))
+    kept = recognizer.adaptation()
+    assert kept != generic
+    right = {"generic": 0, "kept": 0}
+    for command in FIRST_COMMANDS:
+        pcm = speech(speech_dir, command, voice)
+        for start, state in (("generic", generic), ("kept", kept)):
+            assert recognizer.adapt(state)
+            right[start] += final_text(recognizer, pcm) == command
+    assert right["kept"] >= right["generic"] + 3, right
+
+
+def test_vosk_keeps_nothing_between_sessions(korean) -> None:
+    assert korean.adaptation() is None
+    assert not korean.adapt("40,3,-1,0,0,0,0,0,0,0,0,0,0")

@@ -41,6 +41,7 @@ from .recognizers.base import Recognizer, RecognizerError, create_recognizer
 from .runner import Runner, Speaker
 from .session import Session
 from .text_mode import TextSpeaker, read_typed_lines
+from .voice_memory import RecognizerMemory, VoiceMemory
 
 ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
@@ -140,8 +141,10 @@ class Listener:
         clock: Callable[[], float] = time.monotonic,
         show: Callable[[str], None] | None = None,
         canceller: EchoCanceller | None = None,
+        after_command: Callable[[], None] | None = None,
     ) -> None:
         self.show = show
+        self.after_command = after_command  # called after each final the coach is told of as a command
         self.canceller = canceller
         self.reference = reference  # what the speaker played, shared with the canceller
         self.microphone = microphone
@@ -243,6 +246,8 @@ class Listener:
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
         self.heard.append((self.clock(), event, text))
         self.post(event)
+        if stage == "final" and isinstance(event, Heard) and self.after_command is not None:
+            self.after_command()
         if self.show is not None:
             name = event.intent if isinstance(event, Heard) else "unclear"
             confidence = event.confidence if isinstance(event, Heard) else 0.0
@@ -342,11 +347,15 @@ def _run_with(
     microphone, recognizer = listening
     assert isinstance(speaker, AudioSpeaker)
     reference = SpeakerReference(speaker.player)
+    memory = RecognizerMemory(VoiceMemory.default(), recognizer, microphone.device.name, notice)
+    if memory.recall() and show is not None:
+        show(f"listening: {recognizer.name} starts from what it learnt of your voice last time")
     listener = Listener(
         microphone, recognizer, IntentDecider(grammar), speaker, reference, runner.post,
         on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),
         show=show,
         canceller=open_echo_canceller(reference, microphone.frame_samples, notice),
+        after_command=memory.keep,
     )
     listener.start()
     try:

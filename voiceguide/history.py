@@ -71,10 +71,14 @@ _SCHEMA = (
 )
 
 
+def data_folder() -> Path:
+    """The app's user data folder (``$VOICEGUIDE_DATA_DIR`` overrides it)."""
+    return Path(os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("voiceguide"))
+
+
 def default_history_path() -> Path:
     """Where the history lives unless told otherwise."""
-    folder = os.environ.get(DATA_DIR_ENV) or platformdirs.user_data_dir("voiceguide")
-    return Path(folder) / FILE_NAME
+    return data_folder() / FILE_NAME
 
 
 # ------------------------------------------------------------------ rows

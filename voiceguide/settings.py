@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -21,6 +20,8 @@ from typing import Any
 
 import platformdirs
 import tomli_w
+
+from .files import write_atomically
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -223,15 +224,7 @@ def set_setting(
 
 def _write_atomically(file: Path, text: str) -> None:
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".config-", dir=file.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, file)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(file, text)
     except OSError as error:
         raise SettingsError(
             f"The settings file {file} cannot be written ({error.strerror or error})."

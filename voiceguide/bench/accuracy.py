@@ -66,6 +66,7 @@ def _init_worker(engine: str, model: str | None, cache: str) -> None:
     _worker["recognizer"] = create_recognizer(engine, grammar, Path(model) if model else None, notify=lambda m: None)
     _worker["decider"] = IntentDecider(grammar)
     _worker["cache"] = Path(cache)
+    _worker["generic"] = _worker["recognizer"].adaptation()  # the state a new session starts from
 
 
 def _run_one(job: tuple[int, Utterance, Condition]) -> Outcome:
@@ -91,6 +92,59 @@ def run_accuracy(
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, _init_worker, (engine, str(model) if model else None, str(cache))) as pool:
         return pool.map(_run_one, jobs, chunksize=8)
+
+
+# The first command of a session: how many commands of a voice the recognizer
+# hears before its state is kept (the voice memory), and how the rest fare
+# from the generic start against the kept state.
+LEARNING_COMMANDS = 8
+
+
+def _first_commands_of(job: tuple[str, list[Utterance]]) -> dict[str, list[bool]]:
+    """One voice: each command decoded as a session's first, from the generic start and from the kept state."""
+    _, utterances = job
+    recognizer, decider, cache, generic = (_worker[key] for key in ("recognizer", "decider", "cache", "generic"))
+    recognizer.adapt(generic)
+    learning = utterances[:: len(utterances) // LEARNING_COMMANDS][:LEARNING_COMMANDS]  # spread over the intents
+    tests = [utterance for utterance in utterances if utterance not in learning]
+    for utterance in learning:
+        decode(recognizer, decider, load_or_synthesise(utterance, cache))
+    kept = recognizer.adaptation()
+    right: dict[str, list[bool]] = {"generic": [], "returning": []}
+    for utterance in tests:
+        audio = load_or_synthesise(utterance, cache)
+        for start, state in (("generic", generic), ("returning", kept)):
+            recognizer.adapt(state)
+            right[start].append(decode(recognizer, decider, audio)[0] == utterance.expected)
+    return right
+
+
+def run_first_commands(
+    engine: str, utterances: Sequence[Utterance], cache: Path, model: Path | None = None, processes: int = 2
+) -> dict[str, dict[str, float]] | None:
+    """Accuracy on a session's first command, per voice and overall: {"generic", "returning", "count"}.
+
+    None for an engine that keeps nothing between sessions.
+    """
+    by_voice: dict[str, list[Utterance]] = defaultdict(list)
+    for utterance in utterances:
+        by_voice[utterance.voice].append(utterance)
+    jobs = [(voice, items) for voice, items in sorted(by_voice.items()) if len(items) > LEARNING_COMMANDS]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes, _init_worker, (engine, str(model) if model else None, str(cache))) as pool:
+        if pool.apply(_keeps_adaptation) is False:
+            return None
+        rows = pool.map(_first_commands_of, jobs, chunksize=1)
+    result: dict[str, dict[str, float]] = {}
+    for (voice, _), right in zip(jobs, rows):
+        result[voice] = {start: sum(hits) / len(hits) for start, hits in right.items()} | {"count": len(right["generic"])}
+    every = {start: [hit for row in rows for hit in row[start]] for start in ("generic", "returning")}
+    result["all voices"] = {start: sum(hits) / len(hits) for start, hits in every.items()} | {"count": len(every["generic"])}
+    return result
+
+
+def _keeps_adaptation() -> bool:
+    return _worker["generic"] is not None
 
 
 @dataclass

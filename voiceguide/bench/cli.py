@@ -308,6 +308,9 @@ def run_bench(
         t0 = time.perf_counter()
         outcomes = accuracy.run_accuracy(name, pairs, cache, model, processes)
         summary = accuracy.summarise(name, outcomes).to_dict()
+        say(f"{name}: a session's first command, from the generic start and from a kept state...")
+        clean_commands = [u for u in commands if u.category == "grammar"]
+        summary["first_command"] = accuracy.run_first_commands(name, clean_commands, cache, model, processes)
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         results["accuracy"][name] = summary
         say(f"{name}: done in {summary['seconds']} s.")

@@ -71,6 +71,18 @@ def markdown(results: dict[str, Any]) -> str:
             f"| ... of them a command other than stop or pain (it moves the session on), worst condition | | {_pct(h['false_moves_worst'])} | |",
             "",
         ]
+        first = report.get("first_command")
+        if first:
+            lines += [
+                "A session's first command (clean): the recognizer starting from its generic state, and from the state kept after "
+                "a few commands of the same voice in an earlier session (a returning user).",
+                "",
+                "| voice | generic start | returning user | commands |",
+                "|---|---|---|---|",
+            ]
+            for voice, row in first.items():
+                lines.append(f"| {voice} | {_pct(row['generic'])} | {_pct(row['returning'])} | {row['count']:.0f} |")
+            lines.append("")
         if report.get("by_voice"):
             lines += ["| voice (clean speech) | commands | pain recall |", "|---|---|---|"]
             for voice, row in report["by_voice"].items():

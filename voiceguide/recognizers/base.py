@@ -64,6 +64,17 @@ class Recognizer(ABC):
     def reset(self) -> None:
         """Forget the utterance in progress."""
 
+    def adaptation(self) -> str | None:
+        """What the engine has learnt of the voice and room so far, to start a later session from.
+
+        None when the engine keeps nothing between sessions.
+        """
+        return None
+
+    def adapt(self, state: str) -> bool:
+        """Start from ``state``, kept from an earlier session; False if it does not fit this engine."""
+        return False
+
 
 def _print_notice(message: str) -> None:
     print(message, file=sys.stderr)

@@ -10,6 +10,7 @@ any sentence gives a final with empty text.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ GARBAGE_PREFIX = "garbage_"
 SEARCH_NAME = "voiceguide"
 # Front-end options the model's feat.params set at load time, overriding
 # whatever the caller passed: they are applied again after loading.
+# A cepstral mean from an earlier session beyond this is not one (c0, the
+# log energy, is about 40 for speech at a usual level).
+MAX_CEPSTRUM = 200.0
 FEATURE_OPTIONS = frozenset({"remove_noise", "dither", "cmn", "cmninit", "varnorm", "agc", "lowerf", "upperf", "nfilt"})
 
 
@@ -182,6 +186,22 @@ class PocketsphinxRecognizer(Recognizer):
         self._pre_roll.clear()
         self._speech_run = self._silence_run = self._utterance_frames = self._speech_frames = 0
         self._partial = ""
+
+    def adaptation(self) -> str:
+        """The cepstral mean: the average spectrum of the voice, microphone and room heard so far."""
+        return self._decoder.get_cmn()
+
+    def adapt(self, state: str) -> bool:
+        try:
+            values = [float(value) for value in state.split(",")]
+        except ValueError:
+            return False
+        if len(values) != len(self._decoder.get_cmn().split(",")) or not all(
+            math.isfinite(value) and abs(value) < MAX_CEPSTRUM for value in values
+        ):
+            return False
+        self._decoder.set_cmn(",".join(repr(value) for value in values))
+        return True
 
     # ------------------------------------------------------------- internals
 
