@@ -6,6 +6,10 @@ style :class:`~pocketsphinx.Vad` per 30 ms frame plus a trailing-silence
 hangover) and rejects speech outside the grammar with a phone-loop
 "garbage" alternative: an utterance better explained by free phones than by
 any sentence gives a final with empty text.
+
+What it learns of the voice, microphone and room (the cepstral mean it
+normalises every utterance by) can be kept and given back to a later
+session (:meth:`PocketsphinxRecognizer.adaptation`, :meth:`~PocketsphinxRecognizer.adapt`).
 """
 
 from __future__ import annotations
@@ -27,11 +31,11 @@ PHONES = (
 ).split()
 GARBAGE_PREFIX = "garbage_"
 SEARCH_NAME = "voiceguide"
-# Front-end options the model's feat.params set at load time, overriding
-# whatever the caller passed: they are applied again after loading.
 # A cepstral mean from an earlier session beyond this is not one (c0, the
 # log energy, is about 40 for speech at a usual level).
 MAX_CEPSTRUM = 200.0
+# Front-end options the model's feat.params set at load time, overriding
+# whatever the caller passed: they are applied again after loading.
 FEATURE_OPTIONS = frozenset({"remove_noise", "dither", "cmn", "cmninit", "varnorm", "agc", "lowerf", "upperf", "nfilt"})
 
 
