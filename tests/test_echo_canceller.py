@@ -117,6 +117,7 @@ def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
     kept = echo_alignment(cleaned[said], 0.0, user, 0.0, min_delay=-0.01, max_delay=0.01)
     assert kept.score > 0.8  # the user's words pass through
     assert canceller.delay_score > 0.5
+    assert canceller.path_jumps == 0  # the user talking over the coach is not a jump of the path
 
 
 def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line):
@@ -127,8 +128,9 @@ def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line
     at = len(echo) - 3 * RATE
     said = np.zeros(len(echo))
     said[at : at + len(user)] = user
-    frames, _ = cancelled_frames(far, np.clip(near + said, -32768, 32767).astype(np.int16))
+    frames, canceller = cancelled_frames(far, np.clip(near + said, -32768, 32767).astype(np.int16))
 
+    assert canceller.path_jumps == 0
     marked = np.array([frame.echo_only for frame in frames])
     assert not marked[: RATE // FRAME].any()  # the first second: the filter is still learning the room
     coach_loud = np.array([level_db(far[i * FRAME : (i + 1) * FRAME]) > 60 for i in range(len(frames))])
@@ -147,6 +149,28 @@ def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line)
     assert canceller.delay == pytest.approx(0.35, abs=0.005)
     tail = slice(len(near) - 3 * RATE, len(near))
     assert energy_db(cleaned[tail], near[tail]) < -15
+
+
+@pytest.mark.parametrize("jump", [112, 40])
+def test_a_jump_of_the_echo_path_is_followed_and_the_echo_cancelled_again(coach_line, jump):
+    # An underrun of the speaker (a busy machine) delays the coach's voice in
+    # the microphone by some ms against what the filter is given. Speex alone
+    # then takes out only 7-8 dB for seconds; the canceller finds the echo at
+    # its new place and moves the output by as much, back where the filter learnt it.
+    far = np.tile(coach_line, 2)
+    at = len(far) // 2
+    echo = np.zeros(len(far))
+    echo[320:] = 0.5 * far[:-320]
+    echo[400:] += 0.15 * far[:-400]  # a reflection 5 ms later
+    echo[at:] = echo[at - jump : len(far) - jump]  # from `at` on, the echo comes `jump` samples later
+    near = np.clip(echo + np.random.default_rng(1).standard_normal(len(far)) * 20, -32768, 32767).astype(np.int16)
+
+    cleaned, canceller = run_canceller(far, near)
+
+    assert canceller.path_jumps == 1
+    before, after = slice(at - 2 * RATE, at), slice(at + RATE, at + 3 * RATE)
+    assert energy_db(cleaned[before], near[before]) < -20
+    assert energy_db(cleaned[after], near[after]) < -20  # Speex alone: -7.9 and -7.3 dB
 
 
 @pytest.mark.parametrize("floor", [0.0, 3.0])

@@ -56,24 +56,37 @@ def echo_alignment(
 
     Both are mono at ``sample_rate``; the starts are clock times.
     """
-    mic = mic.astype(np.float64)
-    output = output.astype(np.float64)
-    mic_energy = float(np.dot(mic, mic))
-    if len(mic) == 0 or len(output) < len(mic) or mic_energy == 0.0:
-        return Alignment(0.0, 0.0)
-    # Correlation at every position p of the window output[p : p + len(mic)].
-    size = 1 << int(np.ceil(np.log2(len(output) + len(mic))))
-    spectrum = np.fft.rfft(output, size) * np.conj(np.fft.rfft(mic, size))
-    numerator = np.fft.irfft(spectrum, size)[: len(output) - len(mic) + 1]
-    squares = np.concatenate([[0.0], np.cumsum(output**2)])
-    window_energy = squares[len(mic):] - squares[: len(output) - len(mic) + 1]
-    delay = mic_start - (output_start + np.arange(len(numerator)) / sample_rate)
-    usable = np.flatnonzero((delay >= min_delay) & (delay <= max_delay) & (window_energy > 0))
+    correlation = window_correlation(mic, output)
+    delay = mic_start - (output_start + np.arange(len(correlation)) / sample_rate)
+    usable = np.flatnonzero((delay >= min_delay) & (delay <= max_delay) & (correlation > 0))
     if len(usable) == 0:
         return Alignment(0.0, 0.0)
-    correlation = np.abs(numerator[usable]) / np.sqrt(window_energy[usable] * mic_energy)
-    best = int(np.argmax(correlation))
-    return Alignment(float(correlation[best]), float(delay[usable[best]]))
+    best = usable[int(np.argmax(correlation[usable]))]
+    return Alignment(float(correlation[best]), float(delay[best]))
+
+
+def window_correlation(near: np.ndarray, far: np.ndarray) -> np.ndarray:
+    """How alike ``near`` is to each window ``far[p : p + len(near)]`` (0..1, one per ``p``).
+
+    The magnitude of the normalized cross-correlation; empty when ``far`` is
+    shorter than ``near``, zero where either is silent.
+    """
+    near = near.astype(np.float64)
+    far = far.astype(np.float64)
+    near_energy = float(np.dot(near, near))
+    if len(near) == 0 or len(far) < len(near):
+        return np.zeros(0)
+    if near_energy == 0.0:
+        return np.zeros(len(far) - len(near) + 1)
+    size = 1 << int(np.ceil(np.log2(len(far) + len(near))))
+    spectrum = np.fft.rfft(far, size) * np.conj(np.fft.rfft(near, size))
+    numerator = np.fft.irfft(spectrum, size)[: len(far) - len(near) + 1]
+    squares = np.concatenate([[0.0], np.cumsum(far**2)])
+    window_energy = squares[len(near):] - squares[: len(far) - len(near) + 1]
+    audible = window_energy > 0
+    correlation = np.zeros(len(numerator))
+    correlation[audible] = np.abs(numerator[audible]) / np.sqrt(window_energy[audible] * near_energy)
+    return correlation
 
 
 def echo_correlation(mic: np.ndarray, mic_start: float, output: np.ndarray, output_start: float) -> float:
