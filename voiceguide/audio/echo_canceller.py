@@ -176,7 +176,7 @@ class EchoCanceller:
         target = self.reference.index_at(frame.time - self.delay + LEAD_SECONDS)
         if target is not None and (self._next is None or abs(target - self._next) > RESYNC_SECONDS * self.sample_rate):
             self._next = target
-            self._learnt_lag = None  # the filter must learn the path anew
+            self._learnt_lag = None  # the filter must learn the path anew (a drift, or a delay out of its reach)
         played = np.zeros(len(samples), dtype=np.int16)
         if self._next is not None:
             self._wait_for_reference(self._next + len(samples))
@@ -231,7 +231,6 @@ class EchoCanceller:
             # so a delay the filter can follow is left to it).
             self.delay = found.delay
             self._next = None
-            self._learnt_lag = None
 
     def _follow_path(self, wrong: bool) -> None:
         """Keep the echo where the filter learnt it when the path jumps.
@@ -254,11 +253,13 @@ class EchoCanceller:
         self._since_follow = 0
         window = int(FOLLOW_WINDOW_SECONDS * self.sample_rate)
         reach = int(TAIL_SECONDS * self.sample_rate)
-        mic = np.concatenate([f.samples for f in self._raw])[-window:]
-        output = self.reference.samples(self._next - len(mic) - reach, len(mic) + reach)
+        output = self.reference.samples(self._next - window - reach, window + reach)
         if np.abs(output[reach:]).max(initial=0) < SPEAKING_LEVEL:
             self._moved_to = None
-            return
+            return  # the coach is quiet: nothing to find
+        recent = list(self._raw)[-(window // self.frame_samples + 1) :]
+        mic = np.concatenate([f.samples for f in recent])[-window:]
+        output = output[window - len(mic) :]  # a microphone shorter than the window (the first frames)
         correlation = window_correlation(mic, output)  # at index p the echo lags the output by reach - p
         best = int(np.argmax(correlation))
         lag, score = reach - best, float(correlation[best])
