@@ -69,3 +69,17 @@ def test_quick_bench_writes_sane_results(tmp_path) -> None:
     assert markdown.strip() in out.getvalue()
     assert (out_dir / "accuracy.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "latency" not in results
+
+
+def test_cached_speech_is_made_by_todays_synthesis(tmp_path, monkeypatch) -> None:
+    # Audio cached by an older synthesise() must not be read as today's: the
+    # cache's names carry the synthesis version.
+    from voiceguide.bench import corpus
+
+    utterance = corpus.Utterance("stop", "Stop", "grammar", "en-us", 150)
+    made = corpus.load_or_synthesise(utterance, tmp_path)
+    assert (made == corpus.synthesise("stop", "en-us", 150)).all()
+    stale = tmp_path / f"{utterance.key}.npy"
+    monkeypatch.setattr(corpus, "SYNTHESIS_VERSION", corpus.SYNTHESIS_VERSION + 1)
+    assert not (tmp_path / f"{utterance.key}.npy").exists()  # a new version does not find the old file
+    assert stale.exists()
