@@ -4,9 +4,10 @@ pocketsphinx normalises every utterance by a running average of its
 spectrum (the cepstral mean), which starts each process from a generic
 value and only adapts as the user speaks. Until then the first commands of a
 session are decoded for the wrong microphone and voice: on the benchmark's
-voices, a session's first command was recognised 37.4 % of the time from the
-generic start and 68.1 % from the mean kept after eight commands of the same
-voice (59.3 % from another voice's). So the mean is kept in the user data
+voices, a session's first command was recognised 36.5 % of the time from the
+generic start and 64.2 % from the mean kept after eight commands of the same
+voice (on the benchmark's earlier corpus: 37.4 %, 68.1 %, and 59.3 % from
+another voice's). So the mean is kept in the user data
 folder after each command the coach acts on, one entry per engine and
 microphone, and the next session starts from it. Its first utterance then
 behaves like any later one, false alarms included (other speech heard as a

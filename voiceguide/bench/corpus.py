@@ -27,7 +27,7 @@ PADDING_SECONDS = 0.6
 # Part of every cached utterance's name: raise it whenever synthesise() makes
 # different audio, or a cache from before is read as if it were today's
 # (it was: a cache resampled by the linear interpolation removed in 184793c
-# gave 65.4 % of clean commands, the band-limited resampling 57.7 %).
+# gave 65.4 % of clean commands, the band-limited resampling 57.7-58.9 %).
 SYNTHESIS_VERSION = 2
 SAFETY_INTENTS = ("Pain", "Symptom", "Stop")
 
