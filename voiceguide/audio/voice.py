@@ -41,6 +41,9 @@ INSTALL_HINT = (
 )
 
 RENDER_ATTEMPTS = 3
+# espeak-ng renders far faster than real time (a 9 s line in about 8 ms here);
+# a line not finished after this long means the synthesiser is stuck.
+RENDER_TIMEOUT_S = 10.0
 
 # libespeak-ng is one synthesiser per process (pyttsx3 keeps it alive and
 # shares one engine per driver), so every use of it goes through this lock.
@@ -95,6 +98,10 @@ class _Pyttsx3Renderer:
                 self._engine = pyttsx3.init("espeak")
         except Exception as exc:
             raise AudioError(f"pyttsx3 could not start espeak-ng ({exc}); {INSTALL_HINT}.") from exc
+        # The driver closes the WAV file, then says "finished-utterance" (from
+        # espeak-ng's own thread): that, not runAndWait, says a line is done.
+        self._finished = threading.Event()
+        self._engine.connect("finished-utterance", lambda **_: self._finished.set())
         self._dir = Path(tempfile.mkdtemp(prefix="voiceguide-tts-"))
         self._wav = self._dir / "line.wav"
         self._current_voice: str | None = None
@@ -114,19 +121,31 @@ class _Pyttsx3Renderer:
             # espeak-ng 1.51 applies espeak_SetParameter(RATE) unreliably
             # between lines (a new rate is sometimes ignored), so the rate
             # goes in as an embedded command ("\x01<wpm>S"), which always holds.
-            # pyttsx3 2.99 sometimes ends its run loop before espeak-ng has
-            # finished: no file, or an empty one that the next line then
-            # finds (measured: the first line of a process, when long, 5
-            # times in 15). Saying it again works.
             for _ in range(RENDER_ATTEMPTS):
-                self._wav.unlink(missing_ok=True)
-                self._engine.save_to_file(f"\x01{wpm}S {text}", str(self._wav))
-                self._engine.runAndWait()
-                if self._wav.exists():
-                    pcm = _read_wav(self._wav)
-                    if len(pcm.samples) or not any(c.isalnum() for c in text):
-                        return pcm
+                pcm = self._render_once(f"\x01{wpm}S {text}")
+                if pcm is not None and (len(pcm.samples) or not any(c.isalnum() for c in text)):
+                    return pcm
             raise AudioError(f"pyttsx3 wrote no audio for {text!r}; {INSTALL_HINT}.")
+
+    def _render_once(self, text: str) -> Pcm | None:
+        # pyttsx3 2.99's first runAndWait in a process ends its loop before
+        # espeak-ng (asynchronous in retrieval mode) has written the file: it
+        # returns after one 10 ms tick, and on a busy machine the file is
+        # then missing or half written (read half written: a crash in CI).
+        # Saying it again while the first is still being made resets the
+        # driver's buffer under it. So wait for the driver's own end of the
+        # line; a line that still comes back without audio is said again
+        # (not seen since this wait).
+        self._wav.unlink(missing_ok=True)
+        self._finished.clear()
+        self._engine.save_to_file(text, str(self._wav))
+        self._engine.runAndWait()
+        if not self._finished.wait(RENDER_TIMEOUT_S):
+            raise AudioError(f"espeak-ng did not finish a line in {RENDER_TIMEOUT_S:.0f} s; {INSTALL_HINT}.")
+        try:
+            return _read_wav(self._wav)
+        except (OSError, EOFError, wave.Error):
+            return None
 
     def _set(self, name: str, value: object) -> None:
         # pyttsx3 2.99 queues Engine.setProperty behind its run loop, where a
