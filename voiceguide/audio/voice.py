@@ -130,8 +130,9 @@ class _Pyttsx3Renderer:
     def _render_once(self, text: str) -> Pcm | None:
         # pyttsx3 2.99's first runAndWait in a process ends its loop before
         # espeak-ng (asynchronous in retrieval mode) has written the file: it
-        # returns after one 10 ms tick, and on a busy machine the file is
-        # then missing or half written (read half written: a crash in CI).
+        # returns after one 10 ms tick, when the file is often not there yet
+        # (6 first lines in 20 here) and may be half written (read so: a
+        # crash in CI).
         # Saying it again while the first is still being made resets the
         # driver's buffer under it. So wait for the driver's own end of the
         # line; a line that still comes back without audio is said again
