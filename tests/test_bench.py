@@ -11,8 +11,12 @@ import shutil
 
 import pytest
 
-from voiceguide.bench.accuracy import LEARNING_COMMANDS
+from voiceguide.bench import corpus
+from voiceguide.bench.accuracy import LEARNING_COMMANDS, decode, run_accuracy
 from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
+from voiceguide.grammar import Grammar
+from voiceguide.listening import IntentDecider
+from voiceguide.recognizers.base import create_recognizer
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 
@@ -83,3 +87,21 @@ def test_cached_speech_is_made_by_todays_synthesis(tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(corpus, "SYNTHESIS_VERSION", corpus.SYNTHESIS_VERSION + 1)
     assert not (tmp_path / f"{utterance.key}.npy").exists()  # a new version does not find the old file
     assert stale.exists()
+
+
+def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
+    # A person uses the coach in one voice: what the recognizer learns of
+    # it (pocketsphinx's cepstral mean) must not come from another voice's
+    # utterance decoded just before, nor depend on which worker took what.
+    grammar = Grammar.load()
+    voices = ("en-us", "en-gb-scotland+f2")
+    utterances = [u for u in corpus.command_utterances(grammar, 1, 2) if u.voice in voices]
+    clean = corpus.Condition("clean")
+    interleaved = run_accuracy("pocketsphinx", [(u, clean) for u in utterances], tmp_path, processes=2)
+    assert [o.utterance for o in interleaved] == utterances  # in the order given
+
+    recognizer = create_recognizer("pocketsphinx", grammar)
+    decider = IntentDecider(grammar)
+    alone = [decode(recognizer, decider, corpus.load_or_synthesise(u, tmp_path)) for u in utterances if u.voice == voices[0]]
+    assert [(o.decided, o.text) for o in interleaved if o.utterance.voice == voices[0]] == alone
+    assert sum(decided == "unclear" for decided, _ in alone) < len(alone)  # something was understood

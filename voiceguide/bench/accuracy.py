@@ -69,13 +69,19 @@ def _init_worker(engine: str, model: str | None, cache: str) -> None:
     _worker["generic"] = _worker["recognizer"].adaptation()  # the state a new session starts from
 
 
-def _run_one(job: tuple[int, Utterance, Condition]) -> Outcome:
-    seed, utterance, condition = job
-    cache = _worker["cache"]
-    audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
-    started = time.perf_counter()
-    decided, text = decode(_worker["recognizer"], _worker["decider"], audio)
-    return Outcome(utterance, condition.name, decided, text, time.perf_counter() - started, len(audio) / SAMPLE_RATE)
+def _run_session(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[int, Outcome]]:
+    """One voice in one condition, in order, from the state a new session starts from."""
+    recognizer, decider, cache, generic = (_worker[key] for key in ("recognizer", "decider", "cache", "generic"))
+    if generic is not None:
+        recognizer.adapt(generic)
+    outcomes = []
+    for seed, utterance, condition in jobs:
+        audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
+        started = time.perf_counter()
+        decided, text = decode(recognizer, decider, audio)
+        seconds = time.perf_counter() - started
+        outcomes.append((seed, Outcome(utterance, condition.name, decided, text, seconds, len(audio) / SAMPLE_RATE)))
+    return outcomes
 
 
 def run_accuracy(
@@ -85,13 +91,26 @@ def run_accuracy(
     model: Path | None = None,
     processes: int = 2,
 ) -> list[Outcome]:
-    """Decode every (utterance, condition) in one pool of worker processes."""
+    """Decode every (utterance, condition) in one pool of worker processes, in the order of ``pairs``.
+
+    A person uses the coach in one voice and one room, and the recognizer
+    adapts to them (pocketsphinx's cepstral mean). So each voice's
+    utterances in each condition are decoded as one session, in order, from
+    the state a new session starts from: not interleaved with other voices, whose mean the
+    next utterance would otherwise start from, and not depending on which
+    worker decoded what before (both made a full run's figures differ by a
+    few points from one run to the next on the same audio).
+    """
     for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
         load_or_synthesise(utterance, cache)
-    jobs = [(seed, u, c) for seed, (u, c) in enumerate(pairs)]
+    sessions: dict[tuple[str, str], list[tuple[int, Utterance, Condition]]] = defaultdict(list)
+    for seed, (utterance, condition) in enumerate(pairs):
+        sessions[(utterance.voice, condition.name)].append((seed, utterance, condition))
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, _init_worker, (engine, str(model) if model else None, str(cache))) as pool:
-        return pool.map(_run_one, jobs, chunksize=8)
+        decoded = pool.map(_run_session, list(sessions.values()), chunksize=1)
+    by_seed = dict(pair for session in decoded for pair in session)
+    return [by_seed[seed] for seed in range(len(pairs))]
 
 
 # The first command of a session: how many commands of a voice the recognizer
