@@ -7,6 +7,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +64,18 @@ def _init_worker(engine: str, model: str | None, cache: str) -> None:
     from ..recognizers.base import create_recognizer
 
     grammar = Grammar.load()
-    _worker["recognizer"] = create_recognizer(engine, grammar, Path(model) if model else None, notify=lambda m: None)
+    _worker["new_recognizer"] = partial(
+        create_recognizer, engine, grammar, Path(model) if model else None, notify=lambda m: None
+    )
+    _worker["recognizer"] = _worker["new_recognizer"]()
     _worker["decider"] = IntentDecider(grammar)
     _worker["cache"] = Path(cache)
     _worker["generic"] = _worker["recognizer"].adaptation()  # the state a new session starts from
 
 
 def _run_session(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[int, Outcome]]:
-    """One voice in one condition, in order, from the state a new session starts from."""
-    recognizer, decider, cache, generic = (_worker[key] for key in ("recognizer", "decider", "cache", "generic"))
-    if generic is not None:
-        recognizer.adapt(generic)
+    """One voice in one condition, in order, by a new recognizer (as a new session of the app)."""
+    recognizer, decider, cache = _worker["new_recognizer"](), _worker["decider"], _worker["cache"]
     outcomes = []
     for seed, utterance, condition in jobs:
         audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
@@ -95,11 +97,12 @@ def run_accuracy(
 
     A person uses the coach in one voice and one room, and the recognizer
     adapts to them (pocketsphinx's cepstral mean). So each voice's
-    utterances in each condition are decoded as one session, in order, from
-    the state a new session starts from: not interleaved with other voices, whose mean the
-    next utterance would otherwise start from, and not depending on which
-    worker decoded what before (both made a full run's figures differ by a
-    few points from one run to the next on the same audio).
+    utterances in each condition are decoded as one session, in order, by a
+    new recognizer: not interleaved with other voices, whose mean the next
+    utterance would otherwise start from, and not depending on what the
+    worker decoded before (the cepstral mean, and whatever else an engine
+    keeps from one utterance to the next: the same audio gave figures a few
+    points apart from one run to the next).
     """
     for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
         load_or_synthesise(utterance, cache)
