@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from voiceguide.bench import corpus
-from voiceguide.bench.accuracy import LEARNING_COMMANDS, decode, run_accuracy
+from voiceguide.bench.accuracy import LEARNING_COMMANDS, decode, run_accuracy, run_first_commands
 from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
@@ -110,3 +110,30 @@ def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
              for seed in seeds]
     assert [(outcomes[seed].decided, outcomes[seed].text) for seed in seeds] == alone
     assert sum(decided == u.expected for (decided, _), u in zip(alone, mine)) >= 10  # not a comparison of empty decodes: a quarter or more heard right
+
+
+def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> None:
+    # The first command of a session is the first thing a new recognizer
+    # hears: from its generic start, or from the state an earlier session of
+    # the same voice kept (the voice memory). Nothing the worker decoded
+    # before may reach it.
+    grammar = Grammar.load()
+    said = [u for u in corpus.command_utterances(grammar, 2, 4) if u.voice == "en-us"]
+    first = run_first_commands("pocketsphinx", said, tmp_path, processes=1)
+
+    decider = IntentDecider(grammar)
+    learning = said[:: len(said) // LEARNING_COMMANDS][:LEARNING_COMMANDS]
+    earlier_session = create_recognizer("pocketsphinx", grammar)
+    for utterance in learning:
+        decode(earlier_session, decider, corpus.load_or_synthesise(utterance, tmp_path))
+    kept = earlier_session.adaptation()
+    right = {"generic": 0, "returning": 0}
+    tests = [u for u in said if u not in learning]
+    for utterance in tests:
+        for start in right:
+            recognizer = create_recognizer("pocketsphinx", grammar)
+            if start == "returning":
+                assert recognizer.adapt(kept)
+            right[start] += decode(recognizer, decider, corpus.load_or_synthesise(utterance, tmp_path))[0] == utterance.expected
+    assert first["en-us"] == {"generic": right["generic"] / len(tests), "returning": right["returning"] / len(tests), "count": len(tests)}
+    assert right["returning"] > right["generic"]  # the kept state helps: the comparison is not of empty decodes

@@ -67,10 +67,8 @@ def _init_worker(engine: str, model: str | None, cache: str) -> None:
     _worker["new_recognizer"] = partial(
         create_recognizer, engine, grammar, Path(model) if model else None, notify=lambda m: None
     )
-    _worker["recognizer"] = _worker["new_recognizer"]()
     _worker["decider"] = IntentDecider(grammar)
     _worker["cache"] = Path(cache)
-    _worker["generic"] = _worker["recognizer"].adaptation()  # the state a new session starts from
 
 
 def _run_session(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[int, Outcome]]:
@@ -117,27 +115,30 @@ def run_accuracy(
 
 
 # The first command of a session: how many commands of a voice the recognizer
-# hears before its state is kept (the voice memory), and how the rest fare
-# from the generic start against the kept state.
+# hears before its state is kept (the voice memory), and how the rest fare as
+# the first utterance of a new recognizer, from its generic start and from the
+# kept state.
 LEARNING_COMMANDS = 8
 
 
 def _first_commands_of(job: tuple[str, list[Utterance]]) -> dict[str, list[bool]]:
-    """One voice: each command decoded as a session's first, from the generic start and from the kept state."""
+    """One voice: each command decoded as a new session's first, from the generic start and from the kept state."""
     _, utterances = job
-    recognizer, decider, cache, generic = (_worker[key] for key in ("recognizer", "decider", "cache", "generic"))
-    recognizer.adapt(generic)
+    new_recognizer, decider, cache = _worker["new_recognizer"], _worker["decider"], _worker["cache"]
     learning = utterances[:: len(utterances) // LEARNING_COMMANDS][:LEARNING_COMMANDS]  # spread over the intents
     tests = [utterance for utterance in utterances if utterance not in learning]
+    earlier_session = new_recognizer()
     for utterance in learning:
-        decode(recognizer, decider, load_or_synthesise(utterance, cache))
-    kept = recognizer.adaptation()
+        decode(earlier_session, decider, load_or_synthesise(utterance, cache))
+    kept = earlier_session.adaptation()
     right: dict[str, list[bool]] = {"generic": [], "returning": []}
     for utterance in tests:
         audio = load_or_synthesise(utterance, cache)
-        for start, state in (("generic", generic), ("returning", kept)):
-            recognizer.adapt(state)
-            right[start].append(decode(recognizer, decider, audio)[0] == utterance.expected)
+        for start, hits in right.items():
+            recognizer = new_recognizer()
+            if start == "returning":
+                recognizer.adapt(kept)
+            hits.append(decode(recognizer, decider, audio)[0] == utterance.expected)
     return right
 
 
@@ -166,7 +167,7 @@ def run_first_commands(
 
 
 def _keeps_adaptation() -> bool:
-    return _worker["generic"] is not None
+    return _worker["new_recognizer"]().adaptation() is not None
 
 
 @dataclass
