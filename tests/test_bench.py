@@ -12,7 +12,12 @@ import shutil
 import pytest
 
 from voiceguide.bench import corpus
-from voiceguide.bench.accuracy import LEARNING_COMMANDS, decode, run_accuracy, run_first_commands
+from voiceguide.bench.accuracy import (
+    LEARNING_COMMANDS,
+    decode,
+    run_accuracy,
+    run_first_commands,
+)
 from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
@@ -98,7 +103,8 @@ def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
     said = corpus.command_utterances(grammar, 3, 8)
     mine = [u for u in said if u.voice == "en-us"][:40]
     other = [u for u in said if u.voice == "en-gb-scotland+f2"][:40]
-    loud, room = corpus.Condition("brown@5dB", "brown", 5), corpus.Condition("white@20dB", "white", 20)
+    named = {condition.name: condition for condition in corpus.conditions()}
+    loud, room = named["brown@5dB"], named["white@20dB"]
     pairs = [(u, loud) for u in mine[:20]] + [(u, room) for pair in zip(mine, other) for u in pair]
     outcomes = run_accuracy("pocketsphinx", pairs, tmp_path, processes=1)  # one worker: session after session
     assert [(o.utterance, o.condition) for o in outcomes] == [(u, c.name) for u, c in pairs]  # in the order given

@@ -94,13 +94,11 @@ def run_accuracy(
     """Decode every (utterance, condition) in one pool of worker processes, in the order of ``pairs``.
 
     A person uses the coach in one voice and one room, and the recognizer
-    adapts to them (pocketsphinx's cepstral mean). So each voice's
-    utterances in each condition are decoded as one session, in order, by a
-    new recognizer: not interleaved with other voices, whose mean the next
-    utterance would otherwise start from, and not depending on what the
-    worker decoded before (the cepstral mean, and whatever else an engine
-    keeps from one utterance to the next: the same audio gave figures a few
-    points apart from one run to the next).
+    adapts to them (pocketsphinx's cepstral mean, its voice activity
+    detector). So each voice's utterances in each condition are decoded as
+    one session, in order, by a new recognizer: nothing learnt from another
+    voice or room, or from whatever the worker decoded before (when it was,
+    the same audio gave figures a few points apart from run to run).
     """
     for utterance in {u for u, _ in pairs}:  # synthesise once, before the workers race for it
         load_or_synthesise(utterance, cache)
