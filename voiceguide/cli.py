@@ -10,7 +10,8 @@ from pathlib import Path
 from . import history_cli, settings_cli
 from .bench import cli as bench_cli
 from .recognizers import cli as recognizers_cli
-from .recognizers.base import ENGINES, RecognizerError
+from .recognizers.base import RecognizerError
+from .recognizers.registry import CHOICES as ENGINE_CHOICES
 from .grammar import Grammar
 from .routine import LEVELS, RoutineError, load_routine
 from .runner import Runner
@@ -34,8 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--speed", type=_positive, default=1.0, help="run every wait this many times faster (demos, tests)")
     start.add_argument("--routine", type=Path, help="your own routine file (YAML)")
     start.add_argument("--level", choices=LEVELS, help="gentle, standard or full: picks within the routine's ranges")
-    start.add_argument("--engine", choices=ENGINES, help="speech recognizer (default: the setting, else auto)")
-    start.add_argument("--model", type=Path, help="a vosk model folder")
+    start.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine (default: the setting, else auto: whisper, vosk, pocketsphinx)")
+    start.add_argument("--model", type=Path, help="a speech model folder (Whisper or vosk)")
     start.add_argument("--input-device", help="microphone: a number or part of a name (see `voiceguide devices`)")
     start.add_argument("--output-device", help="speaker: a number or part of a name")
     start.add_argument("--voice", help="the coach's voice (an espeak-ng voice such as en-us or en-gb+f3)")
@@ -73,7 +74,8 @@ def cmd_start(args: argparse.Namespace) -> int:
         settings = session.settings
         options = AudioOptions(
             engine=args.engine or settings.engine,
-            model=args.model or (Path(settings.model_path) if settings.model_path else None),
+            model=args.model,
+            configured_model=Path(settings.model_path) if settings.model_path else None,
             input_device=args.input_device or settings.input_device,
             output_device=args.output_device or settings.output_device,
             voice=args.voice or settings.voice,

@@ -16,6 +16,9 @@ from pathlib import Path
 import yaml
 from hassil import Intents, recognize, sample_intents
 
+# What acts in every state, even over the coach's voice: "stop", pain, symptoms.
+SAFETY_INTENTS = frozenset({"Stop", "Pain", "Symptom"})
+
 _PUNCTUATION = re.compile(r"[^\w\s']")
 _SPACES = re.compile(r"\s+")
 
@@ -45,9 +48,11 @@ def _packaged_grammar(language: str):
 class Grammar:
     """An intent grammar in hassil's template format."""
 
-    def __init__(self, intents: Intents, source: str) -> None:
+    def __init__(self, intents: Intents, source: str, safety_words: dict[str, list[str]] | None = None) -> None:
         self.intents = intents
         self.source = source
+        # intent -> words (or phrases) that make any hypothesis that intent
+        self.safety_words = {intent: [normalize(w) for w in words] for intent, words in (safety_words or {}).items()}
 
     @classmethod
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
@@ -57,7 +62,9 @@ class Grammar:
         else:
             text = Path(path).read_text(encoding="utf-8")
             source = str(path)
-        return cls(Intents.from_dict(yaml.safe_load(text)), source)
+        data = yaml.safe_load(text)
+        safety_words = data.pop("safety_words", None) or {}
+        return cls(Intents.from_dict(data), source, safety_words)
 
     @property
     def intent_names(self) -> list[str]:
@@ -72,6 +79,15 @@ class Grammar:
         if result is None:
             return None
         return Parsed(intent=result.intent.name, text=clean)
+
+    def safety_word(self, text: str) -> tuple[str, str] | None:
+        """(safety intent, word) for the first safety word or phrase ``text`` contains: "my foot is numb" is a Symptom."""
+        padded = f" {normalize(text)} "
+        for intent, words in self.safety_words.items():
+            for word in words:
+                if f" {word} " in padded:
+                    return intent, word
+        return None
 
     @cached_property
     def samples(self) -> list[tuple[str, str]]:
@@ -88,6 +104,11 @@ class Grammar:
     @property
     def sentences(self) -> list[str]:
         return [sentence for _, sentence in self.samples]
+
+    @property
+    def safety_sentences(self) -> set[str]:
+        """The sentences that mean stop, pain or a symptom."""
+        return {sentence for intent, sentence in self.samples if intent in SAFETY_INTENTS}
 
     @property
     def words(self) -> set[str]:

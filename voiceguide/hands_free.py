@@ -35,9 +35,9 @@ from .audio.microphone import Frame
 from .echo import ECHO_LIKELY, ECHO_ONLY, echo_correlation, residual_db
 from .events import DeviceLost, Heard, Say, Unclear
 from .grammar import Grammar
-from .listening import Hearing, IntentDecider
-from .recognizers import models
-from .recognizers.base import Recognizer, RecognizerError, create_recognizer
+from .listening import IntentDecider
+from .recognizers import registry
+from .recognizers.base import Hypothesis, Recognizer, RecognizerError
 from .runner import Runner, Speaker
 from .session import Session
 from .text_mode import TextSpeaker, read_typed_lines
@@ -45,7 +45,6 @@ from .voice_memory import RecognizerMemory, VoiceMemory
 
 ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
-DOWNLOAD_TIMEOUT_SECONDS = 10.0
 ECHO_WINDOW_FRAMES = 30  # the last 0.6 s: about one short command
 CANCELLED_DB = -12.0  # the echo canceller left less than this of what was heard: only the coach's voice
 
@@ -190,7 +189,7 @@ class Listener:
             self._recent.append((heard, frame))
             hypothesis = self.recognizer.accept(frame.samples.tobytes(), frame.echo_only)
             if hypothesis is not None:
-                self._consider(hypothesis.text, hypothesis.final, hypothesis.confidence, frame.time)
+                self._consider(hypothesis, frame.time)
             confirmed = self.decider.poll(self.clock())
             if confirmed is not None:
                 self._post(confirmed, confirmed.text, "partial")
@@ -217,31 +216,31 @@ class Listener:
         self.last_echo_score = echo_correlation(heard, start, output, output_start)
         return self.last_echo_score
 
-    def _consider(self, text: str, final: bool, confidence: float, heard_at: float) -> None:
+    def _consider(self, hypothesis: Hypothesis, heard_at: float) -> None:
+        text, final = hypothesis.text, hypothesis.final
         self.last_echo_score = None
         if self._utterance_start is None:
             self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
         playing = self.speaker.spoken_between(self._utterance_start, self.clock())
         barge_in = False
-        if playing and (final or self.decider.grammar.parse(text) is not None):
+        if playing and (final or self.decider.grammar.parse(text) is not None or self.decider.grammar.safety_word(hypothesis.heard)):
             score = self._echo_score()
             if score >= ECHO_ONLY:
-                self.decider.decide(Hearing("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
+                self.decider.decide(Hypothesis("", final, 0.0), coach_speaking=True, echo_text=" ".join(playing))
                 if self.show is not None and text:
                     left = "" if self.canceller is None else f", {self.last_residual_db:.0f} dB left after cancelling"
-                    self.show(f"ignored: {text!r}, the coach's own voice (echo {score:.2f}{left})")
+                    self.show(f"ignored: {text or hypothesis.heard!r}, the coach's own voice (echo {score:.2f}{left})")
                 return  # only the coach's own voice: nothing the user said
             barge_in = True  # the coach is talking, and someone else too
             if score < ECHO_LIKELY:
                 playing = []  # what the microphone hears is not the coach's voice
         event = self.decider.decide(
-            Hearing(text, final, confidence), coach_speaking=bool(playing), echo_text=" ".join(playing),
-            now=self.clock(), barge_in=barge_in,
+            hypothesis, coach_speaking=bool(playing), echo_text=" ".join(playing), now=self.clock(), barge_in=barge_in,
         )
         if final:
             self._utterance_start = None
         if event is not None:
-            self._post(event, text, "final" if final else "partial")
+            self._post(event, text or hypothesis.heard, "final" if final else "partial")
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
         self.heard.append((self.clock(), event, text))
@@ -269,7 +268,8 @@ class _Relay:
 @dataclass(frozen=True)
 class AudioOptions:
     engine: str = "auto"
-    model: Path | None = None
+    model: Path | None = None  # --model: a folder the user named
+    configured_model: Path | None = None  # the settings file's model_path
     input_device: str | None = None
     output_device: str | None = None
     voice: str | None = None
@@ -279,14 +279,10 @@ class AudioOptions:
 
 
 def open_recognizer(options: AudioOptions, grammar: Grammar, notice: Callable[[str], None]) -> Recognizer:
-    """The engine asked for; in auto mode, vosk if a model is (or can be) had, else pocketsphinx."""
-    if options.engine == "auto" and models.find_model(options.model) is None:
-        try:
-            models.download_model(models.default_model_dir(), timeout=DOWNLOAD_TIMEOUT_SECONDS)
-        except RecognizerError as error:
-            notice(f"Could not download the vosk model ({error.message}) Using pocketsphinx; `voiceguide model download` tries again.")
-            return create_recognizer("pocketsphinx", grammar, notify=notice)
-    return create_recognizer(options.engine, grammar, options.model, notify=notice)
+    """The engine asked for, or the next one that can run (with one line saying why). Never uses the network."""
+    return registry.create_recognizer(
+        options.engine, grammar.sentences, grammar.safety_sentences, options.model, options.configured_model, notify=notice
+    )
 
 
 def run_hands_free(
@@ -299,7 +295,14 @@ def run_hands_free(
 ) -> int:
     """A hands-free session; falls back to text for a device that is missing."""
     grammar = Grammar.load()
-    recognizer = open_recognizer(options, grammar, notice)
+    try:
+        recognizer: Recognizer | None = open_recognizer(options, grammar, notice)
+    except RecognizerError as error:
+        if options.require_audio:
+            notice(error.message)
+            return 2
+        notice(f"{error.message} Type what you would say instead, one line at a time.")
+        recognizer = None
     relay = _Relay()
     try:
         voice = Voice(voice=options.voice or "en-us", rate_wpm=options.rate_wpm)
@@ -312,6 +315,8 @@ def run_hands_free(
         return _run_with(session, TextSpeaker(sys.stdout, speed), None, grammar, speed, notice, typed_input)
     speaker = AudioSpeaker(voice, player, caption, on_error=relay)
     voice.prerender([(str(n), 1.0) for n in range(1, 21)] + [("Relax.", 1.0)])
+    if recognizer is None:
+        return _run_with(session, speaker, None, grammar, speed, notice, typed_input, relay=relay)
     try:
         microphone = Microphone(device=options.input_device)
     except AudioError as error:

@@ -7,7 +7,9 @@ this, so the benchmark measures exactly what the app does.
   parses whole, without waiting for the end-of-utterance silence;
 - other commands act on the final hypothesis, and need more confidence;
 - speech that is not a command ("[unk]", or too unsure) becomes ``Unclear``
-  (the coach pauses and asks, rule 6), unless it is the coach's own voice;
+  (the coach pauses and asks), unless it is the coach's own voice;
+- a pain or symptom word in what the engine heard is a safety event even when
+  the sentence is not in the grammar ("my foot is numb");
 - while the coach speaks, only safety phrases can act (barge-in), and only
   when they are not an echo of what the coach is saying.
 """
@@ -17,18 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .events import Heard, Unclear
-from .grammar import Grammar, normalize
+from .grammar import SAFETY_INTENTS, Grammar, normalize
+from .recognizers.base import Hypothesis
 
-SAFETY_INTENTS = frozenset({"Stop", "Pain", "Symptom"})
-
-
-@dataclass(frozen=True)
-class Hearing:
-    """A hypothesis as the listener sees it (mirrors recognizers.Hypothesis)."""
-
-    text: str
-    final: bool
-    confidence: float
+__all__ = ["SAFETY_INTENTS", "Hypothesis", "IntentDecider", "Thresholds", "is_echo"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +30,7 @@ class Thresholds:
     command: float = 0.45  # confidence a non-safety command needs
     safety: float = 0.15  # ... and stop / pain: a false stop costs a pause only
     during_speech: float = 0.7  # a non-safety command while the coach speaks
+    sure_partial: float = 0.5  # a partial this confident needs no confirming (engines that score partials)
 
 
 # A partial stop/pain must not be contradicted for this long before it acts.
@@ -72,7 +67,7 @@ class IntentDecider:
 
     def decide(
         self,
-        hearing: Hearing,
+        hearing: Hypothesis,
         coach_speaking: bool = False,
         echo_text: str = "",
         now: float = 0.0,
@@ -99,34 +94,42 @@ class IntentDecider:
         return event
 
     def _decide(
-        self, hearing: Hearing, coach_speaking: bool, echo_text: str, now: float, barge_in: bool
+        self, hearing: Hypothesis, coach_speaking: bool, echo_text: str, now: float, barge_in: bool
     ) -> Heard | Unclear | None:
         text = normalize(hearing.text)
         parsed = self.grammar.parse(text) if text else None
+        intent = parsed.intent if parsed else None
         echo = bool(text) and is_echo(text, echo_text)
+        if intent is None or (echo and intent in SAFETY_INTENTS):
+            # Rule: a pain or symptom word is never lost to the grammar, unless the coach was saying it.
+            found = self.grammar.safety_word(hearing.heard or text)
+            if found is not None and not is_echo(found[1], echo_text):
+                intent, text, echo = found[0], normalize(hearing.heard or text), False
         if not hearing.final:
-            # Engines give partials no confidence; a false stop costs only a pause.
-            if parsed and parsed.intent in SAFETY_INTENTS and not echo and parsed.intent != self._acted:
-                if self._pending is None or self._pending[0].intent != parsed.intent:
-                    wait = BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[parsed.intent]
-                    self._pending = (Heard(parsed.intent, text, hearing.confidence), now + wait)
+            if intent in SAFETY_INTENTS and not echo and intent != self._acted:
+                if self._pending is None or self._pending[0].intent != intent:
+                    if hearing.confidence >= self.thresholds.sure_partial:
+                        wait = 0.0  # an engine that scores its partials vouches for this one
+                    else:  # engines give partials no confidence; a false stop costs only a pause
+                        wait = BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[intent]
+                    self._pending = (Heard(intent, text, hearing.confidence), now + wait)
             elif text or self._pending is None or self._pending[0].intent not in KEPT_OVER_EMPTY_GUESSES:
                 self._pending = None  # contradicted
             return None
         self._pending = None
-        if parsed is None:
-            return None if coach_speaking or echo_text else Unclear(text)
-        if parsed.intent == self._acted:
+        if intent is None:
+            return None if coach_speaking or echo_text else Unclear(text or normalize(hearing.heard))
+        if intent == self._acted:
             return None  # already acted on the partial
         if echo:
             return None
-        if parsed.intent in SAFETY_INTENTS:
-            if hearing.confidence >= self.thresholds.safety:
-                return Heard(parsed.intent, text, hearing.confidence)
+        if intent in SAFETY_INTENTS:
+            if parsed is None or parsed.intent != intent or hearing.confidence >= self.thresholds.safety:
+                return Heard(intent, text, hearing.confidence)
             return None if coach_speaking else Unclear(text)
         needed = self.thresholds.during_speech if coach_speaking else self.thresholds.command
         if hearing.confidence >= needed:
-            return Heard(parsed.intent, text, hearing.confidence)
+            return Heard(intent, text, hearing.confidence)
         return None if coach_speaking else Unclear(text)
 
 

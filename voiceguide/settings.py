@@ -22,6 +22,7 @@ import platformdirs
 import tomli_w
 
 from .files import write_atomically
+from .recognizers.registry import CHOICES as ENGINE_CHOICES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,7 +43,7 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
-    engine: str = "auto"  # auto | vosk | pocketsphinx
+    engine: str = "auto"  # auto or an engine of the registry
     model_path: str | None = None  # a recognizer model folder
     voice: str | None = None  # a pyttsx3 voice id or name
     speech_rate: int = 150  # words per minute, 80-300
@@ -130,7 +131,7 @@ def _flag(key: str) -> Callable[[Any], bool]:
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "engine": _choice("engine", ("auto", "vosk", "pocketsphinx")),
+    "engine": _choice("engine", ENGINE_CHOICES),
     "model_path": _model_path,
     "voice": _optional_text("voice", "a voice name or id"),
     "speech_rate": _speech_rate,
@@ -142,7 +143,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 ALLOWED: dict[str, str] = {
-    "engine": "auto, vosk, pocketsphinx",
+    "engine": ", ".join(ENGINE_CHOICES),
     "model_path": "a model folder, or none",
     "voice": "a voice name or id, or none",
     "speech_rate": f"{RATE_MIN}-{RATE_MAX} words per minute",

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..events import Heard, Unclear
 from ..grammar import Grammar
-from ..listening import SAFETY_INTENTS, Hearing, IntentDecider
+from ..listening import SAFETY_INTENTS, IntentDecider
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
 CHUNK = SAMPLE_RATE // 50  # 20 ms, as the microphone delivers it
@@ -44,7 +44,7 @@ def decode(recognizer, decider: IntentDecider, audio: np.ndarray) -> tuple[str |
     for now, hypothesis in hypotheses:
         events = []
         if hypothesis is not None:
-            events.append(decider.decide(Hearing(hypothesis.text, hypothesis.final, hypothesis.confidence), now=now))
+            events.append(decider.decide(hypothesis, now=now))
             if hypothesis.final:
                 final_text = hypothesis.text
         events.append(decider.poll(now))

@@ -1,11 +1,5 @@
-"""Speech recognizers behind one interface (see :mod:`.base`)."""
+"""Speech recognizers behind one interface (:mod:`.base`), listed in one registry (:mod:`.registry`)."""
 
-from voiceguide.recognizers.base import (
-    ENGINES,
-    Hypothesis,
-    Recognizer,
-    RecognizerError,
-    create_recognizer,
-)
+from voiceguide.recognizers.base import Hypothesis, Recognizer, RecognizerError
 
-__all__ = ["ENGINES", "Hypothesis", "Recognizer", "RecognizerError", "create_recognizer"]
+__all__ = ["Hypothesis", "Recognizer", "RecognizerError"]

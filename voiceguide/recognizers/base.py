@@ -11,17 +11,8 @@ no final at all.
 
 from __future__ import annotations
 
-import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from voiceguide.grammar import Grammar
-
-ENGINES = ("auto", "vosk", "pocketsphinx")
 
 
 class RecognizerError(Exception):
@@ -34,11 +25,18 @@ class RecognizerError(Exception):
 
 @dataclass(frozen=True)
 class Hypothesis:
-    """What the recognizer thinks was said so far (partial) or in the end (final)."""
+    """What the recognizer thinks was said so far (partial) or in the end (final).
+
+    ``text`` is a grammar sentence (or "" for speech outside the grammar);
+    ``heard`` is what the engine heard in its own words, when it can tell
+    (Whisper's free transcript), so that a pain word outside the grammar
+    still reaches the coach.
+    """
 
     text: str
     final: bool
     confidence: float
+    heard: str = ""
 
 
 class Recognizer(ABC):
@@ -74,60 +72,3 @@ class Recognizer(ABC):
     def adapt(self, state: str) -> bool:
         """Start from ``state``, kept from an earlier session; False if it does not fit this engine."""
         return False
-
-
-def _print_notice(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def create_recognizer(
-    engine: str,
-    grammar: Grammar,
-    model: Path | None = None,
-    *,
-    phrases: Sequence[str] | None = None,
-    download: bool = False,
-    notify: Callable[[str], None] = _print_notice,
-) -> Recognizer:
-    """Build the recognizer for ``engine`` ("auto", "vosk" or "pocketsphinx").
-
-    ``auto`` picks vosk when a model can be found (``model``, the
-    environment, the user cache, vosk's folders), downloading one only when
-    ``download`` is true, else pocketsphinx with a one-line ``notify``.
-    ``phrases`` overrides the grammar's sentences as the closed vocabulary.
-    """
-    from voiceguide.recognizers import models
-
-    if engine not in ENGINES:
-        raise RecognizerError(
-            f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}."
-        )
-    sentences = list(phrases) if phrases is not None else grammar.sentences
-
-    if engine == "pocketsphinx":
-        return _pocketsphinx(sentences)
-
-    found = models.find_model(model)
-    if found is None and download:
-        found = models.download_model(models.default_model_dir())
-    if found is None:
-        if engine == "vosk":
-            raise RecognizerError(
-                "No vosk model found; run `voiceguide model download` "
-                "or pass --model DIR (or set VOICEGUIDE_VOSK_MODEL)."
-            )
-        notify(
-            "No vosk English model found, using pocketsphinx; "
-            "run `voiceguide model download` for better recognition."
-        )
-        return _pocketsphinx(sentences)
-
-    from voiceguide.recognizers.vosk_engine import VoskRecognizer
-
-    return VoskRecognizer(found, sentences)
-
-
-def _pocketsphinx(sentences: Sequence[str]) -> Recognizer:
-    from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer
-
-    return PocketsphinxRecognizer(sentences)

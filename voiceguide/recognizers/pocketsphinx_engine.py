@@ -1,28 +1,30 @@
 """pocketsphinx 5 over a JSGF grammar made from the grammar's sentences.
 
 The wheel ships an English acoustic model and dictionary, so this engine
-always works offline. It does its own endpointing (pocketsphinx's WebRTC
-style :class:`~pocketsphinx.Vad` per 30 ms frame plus a trailing-silence
-hangover) and rejects speech outside the grammar with a phone-loop
-"garbage" alternative: an utterance better explained by free phones than by
-any sentence gives a final with empty text.
+always works offline. The shared endpointer (:mod:`.endpointing`) finds the
+utterances; pocketsphinx decodes them as they come, and rejects speech
+outside the grammar with a phone-loop "garbage" alternative: an utterance
+better explained by free phones than by any sentence gives a final with
+empty text.
 
 What it learns of the voice, microphone and room (the cepstral mean it
 normalises every utterance by) can be kept and given back to a later
-session (:meth:`PocketsphinxRecognizer.adaptation`, :meth:`~PocketsphinxRecognizer.adapt`).
+session (:meth:`PocketsphinxDecoder.adaptation`, :meth:`~PocketsphinxDecoder.adapt`).
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
 
-from pocketsphinx import Decoder, Vad
+import numpy as np
+from pocketsphinx import Decoder
 
 from voiceguide.grammar import normalize
-from voiceguide.recognizers.base import Hypothesis, Recognizer, RecognizerError
+from voiceguide.recognizers.base import Hypothesis, RecognizerError
+from voiceguide.recognizers.endpointing import EndpointSettings, SpeechDetector, WebRtcDetector
+from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecognizer
 
 # The en-us acoustic model's phones: the garbage loop's "words".
 PHONES = (
@@ -37,19 +39,6 @@ MAX_CEPSTRUM = 200.0
 # Front-end options the model's feat.params set at load time, overriding
 # whatever the caller passed: they are applied again after loading.
 FEATURE_OPTIONS = frozenset({"remove_noise", "dither", "cmn", "cmninit", "varnorm", "agc", "lowerf", "upperf", "nfilt"})
-
-
-@dataclass(frozen=True)
-class EndpointSettings:
-    """When an utterance starts and ends (seconds)."""
-
-    start_speech: float = 0.09  # this much speech in a row starts an utterance
-    trailing_silence: float = 0.4  # this much non-speech ends it
-    pre_roll: float = 0.3  # audio kept from before the start
-    max_utterance: float = 10.0  # force a final after this long
-    min_speech: float = 0.15  # less speech than this in an utterance is a click: no final
-    partial_every: float = 0.1  # how often to ask the decoder for a partial
-    vad_mode: int = Vad.STRICT
 
 
 def _trie(sentences: Iterable[str]) -> dict[str, dict]:
@@ -103,8 +92,8 @@ def jsgf_from_sentences(
     return "\n".join(lines) + "\n"
 
 
-class PocketsphinxRecognizer(Recognizer):
-    """Closed-vocabulary streaming recognizer on pocketsphinx's en-us model."""
+class PocketsphinxDecoder(UtteranceDecoder):
+    """pocketsphinx's en-us model over a JSGF grammar with a garbage loop."""
 
     name = "pocketsphinx"
 
@@ -112,7 +101,6 @@ class PocketsphinxRecognizer(Recognizer):
         self,
         sentences: Sequence[str],
         *,
-        endpoint: EndpointSettings | None = None,
         garbage_weight: float | None = 1e-6,
         garbage_phone_weight: float = 0.1,
         decoder_options: dict[str, object] | None = None,
@@ -132,64 +120,47 @@ class PocketsphinxRecognizer(Recognizer):
         )
         missing = set(self.missing_words)
         self.sentences = [s for s in map(normalize, sentences) if s and not set(s.split()) & missing]
-        self._known = set(self.sentences)
         garbage: list[str] = []
         if garbage_weight is not None:
             for phone in PHONES:
                 word = GARBAGE_PREFIX + phone.lower()
                 self._decoder.add_word(word, phone, False)
                 garbage.append(word)
-        self.jsgf = jsgf_from_sentences(
-            self.sentences, garbage, garbage_weight or 0.0, garbage_phone_weight
-        )
+        self.jsgf = jsgf_from_sentences(self.sentences, garbage, garbage_weight or 0.0, garbage_phone_weight)
         self._decoder.add_jsgf_string(SEARCH_NAME, self.jsgf)
         self._decoder.activate_search(SEARCH_NAME)
-
-        self._settings = endpoint or EndpointSettings()
-        self._vad = Vad(self._settings.vad_mode, self.sample_rate)
-        self._frame_bytes: int = self._vad.frame_bytes
-        frame_seconds: float = self._vad.frame_length
-        self._start_frames = max(1, round(self._settings.start_speech / frame_seconds))
-        self._end_frames = max(1, round(self._settings.trailing_silence / frame_seconds))
-        self._max_frames = max(1, round(self._settings.max_utterance / frame_seconds))
-        self._partial_frames = max(1, round(self._settings.partial_every / frame_seconds))
-        self._min_speech_frames = max(1, round(self._settings.min_speech / frame_seconds))
-        self._pre_roll: deque[bytes] = deque(maxlen=max(1, round(self._settings.pre_roll / frame_seconds)))
-        self._pending = b""
         self._in_utterance = False
-        self._speech_run = self._silence_run = self._utterance_frames = self._speech_frames = 0
         self._partial = ""
 
-    # ------------------------------------------------------------ interface
-
-    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
-        data = self._pending + pcm
-        usable = len(data) - len(data) % self._frame_bytes
-        self._pending = data[usable:]
-        result: Hypothesis | None = None
-        for start in range(0, usable, self._frame_bytes):
-            hypothesis = self._frame(data[start : start + self._frame_bytes], echo_only)
-            if hypothesis is not None and (result is None or not result.final):
-                result = hypothesis
-        return result
-
-    def flush(self) -> Hypothesis | None:
-        if not self._in_utterance:
-            self._pending = b""
-            return None
-        if self._pending:
-            self._decoder.process_raw(self._pending)
-            self._pending = b""
-        return self._finish()
-
-    def reset(self) -> None:
+    def start(self) -> None:
         if self._in_utterance:
             self._decoder.end_utt()
-        self._in_utterance = False
-        self._pending = b""
-        self._pre_roll.clear()
-        self._speech_run = self._silence_run = self._utterance_frames = self._speech_frames = 0
+        self._decoder.start_utt()
+        self._in_utterance = True
         self._partial = ""
+
+    def add(self, samples: np.ndarray, speech: bool) -> None:
+        self._decoder.process_raw(samples.astype("<i2").tobytes())
+
+    def partial(self) -> Hypothesis | None:
+        hyp = self._decoder.hyp()
+        text = _clean(hyp.hypstr if hyp else "")
+        if text == self._partial:
+            return None
+        self._partial = text
+        return Hypothesis(text, final=False, confidence=0.0, heard=text)
+
+    def finish(self) -> Hypothesis | None:
+        if not self._in_utterance:
+            return None
+        self._decoder.end_utt()
+        self._in_utterance = False
+        hyp = self._decoder.hyp()
+        raw = hyp.hypstr if hyp else ""
+        text = _clean(raw)
+        if GARBAGE_PREFIX in raw:
+            return Hypothesis("", final=True, confidence=0.0, heard=text)
+        return Hypothesis(text, final=True, confidence=_confidence(hyp), heard=text)
 
     def adaptation(self) -> str:
         """The cepstral mean: the average spectrum of the voice, microphone and room heard so far."""
@@ -207,63 +178,44 @@ class PocketsphinxRecognizer(Recognizer):
         self._decoder.set_cmn(",".join(repr(value) for value in values))
         return True
 
-    # ------------------------------------------------------------- internals
 
-    def _frame(self, frame: bytes, echo_only: bool) -> Hypothesis | None:
-        speech = self._vad.is_speech(frame) and not echo_only
-        if not self._in_utterance:
-            self._pre_roll.append(frame)
-            self._speech_run = self._speech_run + 1 if speech else 0
-            if self._speech_run < self._start_frames:
-                return None
-            self._decoder.start_utt()
-            self._decoder.process_raw(b"".join(self._pre_roll))
-            self._pre_roll.clear()
-            self._in_utterance = True
-            self._silence_run = 0
-            self._utterance_frames = 0
-            self._speech_frames = self._speech_run
-            self._partial = ""
-            return None
-        self._decoder.process_raw(frame)
-        self._utterance_frames += 1
-        self._silence_run = 0 if speech else self._silence_run + 1
-        self._speech_frames += int(speech)
-        if self._silence_run >= self._end_frames or self._utterance_frames >= self._max_frames:
-            return self._finish()
-        if self._utterance_frames % self._partial_frames == 0:
-            return self._partial_hypothesis()
-        return None
+class PocketsphinxRecognizer(UtteranceRecognizer):
+    """Closed-vocabulary streaming recognizer on pocketsphinx's en-us model and the shared endpointer."""
 
-    def _partial_hypothesis(self) -> Hypothesis | None:
-        hyp = self._decoder.hyp()
-        text = self._clean(hyp.hypstr if hyp else "")
-        if text == self._partial:
-            return None
-        self._partial = text
-        return Hypothesis(text, final=False, confidence=0.0)
+    def __init__(
+        self,
+        sentences: Sequence[str],
+        *,
+        endpoint: EndpointSettings | None = None,
+        detector: SpeechDetector | None = None,
+        garbage_weight: float | None = 1e-6,
+        garbage_phone_weight: float = 0.1,
+        decoder_options: dict[str, object] | None = None,
+    ) -> None:
+        decoder = PocketsphinxDecoder(
+            sentences,
+            garbage_weight=garbage_weight,
+            garbage_phone_weight=garbage_phone_weight,
+            decoder_options=decoder_options,
+        )
+        # pocketsphinx keeps the WebRTC-style detector it was tuned with: on
+        # the same commands Silero's boundaries cost it words (docs/benchmark.md).
+        super().__init__(decoder, decoder.sentences, detector or WebRtcDetector(), endpoint)
+        self.missing_words = decoder.missing_words
+        self.jsgf = decoder.jsgf
 
-    def _finish(self) -> Hypothesis | None:
-        self._decoder.end_utt()
-        self._in_utterance = False
-        self._speech_run = 0
-        self._partial = ""
-        if self._speech_frames < self._min_speech_frames:
-            return None
-        hyp = self._decoder.hyp()
-        raw = hyp.hypstr if hyp else ""
-        text = self._clean(raw)
-        if text not in self._known or GARBAGE_PREFIX in raw:
-            return Hypothesis("", final=True, confidence=0.0)
-        return Hypothesis(text, final=True, confidence=self._confidence(hyp))
 
-    def _confidence(self, hyp: object) -> float:
-        prob = float(getattr(hyp, "prob", 0.0) or 0.0)
-        if 0.0 < prob <= 1.0:
-            return prob
-        return 1.0
+def create(model: Path | None, sentences: Sequence[str], safety_sentences: Collection[str] = ()) -> PocketsphinxRecognizer:
+    return PocketsphinxRecognizer(sentences)
 
-    @staticmethod
-    def _clean(text: str) -> str:
-        words = [w for w in text.split() if not w.startswith(GARBAGE_PREFIX)]
-        return normalize(" ".join(words))
+
+def _confidence(hyp: object) -> float:
+    prob = float(getattr(hyp, "prob", 0.0) or 0.0)
+    if 0.0 < prob <= 1.0:
+        return prob
+    return 1.0
+
+
+def _clean(text: str) -> str:
+    words = [w for w in text.split() if not w.startswith(GARBAGE_PREFIX)]
+    return normalize(" ".join(words))

@@ -10,14 +10,14 @@ sentences containing them are left out; ``skipped_sentences`` lists them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import vosk
 
 from voiceguide.grammar import normalize
 from voiceguide.recognizers.base import Hypothesis, Recognizer, RecognizerError
-from voiceguide.recognizers.models import validate_model
+from voiceguide.recognizers.vosk_model import DOWNLOAD_HINT, validate_model
 
 UNKNOWN = "[unk]"
 
@@ -34,8 +34,7 @@ class VoskRecognizer(Recognizer):
             self._model = vosk.Model(str(model_dir))
         except Exception as error:  # vosk raises a bare Exception
             raise RecognizerError(
-                f"vosk could not load the model in {model_dir}; "
-                "download it again with `voiceguide model download`."
+                f"vosk could not load the model in {model_dir}; {DOWNLOAD_HINT} to get it again."
             ) from error
         clean = [s for s in dict.fromkeys(normalize(s) for s in sentences) if s]
         self.missing_words = sorted(
@@ -98,11 +97,17 @@ class VoskRecognizer(Recognizer):
         text = _clean(result.get("text", ""))
         heard_unknown = UNKNOWN in result.get("text", "").split()
         if heard_unknown or text not in self._known:
-            return Hypothesis("", final=True, confidence=0.0)
+            return Hypothesis("", final=True, confidence=0.0, heard=text)
         known = [float(w.get("conf", 0.0)) for w in words if w.get("word") != UNKNOWN]
         confidence = sum(known) / len(known) if known else 0.0
-        return Hypothesis(text, final=True, confidence=confidence)
+        return Hypothesis(text, final=True, confidence=confidence, heard=text)
 
 
 def _clean(text: str) -> str:
     return normalize(" ".join(w for w in text.split() if w != UNKNOWN))
+
+
+def create(model_dir: Path | None, sentences: Sequence[str], safety_sentences: Collection[str] = ()) -> VoskRecognizer:
+    if model_dir is None:
+        raise RecognizerError(f"No vosk model found; {DOWNLOAD_HINT}.")
+    return VoskRecognizer(model_dir, sentences)

@@ -1,4 +1,4 @@
-"""Finding, checking and downloading the vosk English model.
+"""Finding, checking and downloading a vosk model (English: vosk-model-small-en-us).
 
 Lookup order (first valid model wins):
 
@@ -17,7 +17,6 @@ that would later be loaded half.
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import shutil
@@ -26,12 +25,12 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from voiceguide.recognizers.base import RecognizerError
+from voiceguide.recognizers.model_files import ModelLocation, progress_bar, sha256_of
 
 MODEL_NAME = "vosk-model-small-en-us-0.15"
 MODEL_BASE_URL = "https://alphacephei.com/vosk/models/"
@@ -50,19 +49,6 @@ REQUIRED_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf")
 GRAPH_FILES = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 
 
-@dataclass(frozen=True)
-class ModelLocation:
-    """Where a model was looked for, and what was found there."""
-
-    source: str
-    path: Path
-    problem: str | None  # None when a valid model is there
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
 def default_model_dir() -> Path:
     """Where ``model download`` puts the model: the app's user cache."""
     return Path(platformdirs.user_cache_dir("voiceguide")) / "models" / MODEL_NAME
@@ -74,6 +60,14 @@ def vosk_model_dirs(env: Mapping[str, str] | None = None, home: Path | None = No
     home = Path.home() if home is None else home
     dirs = [Path(env[ENV_VOSK_PATH])] if env.get(ENV_VOSK_PATH) else []
     return [*dirs, Path("/usr/share/vosk"), home / "AppData/Local/vosk", home / ".cache/vosk"]
+
+
+DOWNLOAD_HINT = "run `voiceguide model download --engine vosk`"
+
+
+def is_model(path: Path) -> bool:
+    """Whether a folder looks like a vosk model (before any check of its files)."""
+    return (Path(path) / "am").is_dir() or (Path(path) / "conf" / "model.conf").is_file()
 
 
 def model_problem(path: Path) -> str | None:
@@ -96,7 +90,7 @@ def validate_model(path: Path) -> Path:
     problem = model_problem(Path(path))
     if problem is not None:
         raise RecognizerError(
-            f"{problem}; run `voiceguide model download` or pass --model with a full model directory."
+            f"{problem}; {DOWNLOAD_HINT} or pass --model with a full model directory."
         )
     return Path(path)
 
@@ -106,14 +100,21 @@ def candidate_locations(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     cache_dir: Path | None = None,
+    *,
+    configured: Path | None = None,
 ) -> list[ModelLocation]:
-    """Every place looked at, in lookup order, with what is wrong there."""
+    """Every place looked at, in lookup order, with what is wrong there.
+
+    ``configured`` (the settings file's model_path) counts only when it holds a vosk model.
+    """
     env = os.environ if env is None else env
     places: list[tuple[str, Path]] = []
     if explicit is not None:
         places.append(("--model", Path(explicit)))
     if env.get(ENV_MODEL):
         places.append((ENV_MODEL, Path(env[ENV_MODEL])))
+    if configured is not None and is_model(Path(configured)):
+        places.append(("settings model_path", Path(configured)))
     places.append(("user cache", cache_dir if cache_dir is not None else default_model_dir()))
     for folder in vosk_model_dirs(env, home):
         if folder.is_dir():
@@ -128,19 +129,20 @@ def find_model(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     cache_dir: Path | None = None,
+    *,
+    configured: Path | None = None,
 ) -> Path | None:
     """The first complete model in lookup order, or None.
 
     An explicit directory or ``$VOICEGUIDE_VOSK_MODEL`` that is not a valid
     model is an error (the user asked for it), not something to skip.
     """
-    for location in candidate_locations(explicit, env, home, cache_dir):
+    for location in candidate_locations(explicit, env, home, cache_dir, configured=configured):
         if location.ok:
             return location.path
         if location.source in ("--model", ENV_MODEL):
             raise RecognizerError(
-                f"{location.problem} (given by {location.source}); "
-                "fix the path or run `voiceguide model download`."
+                f"{location.problem} (given by {location.source}); fix the path or {DOWNLOAD_HINT}."
             )
     return None
 
@@ -157,7 +159,7 @@ def model_url(url: str | None = None, env: Mapping[str, str] | None = None) -> s
 
 
 def download_model(
-    dest_dir: Path,
+    dest_dir: Path | None = None,
     url: str | None = None,
     expected_size: int | None = MODEL_SIZE,
     sha256: str | None = MODEL_SHA256,
@@ -171,7 +173,7 @@ def download_model(
     apply); ``expected_size``/``sha256`` of None skip that check. Nothing
     is at ``dest_dir`` until the whole model is verified and unpacked.
     """
-    dest_dir = Path(dest_dir)
+    dest_dir = Path(dest_dir) if dest_dir is not None else default_model_dir()
     source = model_url(url)
     if dest_dir.exists() and model_problem(dest_dir) is None:
         return dest_dir
@@ -196,7 +198,7 @@ def _fetch(url: str, target: Path, expected_size: int | None, progress: bool, ti
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
             total = int(response.headers.get("Content-Length") or expected_size or 0) or None
-            with _progress_bar(progress, total, url) as advance:
+            with progress_bar(progress, total, url) as advance:
                 while chunk := response.read(1 << 16):
                     out.write(chunk)
                     advance(len(chunk))
@@ -216,13 +218,10 @@ def _verify(archive: Path, expected_size: int | None, sha256: str | None, url: s
             "(interrupted or changed); run `voiceguide model download` again."
         )
     if sha256 is not None:
-        digest = hashlib.sha256()
-        with archive.open("rb") as stream:
-            while block := stream.read(1 << 20):
-                digest.update(block)
-        if digest.hexdigest() != sha256.lower():
+        digest = sha256_of(archive)
+        if digest != sha256.lower():
             raise RecognizerError(
-                f"The download from {url} failed its checksum (got {digest.hexdigest()}); "
+                f"The download from {url} failed its checksum (got {digest}); "
                 "run `voiceguide model download` again or check the URL."
             )
 
@@ -242,40 +241,3 @@ def _unpack(archive: Path, target: Path, url: str) -> Path:
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return target
-
-
-class _progress_bar:
-    """A rich progress bar (or nothing) as a context giving an ``advance(n)`` function."""
-
-    def __init__(self, enabled: bool, total: int | None, label: str) -> None:
-        self._enabled = enabled
-        self._total = total
-        self._label = label.rsplit("/", 1)[-1]
-        self._progress = None
-
-    def __enter__(self):
-        if not self._enabled:
-            return lambda n: None
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
-
-        self._progress = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            transient=False,
-        )
-        self._progress.__enter__()
-        task = self._progress.add_task(self._label, total=self._total)
-        return lambda n: self._progress.update(task, advance=n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(*exc)

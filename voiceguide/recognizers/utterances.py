@@ -1,0 +1,117 @@
+"""A streaming recognizer made of the shared endpointer and an engine that decodes utterances.
+
+The endpointer (:mod:`.endpointing`) decides where an utterance starts and
+ends; the engine (:class:`UtteranceDecoder`) only turns its audio into text.
+The closed-vocabulary filter is here too: a final whose text is not one of
+the grammar's sentences comes out with empty text (the coach hears
+"unclear"), keeping what the engine heard in ``Hypothesis.heard``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+
+from voiceguide.grammar import normalize
+from voiceguide.recognizers.base import Hypothesis, Recognizer
+from voiceguide.recognizers.endpointing import (
+    Continued,
+    Endpointer,
+    EndpointSettings,
+    SpeechDetector,
+    Started,
+    default_detector,
+)
+
+
+class UtteranceDecoder(ABC):
+    """An engine's part: the audio of one utterance in, text out."""
+
+    name: str = "decoder"
+
+    @abstractmethod
+    def start(self) -> None:
+        """A new utterance begins."""
+
+    @abstractmethod
+    def add(self, samples: np.ndarray, speech: bool) -> None:
+        """More audio of the utterance (16 kHz int16); ``speech`` when the detector heard speech in it."""
+
+    @abstractmethod
+    def partial(self) -> Hypothesis | None:
+        """What was said so far, or None when there is nothing new to say."""
+
+    @abstractmethod
+    def finish(self) -> Hypothesis | None:
+        """The final result of the whole utterance (None: nothing that sounded like words)."""
+
+    def adaptation(self) -> str | None:
+        return None
+
+    def adapt(self, state: str) -> bool:
+        return False
+
+
+class UtteranceRecognizer(Recognizer):
+    """:class:`Recognizer` over an :class:`Endpointer` and an :class:`UtteranceDecoder`."""
+
+    def __init__(
+        self,
+        decoder: UtteranceDecoder,
+        sentences: Sequence[str],
+        detector: SpeechDetector | None = None,
+        endpoint: EndpointSettings | None = None,
+    ) -> None:
+        self.decoder = decoder
+        self.name = decoder.name
+        self.sentences = [s for s in dict.fromkeys(map(normalize, sentences)) if s]
+        self._known = set(self.sentences)
+        self.endpointer = Endpointer(detector or default_detector(), endpoint)
+
+    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
+        result: Hypothesis | None = None
+        for boundary in self.endpointer.feed(np.frombuffer(pcm, dtype="<i2"), echo_only):
+            hypothesis = self._on(boundary)
+            if hypothesis is not None and (result is None or not result.final):
+                result = hypothesis
+        return result
+
+    def flush(self) -> Hypothesis | None:
+        result: Hypothesis | None = None
+        for boundary in self.endpointer.flush():
+            hypothesis = self._on(boundary)
+            if hypothesis is not None:
+                result = hypothesis
+        return result
+
+    def reset(self) -> None:
+        if self.endpointer.in_utterance:
+            self.decoder.finish()  # the utterance in progress is forgotten
+        self.endpointer.reset()
+
+    def adaptation(self) -> str | None:
+        return self.decoder.adaptation()
+
+    def adapt(self, state: str) -> bool:
+        return self.decoder.adapt(state)
+
+    def _on(self, boundary: object) -> Hypothesis | None:
+        if isinstance(boundary, Started):
+            self.decoder.start()
+            self.decoder.add(boundary.audio, speech=True)
+            return None
+        if isinstance(boundary, Continued):
+            self.decoder.add(boundary.audio, boundary.speech)
+            return self.decoder.partial() if boundary.partial_due else None
+        if not boundary.enough_speech:  # a click or a cough-length blip
+            self.decoder.finish()
+            return None
+        final = self.decoder.finish()
+        if final is None:
+            return None
+        text = normalize(final.text)
+        if text not in self._known:
+            return Hypothesis("", final=True, confidence=0.0, heard=final.heard or text)
+        return Hypothesis(text, final=True, confidence=final.confidence, heard=final.heard or text)

@@ -1,0 +1,182 @@
+"""Whisper (CTranslate2) turning one utterance into the grammar sentence it most likely is.
+
+Three steps per utterance:
+
+1. **encode** the audio, zero-padded to a ``WINDOW_SECONDS`` window (not
+   Whisper's 30 s: a shorter window encodes several times faster, and one
+   much shorter than 10 s makes the decoder loop); the decoder then attends
+   only to the encoder frames that hold the utterance;
+2. **grammar search**: a beam search over a token trie of the grammar's
+   sentences (:mod:`.token_trie`) gives the best sentence and its log
+   probability, end of text included;
+3. **free decode**: greedy, unconstrained, for what was really said: the
+   grammar sentence is kept only when the two agree well enough
+   (:meth:`WhisperDecoder.judge`), and its words carry pain words that the
+   grammar lacks to the listener.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.grammar import normalize
+from voiceguide.recognizers.token_trie import TokenTrie, log_softmax
+
+SAMPLE_RATE = 16000
+WINDOW_SECONDS = 10
+MAX_FREE_TOKENS = 40
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What the decoder made of one utterance."""
+
+    sentence: str | None  # the best grammar sentence (None: no sentence fits at all)
+    log_prob: float  # of that sentence, end of text included
+    tokens: int  # tokens in that sentence's spelling, end included
+    free_text: str  # the unconstrained transcript, normalized
+    free_log_prob: float  # its mean log probability per token
+
+
+@dataclass(frozen=True)
+class FreeDecode:
+    """Greedy unconstrained decoding: what Whisper itself would write."""
+
+    text: str  # normalized
+    log_prob: float  # of the whole token sequence
+    tokens: int
+    ended: bool  # it ended with end of text (not cut at the length limit)
+    known: dict[tuple[int, ...], np.ndarray]  # next-token log probabilities after each of its prefixes
+
+
+def spellings(sentence: str) -> set[str]:
+    """How Whisper may write a grammar sentence: with a leading space, "I", first word capitalised or not."""
+    words = ["I" + word[1:] if word == "i" or word.startswith("i'") else word for word in sentence.split()]
+    forms = {" " + " ".join(words)}
+    if words:
+        forms.add(" " + " ".join([words[0][:1].upper() + words[0][1:], *words[1:]]))
+    for form in list(forms):
+        if " okay" in form or " Okay" in form:
+            forms.add(form.replace(" okay", " OK").replace(" Okay", " OK"))
+    return forms
+
+
+class WhisperDecoder:
+    """A CTranslate2 Whisper model and a grammar's sentences."""
+
+    def __init__(
+        self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 8,
+        prune: float = 8.0,
+    ) -> None:
+        import ctranslate2
+        import tokenizers
+        from faster_whisper.feature_extractor import FeatureExtractor
+
+        self._ct2 = ctranslate2
+        self.model = ctranslate2.models.Whisper(
+            str(model_dir), device="cpu", compute_type="int8", intra_threads=threads
+        )
+        self.tokenizer = tokenizers.Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        token = self.tokenizer.token_to_id
+        self.start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
+        self.end_of_text = token("<|endoftext|>")
+        self.features = FeatureExtractor(feature_size=self.model.n_mels, chunk_length=WINDOW_SECONDS)
+        self.sentences = list(dict.fromkeys(s for s in map(normalize, sentences) if s))
+        self._known = set(self.sentences)
+        closing = [token(mark) for mark in (".", "!", "?")]
+        self.trie = TokenTrie(
+            (
+                (index, self.tokenizer.encode(form, add_special_tokens=False).ids)
+                for index, sentence in enumerate(self.sentences)
+                for form in sorted(spellings(sentence))
+            ),
+            self.end_of_text,
+            closing,
+        )
+        self.beam_width = beam_width
+        self.prune = prune
+
+    # ---------------------------------------------------------------- steps
+
+    def encode(self, samples: np.ndarray) -> np.ndarray:
+        """Encoder output for int16 or float samples, cut to the frames that hold them."""
+        audio = np.asarray(samples, dtype=np.float32)
+        if samples.dtype == np.int16:
+            audio = audio / 32768.0
+        window = np.zeros(self.features.n_samples, np.float32)
+        window[: min(len(audio), len(window))] = audio[: len(window)]
+        mel = self.features(window, padding=0)[:, : self.features.nb_max_frames]
+        encoded = np.asarray(
+            self.model.encode(self._ct2.StorageView.from_array(np.ascontiguousarray(mel[None], np.float32)), to_cpu=True)
+        )
+        return encoded
+
+    def next_log_probs(self, encoded: np.ndarray, prefixes: list[list[int]]) -> list[np.ndarray]:
+        """The next-token distribution after each prefix (all of one length), in one batch."""
+        length = len(prefixes[0])
+        batch = self._ct2.StorageView.from_array(np.repeat(encoded, len(prefixes), axis=0))
+        # CTranslate2 4.x returns about max_length / 2 steps for a prompt with a
+        # prefix; 2 * length + 2 gives the prefix's steps and the next one.
+        results = self.model.generate(
+            batch,
+            [self.start + prefix for prefix in prefixes],
+            max_length=2 * length + 2,
+            beam_size=1,
+            return_logits_vocab=True,
+            suppress_blank=False,
+            suppress_tokens=[],
+        )
+        return [log_softmax(result.logits[0][length]) for result in results]
+
+    def free_decode(self, encoded: np.ndarray, seconds: float) -> FreeDecode:
+        """Greedy unconstrained decoding of the utterance."""
+        limit = min(MAX_FREE_TOKENS, 6 + math.ceil(5 * seconds))  # no one says more than 5 tokens a second
+        result = self.model.generate(
+            self._ct2.StorageView.from_array(encoded),
+            [self.start],
+            beam_size=1,
+            max_length=limit,
+            return_logits_vocab=True,
+            suppress_blank=False,
+            suppress_tokens=[],
+        )[0]
+        sequence = result.sequences_ids[0]
+        distributions = [log_softmax(logits) for logits in result.logits[0]]
+        known = {tuple(sequence[:step]): distribution for step, distribution in enumerate(distributions)}
+        steps = [float(d[t]) for d, t in zip(distributions, sequence)]
+        words = [t for t in sequence if t < self.end_of_text]
+        return FreeDecode(
+            normalize(self.tokenizer.decode(words)),
+            sum(steps),
+            len(steps),
+            bool(sequence) and sequence[-1] == self.end_of_text,
+            known,
+        )
+
+    def decode(self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf) -> Decoded:
+        """The best grammar sentence for ``samples`` (16 kHz) and the free transcript."""
+        encoded = self.encode(samples)
+        free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
+        mean = free.log_prob / free.tokens if free.tokens else -math.inf
+        if not grammar:
+            return Decoded(None, -math.inf, 0, free.text, mean)
+        if free.ended and free.text in self._known:  # greedy already says a sentence: nothing can beat it by much
+            return Decoded(free.text, free.log_prob, free.tokens, free.text, mean)
+        known = free.known
+
+        def next_log_probs(prefixes: list[list[int]]) -> list[np.ndarray]:
+            missing = [p for p in prefixes if tuple(p) not in known]
+            if missing:
+                known.update(zip(map(tuple, missing), self.next_log_probs(encoded, missing)))
+            return [known[tuple(p)] for p in prefixes]
+
+        found = self.trie.search(next_log_probs, self.beam_width, self.prune, floor)
+        if not found:
+            return Decoded(None, -math.inf, 0, free.text, mean)
+        best = self.sentences[found[0].sentence]
+        tokens = len(self.tokenizer.encode(" " + best, add_special_tokens=False).ids) + 1
+        return Decoded(best, found[0].log_prob, tokens, free.text, mean)
