@@ -21,7 +21,7 @@ from voiceguide.bench.accuracy import (
 from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
-from voiceguide.recognizers.base import create_recognizer
+from voiceguide.recognizers.registry import create_recognizer
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
 
@@ -109,7 +109,7 @@ def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
     outcomes = run_accuracy("pocketsphinx", pairs, tmp_path, processes=1)  # one worker: session after session
     assert [(o.utterance, o.condition) for o in outcomes] == [(u, c.name) for u, c in pairs]  # in the order given
 
-    recognizer = create_recognizer("pocketsphinx", grammar)  # a new session: this voice in this room alone
+    recognizer = create_recognizer("pocketsphinx", grammar.sentences)  # a new session: this voice in this room alone
     decider = IntentDecider(grammar)
     seeds = [seed for seed, (u, c) in enumerate(pairs) if c == room and u.voice == "en-us"]
     alone = [decode(recognizer, decider, corpus.apply_condition(corpus.load_or_synthesise(pairs[seed][0], tmp_path), room, seed, tmp_path))
@@ -129,7 +129,7 @@ def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> No
 
     decider = IntentDecider(grammar)
     learning = said[:: len(said) // LEARNING_COMMANDS][:LEARNING_COMMANDS]
-    earlier_session = create_recognizer("pocketsphinx", grammar)
+    earlier_session = create_recognizer("pocketsphinx", grammar.sentences)
     for utterance in learning:
         decode(earlier_session, decider, corpus.load_or_synthesise(utterance, tmp_path))
     kept = earlier_session.adaptation()
@@ -137,7 +137,7 @@ def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> No
     tests = [u for u in said if u not in learning]
     for utterance in tests:
         for start in right:
-            recognizer = create_recognizer("pocketsphinx", grammar)
+            recognizer = create_recognizer("pocketsphinx", grammar.sentences)
             if start == "returning":
                 assert recognizer.adapt(kept)
             right[start] += decode(recognizer, decider, corpus.load_or_synthesise(utterance, tmp_path))[0] == utterance.expected

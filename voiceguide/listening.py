@@ -107,11 +107,10 @@ class IntentDecider:
                 intent, text, echo = found[0], normalize(hearing.heard or text), False
         if not hearing.final:
             if intent in SAFETY_INTENTS and not echo and intent != self._acted:
-                if self._pending is None or self._pending[0].intent != intent:
-                    if hearing.confidence >= self.thresholds.sure_partial:
-                        wait = 0.0  # an engine that scores its partials vouches for this one
-                    else:  # engines give partials no confidence; a false stop costs only a pause
-                        wait = BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[intent]
+                sure = hearing.confidence >= self.thresholds.sure_partial  # the engine vouches for this partial
+                if sure or self._pending is None or self._pending[0].intent != intent:
+                    # Otherwise the partial must stand a moment uncontradicted; a false stop costs only a pause.
+                    wait = 0.0 if sure else BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[intent]
                     self._pending = (Heard(intent, text, hearing.confidence), now + wait)
             elif text or self._pending is None or self._pending[0].intent not in KEPT_OVER_EMPTY_GUESSES:
                 self._pending = None  # contradicted

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ import numpy as np
 from ..events import Heard, Unclear
 from ..grammar import Grammar
 from ..listening import SAFETY_INTENTS, IntentDecider
+from ..recognizers.whisper_engine import THREADS_VARIABLE
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
 CHUNK = SAMPLE_RATE // 50  # 20 ms, as the microphone delivers it
@@ -30,17 +32,25 @@ class Outcome:
     audio_seconds: float
 
 
-def decode(recognizer, decider: IntentDecider, audio: np.ndarray) -> tuple[str | None, str]:
-    """Feed audio as the microphone would; return (decision, final text)."""
+def decode(recognizer, decider: IntentDecider, audio: np.ndarray, calls: list[float] | None = None) -> tuple[str | None, str]:
+    """Feed audio as the microphone would; return (decision, final text).
+
+    ``calls`` gets the seconds each call to the recognizer took.
+    """
     recognizer.reset()
     decided: str | None = None
     final_text = ""
     pcm = audio.astype("<i2").tobytes()
     step = CHUNK * 2
     hypotheses = []  # (time, hypothesis): time as the microphone would deliver it
+    timings = calls if calls is not None else []
     for start in range(0, len(pcm), step):
+        began = time.perf_counter()
         hypotheses.append((start / 2 / SAMPLE_RATE, recognizer.accept(pcm[start : start + step])))
+        timings.append(time.perf_counter() - began)
+    began = time.perf_counter()
     hypotheses.append((len(pcm) / 2 / SAMPLE_RATE, recognizer.flush()))
+    timings.append(time.perf_counter() - began)
     for now, hypothesis in hypotheses:
         events = []
         if hypothesis is not None:
@@ -60,12 +70,14 @@ def decode(recognizer, decider: IntentDecider, audio: np.ndarray) -> tuple[str |
 _worker: dict = {}
 
 
-def _init_worker(engine: str, model: str | None, cache: str) -> None:
-    from ..recognizers.base import create_recognizer
+def _init_worker(engine: str, model: str | None, cache: str, threads: int = 1) -> None:
+    from ..recognizers.registry import create_recognizer
 
+    os.environ[THREADS_VARIABLE] = str(threads)  # workers share the cores
     grammar = Grammar.load()
     _worker["new_recognizer"] = partial(
-        create_recognizer, engine, grammar, Path(model) if model else None, notify=lambda m: None
+        create_recognizer, engine, grammar.sentences, grammar.safety_sentences, Path(model) if model else None,
+        fall_back=False,
     )
     _worker["decider"] = IntentDecider(grammar)
     _worker["cache"] = Path(cache)
@@ -110,6 +122,45 @@ def run_accuracy(
         decoded = pool.map(_run_session, list(sessions.values()), chunksize=1)
     by_seed = dict(pair for session in decoded for pair in session)
     return [by_seed[seed] for seed in range(len(pairs))]
+
+
+def _time_decodes(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[float, float, float]]:
+    """(seconds in all calls, seconds in the longest call, CPU seconds) per utterance, decoded in turn."""
+    recognizer, decider, cache = _worker["new_recognizer"](), _worker["decider"], _worker["cache"]
+    rows = []
+    for seed, utterance, condition in jobs:
+        audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
+        calls: list[float] = []
+        cpu = time.process_time()
+        decode(recognizer, decider, audio, calls)
+        rows.append((sum(calls), max(calls), time.process_time() - cpu))
+    return rows
+
+
+def run_timing(
+    engine: str, pairs: Sequence[tuple[Utterance, Condition]], cache: Path, model: Path | None = None, threads: int = 2
+) -> dict[str, float]:
+    """Decoding time per utterance, one utterance after the other in one process with ``threads``, as the app decodes.
+
+    ``longest call`` is the costliest single call to the recognizer in an
+    utterance: for Whisper, the final decode the answer waits for.
+    """
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1, _init_worker, (engine, str(model) if model else None, str(cache), threads)) as pool:
+        rows = pool.apply(_time_decodes, ([(seed, u, c) for seed, (u, c) in enumerate(pairs)],))
+    audio = [load_or_synthesise(u, cache) for u, _ in pairs]
+    seconds = sum(len(a) for a in audio) / SAMPLE_RATE
+    total, longest, cpu = (np.array(column) * 1000 for column in zip(*rows))
+    return {
+        "utterances": len(rows),
+        "threads": threads,
+        "all calls p50 ms": float(np.percentile(total, 50)),
+        "all calls p95 ms": float(np.percentile(total, 95)),
+        "longest call p50 ms": float(np.percentile(longest, 50)),
+        "longest call p95 ms": float(np.percentile(longest, 95)),
+        "CPU p50 ms": float(np.percentile(cpu, 50)),
+        "CPU per second of audio, % of a core": float(100 * cpu.sum() / 1000 / seconds),
+    }
 
 
 # The first command of a session: how many commands of a voice the recognizer

@@ -25,7 +25,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
-ENGINE_CHOICES = ("auto", "vosk", "pocketsphinx", "all")
+from voiceguide.recognizers.registry import CHOICES
+
+ENGINE_CHOICES = (*CHOICES, "all")
 DEFAULT_OUT = Path("bench-results")
 
 
@@ -40,23 +42,26 @@ class CorpusSize:
     chitchat: int | None
     snrs: tuple[float, ...]  # noisy conditions for commands
     negative_snrs: tuple[float, ...]  # noisy conditions for negatives
-    speakers: int | None = None  # only the first N speakers for commands (None: all)
+    speakers: int | None = None  # only the first N development speakers for commands (None: all)
     noisy_share: int = 1  # each noisy condition decodes every Nth utterance (rotating offset)
+    held_out: bool = True  # the held-out voices and phrasings too
+    timing_utterances: int = 150  # decoded one after another to time them
 
 
-# Sized for about 4 minutes on 2 cores (pocketsphinx, real-time factor ~0.09):
-# all commands clean, a rotating third of them in each of the 12 noisy
-# conditions; all negatives clean, a rotating quarter in each 10 dB noise.
+# All commands clean, a rotating quarter of them in each of the 12 noisy
+# conditions; all negatives clean, a rotating quarter in each 10 dB noise;
+# for the development voices and the held-out ones.
 FULL = CorpusSize(per_intent=3, pain_phrases=8, natural=True, coach_lines=None, chitchat=None,
-                  snrs=(20, 10, 5), negative_snrs=(10,), noisy_share=3)
+                  snrs=(20, 10, 5), negative_snrs=(10,), noisy_share=4)
 QUICK = CorpusSize(per_intent=1, pain_phrases=2, natural=False, coach_lines=4, chitchat=2,
-                   snrs=(10,), negative_snrs=(), speakers=1)
+                   snrs=(10,), negative_snrs=(), speakers=1, held_out=False, timing_utterances=10)
+HELD_OUT_SEED = 11  # the held-out voices say another sample of the grammar's sentences
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
     bench = subparsers.add_parser("bench", help="measure recognition accuracy on a generated corpus")
     bench.add_argument("--engine", choices=ENGINE_CHOICES, default="all",
-                       help="which recognizer(s); all = pocketsphinx, plus vosk when a model is found")
+                       help="which engine(s); all = every engine that can run here with a model")
     bench.add_argument("--quick", action="store_true", help="a small corpus (under a minute)")
     bench.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results.json, results.md, accuracy.png")
     bench.add_argument("--skip-latency", action="store_true", help="measure accuracy only")
@@ -207,28 +212,17 @@ def coach_session_lines() -> list[str]:
 
 
 def engines_for(choice: str, notify=lambda message: None) -> list[tuple[str, Path | None]]:
-    """(engine, vosk model or None) for each engine to measure."""
-    from voiceguide.recognizers import models
-    from voiceguide.recognizers.base import RecognizerError
+    """(engine, model or None) for each engine to measure."""
+    from voiceguide.recognizers import registry
 
-    if choice == "pocketsphinx":
-        return [("pocketsphinx", None)]
-    found = models.find_model(None)
-    if choice == "vosk":
-        if found is None:
-            raise RecognizerError("No vosk model found; run `voiceguide model download` or set VOICEGUIDE_VOSK_MODEL.")
-        return [("vosk", found)]
-    if choice == "auto":
-        if found is None:
-            notify("No vosk model found: benchmarking pocketsphinx.")
-            return [("pocketsphinx", None)]
-        return [("vosk", found)]
-    engines: list[tuple[str, Path | None]] = [("pocketsphinx", None)]
-    if found is not None:
-        engines.append(("vosk", found))
-    else:
-        notify("No vosk model found: benchmarking pocketsphinx only.")
-    return engines
+    if choice == "all":
+        found = registry.available()
+        for engine in registry.ENGINES:
+            if engine.name not in {e.name for e, _ in found}:
+                notify(f"Not benchmarking {engine.name}: it cannot run here or has no model.")
+        return [(engine.name, model) for engine, model in found]
+    engines = [registry.engine(choice)] if choice != "auto" else [registry.available()[0][0]]
+    return [(engine.name, registry.usable(engine)) for engine in engines]
 
 
 def build_corpus(size: CorpusSize):
@@ -244,7 +238,15 @@ def build_corpus(size: CorpusSize):
         commands = [u for u in commands if u.voice in keep]
     if size.natural:
         commands += corpus.natural_utterances()
-    negatives = corpus.negative_utterances(coach_session_lines())
+    lines = coach_session_lines()
+    negatives = corpus.negative_utterances(lines)
+    if size.held_out:
+        commands += corpus.command_utterances(
+            grammar, size.per_intent, size.pain_phrases, HELD_OUT_SEED, corpus.HELD_OUT_SPEAKERS
+        )
+        if size.natural:
+            commands += corpus.natural_utterances(held_out=True)
+        negatives += corpus.negative_utterances(lines, held_out=True)
     coach = [u for u in negatives if u.category == "coach"]
     chat = [u for u in negatives if u.category == "chitchat"]
     if size.coach_lines is not None:
@@ -308,14 +310,24 @@ def run_bench(
         t0 = time.perf_counter()
         outcomes = accuracy.run_accuracy(name, pairs, cache, model, processes)
         summary = accuracy.summarise(name, outcomes).to_dict()
+        summary["voice_sets"] = {
+            voices: accuracy.summarise(name, mine).to_dict()
+            for voices in corpus.VOICE_SETS
+            if (mine := [o for o in outcomes if corpus.voice_set(o.utterance.voice) == voices])
+        }
         say(f"{name}: a session's first command, from the generic start and from a kept state...")
         clean_commands = [u for u in commands if u.category == "grammar"]
         summary["first_command"] = accuracy.run_first_commands(name, clean_commands, cache, model, processes)
+        say(f"{name}: decoding time, one utterance after another on 2 threads...")
+        summary["decode_time"] = accuracy.run_timing(name, _spread(pairs, size.timing_utterances), cache, model)
         summary["seconds"] = round(time.perf_counter() - t0, 1)
         results["accuracy"][name] = summary
         say(f"{name}: done in {summary['seconds']} s.")
     if not skip_latency:
-        results.update(_latency(out_dir, quick, say))
+        results["latency"], results["cost"] = {}, {}
+        for name, _ in engines_for(engine):
+            found = _latency(out_dir, quick, say, name)
+            results["latency"][name], results["cost"][name] = found.get("latency", {}), found.get("cost", {})
     results["seconds"] = round(time.perf_counter() - started, 1)
     report.write(results, out_dir)
     return results
@@ -334,11 +346,11 @@ def _pairs(utterances: list, conditions: list, share: int) -> list:
     return pairs
 
 
-def _latency(out_dir: Path, quick: bool, say) -> dict[str, Any]:
+def _latency(out_dir: Path, quick: bool, say, engine: str) -> dict[str, Any]:
     from . import latency
 
-    say("Measuring latency and cost...")
-    found = latency.run_latency(out_dir, quick) or {}
+    say(f"{engine}: latency and cost through the real audio path...")
+    found = latency.run_latency(out_dir, quick, engine) or {}
     return {key: found[key] for key in ("latency", "cost") if key in found}
 
 

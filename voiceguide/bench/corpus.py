@@ -13,13 +13,14 @@ import hashlib
 import random
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..grammar import Grammar, normalize
+from . import phrasings
 from ..recognizers.audio_convert import decode_wav, to_mono16k
 
 SAMPLE_RATE = 16000
@@ -35,7 +36,8 @@ SAFETY_INTENTS = ("Pain", "Symptom", "Stop")
 # accents, rates) and Festival's more natural HTS voice ("festival:NAME";
 # its rate is its own). Recognizers trained on human speech hear espeak-ng's
 # robotic voice far worse than a person's: the Festival voice is the closer
-# stand-in for a user, and results are reported for both.
+# stand-in for a user, and results are reported for both. These are the
+# development voices: the engines were tuned on them.
 FESTIVAL_USER = "festival:cmu_us_slt_arctic_hts"
 SPEAKERS = (
     ("en-us", 165),
@@ -44,6 +46,22 @@ SPEAKERS = (
     ("en-us+m5", 190),
     ("en-gb-scotland+f2", 160),
 )
+# Voices nothing was tuned on, from two other synthesisers: flite's CMU
+# voices ("flite:NAME") and Festival's diphone voices.
+HELD_OUT_SPEAKERS = (
+    ("flite:awb", 0),
+    ("flite:rms", 0),
+    ("flite:slt", 0),
+    ("flite:kal16", 0),
+    ("festival:kal_diphone", 0),
+    ("festival:ked_diphone", 0),
+)
+VOICE_SETS = {"development": SPEAKERS, "held-out": HELD_OUT_SPEAKERS}
+
+
+def voice_set(voice: str) -> str:
+    """"development" or "held-out": whether the engines were tuned on ``voice``."""
+    return "held-out" if voice in {v for v, _ in HELD_OUT_SPEAKERS} else "development"
 
 # What users really say that is not written in the grammar (intent expected).
 NATURAL = (
@@ -104,7 +122,9 @@ class Utterance:
         return hashlib.sha1(f"{SYNTHESIS_VERSION}|{self.text}|{self.voice}|{self.rate}".encode()).hexdigest()[:16]
 
 
-def command_utterances(grammar: Grammar, per_intent: int, pain_phrases: int, seed: int = 7) -> list[Utterance]:
+def command_utterances(
+    grammar: Grammar, per_intent: int, pain_phrases: int, seed: int = 7, speakers: Sequence[tuple[str, int]] = SPEAKERS
+) -> list[Utterance]:
     """A sample of each intent's sentences (more of pain's), each by every speaker."""
     rng = random.Random(seed)
     by_intent: dict[str, list[str]] = {}
@@ -118,18 +138,32 @@ def command_utterances(grammar: Grammar, per_intent: int, pain_phrases: int, see
         rest = [s for s in sentences if s not in picked]
         picked += rng.sample(rest, min(len(rest), count - len(picked)))
         chosen += [(intent, sentence) for sentence in picked]
-    return [Utterance(text, intent, "grammar", voice, rate) for intent, text in chosen for voice, rate in SPEAKERS]
+    return [Utterance(text, intent, "grammar", voice, rate) for intent, text in chosen for voice, rate in speakers]
 
 
-def natural_utterances() -> list[Utterance]:
-    return [Utterance(text, intent, "natural", voice, rate) for text, intent in NATURAL for voice, rate in SPEAKERS[:2]]
+def natural_utterances(held_out: bool = False) -> list[Utterance]:
+    """Phrasings written without looking at the grammar: the tuning half, or the held-out half by the held-out voices."""
+    if held_out:
+        texts = [(t, i) for t, i in phrasings.PHRASINGS if not phrasings.is_development(t)]
+        return _rotate(texts, "natural", HELD_OUT_SPEAKERS)
+    texts = [(t, i) for t, i in phrasings.PHRASINGS if phrasings.is_development(t)]
+    early = [Utterance(text, intent, "natural", voice, rate) for text, intent in NATURAL for voice, rate in SPEAKERS[:2]]
+    return early + _rotate(texts, "natural", SPEAKERS)
 
 
-def negative_utterances(coach_lines: Iterable[str]) -> list[Utterance]:
-    lines = sorted({normalize(line) for line in coach_lines if len(line.split()) > 1} | set())
-    coach = [Utterance(line, None, "coach", *SPEAKERS[i % 2]) for i, line in enumerate(lines)]
-    chat = [Utterance(line, None, "chitchat", *SPEAKERS[(i % 2) + 2]) for i, line in enumerate(CHIT_CHAT)]
+def negative_utterances(coach_lines: Iterable[str], held_out: bool = False) -> list[Utterance]:
+    """Every line the coach says and other talk in the room, by the development or the held-out voices."""
+    speakers = HELD_OUT_SPEAKERS if held_out else SPEAKERS
+    lines = sorted({normalize(line) for line in coach_lines if len(line.split()) > 1})
+    coach = _rotate([(line, None) for line in lines], "coach", speakers)
+    talk = [t for t in phrasings.NEGATIVES if phrasings.is_development(t) != held_out]
+    chat = _rotate([(line, None) for line in ([] if held_out else list(CHIT_CHAT)) + talk], "chitchat", speakers)
     return coach + chat
+
+
+def _rotate(texts: Sequence[tuple[str, str | None]], category: str, speakers: Sequence[tuple[str, int]]) -> list[Utterance]:
+    """Each text said once, by the speakers in turn."""
+    return [Utterance(text, intent, category, *speakers[i % len(speakers)]) for i, (text, intent) in enumerate(texts)]
 
 
 def synthesise(text: str, voice: str, rate: int) -> np.ndarray:
@@ -141,7 +175,12 @@ def synthesise(text: str, voice: str, rate: int) -> np.ndarray:
 
 
 def speech_wav(text: str, voice: str, rate: int) -> bytes:
-    """WAV bytes of ``text``: espeak-ng, or Festival for a "festival:NAME" voice."""
+    """WAV bytes of ``text``: espeak-ng, Festival for a "festival:NAME" voice, flite for "flite:NAME"."""
+    if voice.startswith("flite:"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "speech.wav"
+            subprocess.run(["flite", "-voice", voice.split(":", 1)[1], "-t", text, "-o", str(path)], check=True, capture_output=True)
+            return path.read_bytes()
     if voice.startswith("festival:"):
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "speech.wav"

@@ -53,61 +53,95 @@ def _status(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**not met**")
 
 
+def _target_rows(h: dict[str, float]) -> list[tuple[str, str, float, bool | None]]:
+    """(what, target, measured, met) for the accuracy targets."""
+    return [
+        ("command accuracy, clean", "≥ 98 %", h["command_clean"], h["command_clean"] >= 0.98),
+        ("command accuracy, 10 dB SNR (mean of 4 noises)", "≥ 95 %", h["command_10db"], h["command_10db"] >= 0.95),
+        ("natural phrasings written without the grammar, clean", "", h["natural_clean"], None),
+        ("pain recall, worst condition", "≥ 99.5 %", h["pain_recall_worst"], h["pain_recall_worst"] >= 0.995),
+        ("pain phrase stopped or paused, worst condition", "", h["pain_stopped_or_paused_worst"], None),
+        ("false commands on coach lines and chit-chat, worst condition", "≤ 1 %", h["false_commands_worst"], h["false_commands_worst"] <= 0.01),
+        ("... of them a command other than stop or pain (it moves the session on), worst condition", "", h["false_moves_worst"], None),
+    ]
+
+
+def _engine_markdown(engine: str, report: dict[str, Any]) -> list[str]:
+    sets = report.get("voice_sets") or {"all voices": report}
+    heads = {name: headline(summary) for name, summary in sets.items()}
+    names = list(sets)
+    lines = [
+        f"**{engine}** ({report['counts']['utterances']} decoded utterances, real-time factor {report['real_time_factor']:.2f})",
+        "",
+        "| what | target | " + " | ".join(f"{name} voices" for name in names) + " | |",
+        "|---|---|" + "---|" * len(names) + "---|",
+    ]
+    judged = names[-1]  # the held-out voices when there are any: nothing was tuned on them
+    for index, (what, target, _, _) in enumerate(_target_rows(heads[judged])):
+        values = [_pct(_target_rows(heads[name])[index][2]) for name in names]
+        met = _target_rows(heads[judged])[index][3]
+        status = "" if met is None else f"{_status(met)} ({judged})"
+        lines.append(f"| {what} | {target} | " + " | ".join(values) + f" | {status} |")
+    timing = report.get("decode_time")
+    if timing:
+        lines.append(
+            f"| decoding time per utterance, p50 / p95 ({timing['threads']} threads) | | "
+            f"all calls {timing['all calls p50 ms']:.0f} / {timing['all calls p95 ms']:.0f} ms; "
+            f"final decode {timing['longest call p50 ms']:.0f} / {timing['longest call p95 ms']:.0f} ms; "
+            f"CPU {timing['CPU per second of audio, % of a core']:.0f} % of a core per second of audio"
+            + " |" * len(names) + " |"
+        )
+    lines.append("")
+    first = report.get("first_command")
+    if first:
+        lines += [
+            "A session's first command (clean): the recognizer starting from its generic state, and from the state kept after "
+            "a few commands of the same voice in an earlier session (a returning user).",
+            "",
+            "| voice | generic start | returning user | commands |",
+            "|---|---|---|---|",
+        ]
+        for voice, row in first.items():
+            lines.append(f"| {voice} | {_pct(row['generic'])} | {_pct(row['returning'])} | {row['count']:.0f} |")
+        lines.append("")
+    if report.get("by_voice"):
+        lines += ["| voice (clean speech) | commands | pain recall |", "|---|---|---|"]
+        for voice, row in report["by_voice"].items():
+            lines.append(f"| {voice} | {_pct(row['commands'])} | {_pct(row['pain_recall'])} |")
+        lines.append("")
+    for name, summary in sets.items():
+        lines += [
+            f"{name} voices, by condition:",
+            "",
+            "| condition | commands | natural | pain recall | false commands (coach / chit-chat) |",
+            "|---|---|---|---|---|",
+        ]
+        for condition, c in summary["commands"].items():
+            f = summary["false_commands"].get(condition, {})
+            lines.append(
+                f"| {condition} | {_pct(c.get('grammar', float('nan')))} | {_pct(c.get('natural', float('nan')))} | "
+                f"{_pct(summary['pain_recall'].get(condition, float('nan')))} | {_pct(f.get('coach', float('nan')))} / {_pct(f.get('chitchat', float('nan')))} |"
+            )
+        lines.append("")
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"Benchmark of {results.get('started', '')} on {results.get('machine', '')}.", ""]
     for engine, report in results.get("accuracy", {}).items():
-        h = headline(report)
-        lines += [
-            f"**{engine}** ({report['counts']['utterances']} decoded utterances, real-time factor {h['real_time_factor']:.2f})",
-            "",
-            "| what | target | measured | |",
-            "|---|---|---|---|",
-            f"| command accuracy, clean | ≥ 98 % | {_pct(h['command_clean'])} | {_status(h['command_clean'] >= 0.98)} |",
-            f"| command accuracy, 10 dB SNR (mean of 4 noises) | ≥ 95 % | {_pct(h['command_10db'])} | {_status(h['command_10db'] >= 0.95)} |",
-            f"| natural phrasings not in the grammar, clean | | {_pct(h['natural_clean'])} | |",
-            f"| pain recall, worst condition | ≥ 99.5 % | {_pct(h['pain_recall_worst'])} | {_status(h['pain_recall_worst'] >= 0.995)} |",
-            f"| pain phrase stopped or paused, worst condition | | {_pct(h['pain_stopped_or_paused_worst'])} | |",
-            f"| false commands on coach lines and chit-chat, worst condition | ≤ 1 % | {_pct(h['false_commands_worst'])} | {_status(h['false_commands_worst'] <= 0.01)} |",
-            f"| ... of them a command other than stop or pain (it moves the session on), worst condition | | {_pct(h['false_moves_worst'])} | |",
-            "",
-        ]
-        first = report.get("first_command")
-        if first:
-            lines += [
-                "A session's first command (clean): the recognizer starting from its generic state, and from the state kept after "
-                "a few commands of the same voice in an earlier session (a returning user).",
-                "",
-                "| voice | generic start | returning user | commands |",
-                "|---|---|---|---|",
-            ]
-            for voice, row in first.items():
-                lines.append(f"| {voice} | {_pct(row['generic'])} | {_pct(row['returning'])} | {row['count']:.0f} |")
-            lines.append("")
-        if report.get("by_voice"):
-            lines += ["| voice (clean speech) | commands | pain recall |", "|---|---|---|"]
-            for voice, row in report["by_voice"].items():
-                lines.append(f"| {voice} | {_pct(row['commands'])} | {_pct(row['pain_recall'])} |")
-            lines.append("")
-        conditions = list(report["commands"])
-        lines += ["| condition | commands | natural | pain recall | false commands (coach / chit-chat) |", "|---|---|---|---|---|"]
-        for condition in conditions:
-            c = report["commands"][condition]
-            f = report["false_commands"].get(condition, {})
-            lines.append(
-                f"| {condition} | {_pct(c.get('grammar', float('nan')))} | {_pct(c.get('natural', float('nan')))} | "
-                f"{_pct(report['pain_recall'].get(condition, float('nan')))} | {_pct(f.get('coach', float('nan')))} / {_pct(f.get('chitchat', float('nan')))} |"
-            )
-        lines.append("")
-    latency = results.get("latency")
-    if latency:
-        lines += ["**Latency, through the real audio path** (virtual PulseAudio devices)", "", "| what | target | p50 | p95 | trials |", "|---|---|---|---|---|"]
+        lines += _engine_markdown(engine, report)
+    for engine, latency in (results.get("latency") or {}).items():
+        if not latency:
+            continue
+        lines += [f"**{engine}: latency, through the real audio path** (virtual PulseAudio devices)", "", "| what | target | p50 | p95 | trials |", "|---|---|---|---|---|"]
         for name, row in latency.items():
             target = "≤ 250 ms" if row.get("kind") == "cut" else "≤ 600 ms"
             lines.append(f"| {name} | {target} (p95) | {row['p50_ms']:.0f} ms | {row['p95_ms']:.0f} ms | {row['trials']} |")
         lines.append("")
-    cost = results.get("cost")
-    if cost:
-        lines += ["**Cost**", "", "| what | target | measured |", "|---|---|---|"]
+    for engine, cost in (results.get("cost") or {}).items():
+        if not cost:
+            continue
+        lines += [f"**{engine}: cost**", "", "| what | target | measured |", "|---|---|---|"]
         for name, row in cost.items():
             lines.append(f"| {name} | {row.get('target', '')} | {row['value']} |")
         lines.append("")
@@ -121,7 +155,8 @@ def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(7, 4))
-    for engine, report in results.get("accuracy", {}).items():
+    for engine, full in results.get("accuracy", {}).items():
+        report = full.get("voice_sets", {}).get("held-out", full)  # the voices nothing was tuned on
         commands = report["commands"]
         points = [(float("inf"), commands["clean"]["grammar"])] if "clean" in commands else []
         snrs = sorted({float(k.split("@")[1][:-2]) for k in commands if "@" in k}, reverse=True)

@@ -47,6 +47,11 @@ class UtteranceDecoder(ABC):
     def finish(self) -> Hypothesis | None:
         """The final result of the whole utterance (None: nothing that sounded like words)."""
 
+    @property
+    def partial_ready(self) -> bool:
+        """True when the engine has something to say before the next partial is due."""
+        return False
+
     def adaptation(self) -> str | None:
         return None
 
@@ -104,7 +109,7 @@ class UtteranceRecognizer(Recognizer):
             return None
         if isinstance(boundary, Continued):
             self.decoder.add(boundary.audio, boundary.speech)
-            return self.decoder.partial() if boundary.partial_due else None
+            return self.decoder.partial() if boundary.partial_due or self.decoder.partial_ready else None
         if not boundary.enough_speech:  # a click or a cough-length blip
             self.decoder.finish()
             return None

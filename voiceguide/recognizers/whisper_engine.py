@@ -13,6 +13,7 @@ said so far, so "stop" and pain act before the end of the utterance.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,10 @@ from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecogni
 from voiceguide.recognizers.whisper_decoder import Decoded, WhisperDecoder
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
-TAIL_SECONDS = 0.2  # audio kept after the last speech; the final is decoded once this much silence followed
+TAIL_SECONDS = 0.1  # audio kept after the last speech; the final is decoded once this much silence followed
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
 ENDPOINT = EndpointSettings(partial_every=0.2)
+THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
 
 @dataclass(frozen=True)
@@ -82,34 +84,45 @@ class WhisperUtterances(UtteranceDecoder):
         self._length = 0
         self._last_speech = 0
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final)
-        self._partial = ""
+        self._news: str | None = None  # "pause" or "final": a partial to give before the next one is due
+        self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
+        was_speaking = self._length > 0 and self._last_speech == self._length
         self._chunks.append(samples)
         self._length += len(samples)
         if speech:
             self._last_speech = self._length
             self._ready = None
+        elif was_speaking:
+            self._news = "pause"  # speech just stopped: a word has ended
         elif self._ready is None and self._length - self._last_speech >= TAIL_SECONDS * SAMPLE_RATE:
             length = self._speech_length()
             self._ready = (length, self._final(self._audio()[:length]))
+            self._news = "final"
+
+    @property
+    def partial_ready(self) -> bool:
+        return self._news is not None
 
     def partial(self) -> Hypothesis | None:
+        news, self._news = self._news, None
         if self._ready is not None:  # the speech is over: its final says it best
             final = self._ready[1]
-            text = final.text if final is not None else ""
+            partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard)
+        elif self._length < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
+            return None
         else:
-            if self._length < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
-                return None
             decoded = self.decoder.decode(self._audio(), grammar=False)
-            text = decoded.free_text
-            final = Hypothesis(text, final=False, confidence=0.0, heard=text)
-        if text == self._partial and final is not None and final.heard == self._partial:
+            # At a pause the words said so far are whole: the free transcript's
+            # own probability says how sure it is. Mid-word it is a guess.
+            sure = math.exp(decoded.free_log_prob) if news == "pause" else 0.0
+            partial = Hypothesis(decoded.free_text, False, sure, decoded.free_text)
+        previous = self._partial
+        if partial is None or (previous is not None and partial.text == previous.text and partial.confidence <= previous.confidence):
             return None
-        self._partial = text
-        if final is None:
-            return None
-        return Hypothesis(final.text, final=False, confidence=final.confidence, heard=final.heard)
+        self._partial = partial
+        return partial
 
     def finish(self) -> Hypothesis | None:
         length = self._speech_length()
@@ -140,7 +153,8 @@ def create(model_dir: Path | None, sentences: Sequence[str], safety_sentences: C
     if model_dir is None:
         raise RecognizerError(f"No Whisper model found; {DOWNLOAD_HINT}.")
     try:
-        decoder = WhisperDecoder(Path(model_dir), [normalize(s) for s in sentences])
+        threads = int(os.environ.get(THREADS_VARIABLE) or 2)
+        decoder = WhisperDecoder(Path(model_dir), [normalize(s) for s in sentences], threads=threads)
     except (ImportError, OSError, RuntimeError, ValueError) as error:
         raise RecognizerError(
             f"Whisper could not load the model in {model_dir} ({error}); {DOWNLOAD_HINT}."
