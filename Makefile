@@ -11,9 +11,11 @@ PYTEST_ARGS ?=
 
 RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
+# The benchmark's held-out voices: flite's and Festival's diphone voices.
+BENCH_PACKAGES := $(TEST_PACKAGES) flite festvox-kallpc16k festvox-kdlpc16k
 SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
-.PHONY: run test bench system-run system-test clean
+.PHONY: run test bench system-run system-test system-bench clean
 
 run: system-run $(VENV)/.installed-run
 	$(BIN)/voiceguide start $(ARGS)
@@ -21,7 +23,7 @@ run: system-run $(VENV)/.installed-run
 test: system-test $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: system-test $(VENV)/.installed-test
+bench: system-bench $(VENV)/.installed-test
 	$(BIN)/voiceguide bench $(ARGS)
 
 system-run:
@@ -29,6 +31,9 @@ system-run:
 
 system-test:
 	@scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+
+system-bench:
+	@scripts/ensure-system-packages.sh $(BENCH_PACKAGES)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

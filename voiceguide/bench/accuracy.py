@@ -15,7 +15,7 @@ import numpy as np
 
 from ..events import Heard, Unclear
 from ..grammar import Grammar
-from ..listening import SAFETY_INTENTS, IntentDecider
+from ..listening import SAFETY_INTENTS, Hypothesis, IntentDecider
 from ..recognizers.whisper_engine import THREADS_VARIABLE
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
@@ -30,16 +30,15 @@ class Outcome:
     text: str
     seconds: float  # decoding time
     audio_seconds: float
+    as_own_voice: str | None = None  # a coach line: the decision when the listener knows the coach is saying it
 
 
-def decode(recognizer, decider: IntentDecider, audio: np.ndarray, calls: list[float] | None = None) -> tuple[str | None, str]:
-    """Feed audio as the microphone would; return (decision, final text).
+def hear(recognizer, audio: np.ndarray, calls: list[float] | None = None) -> list[tuple[float, Hypothesis | None]]:
+    """Feed audio as the microphone would: (seconds of audio fed, hypothesis or None) per chunk, then the flush.
 
     ``calls`` gets the seconds each call to the recognizer took.
     """
     recognizer.reset()
-    decided: str | None = None
-    final_text = ""
     pcm = audio.astype("<i2").tobytes()
     step = CHUNK * 2
     hypotheses = []  # (time, hypothesis): time as the microphone would deliver it
@@ -51,10 +50,22 @@ def decode(recognizer, decider: IntentDecider, audio: np.ndarray, calls: list[fl
     began = time.perf_counter()
     hypotheses.append((len(pcm) / 2 / SAMPLE_RATE, recognizer.flush()))
     timings.append(time.perf_counter() - began)
+    return hypotheses
+
+
+def decide(
+    hypotheses: list[tuple[float, Hypothesis | None]], decider: IntentDecider, coach_line: str = ""
+) -> tuple[str | None, str]:
+    """(decision, final text) for one utterance's hypotheses, as the listener decides.
+
+    ``coach_line``: the coach is saying this line while it is heard (its own voice).
+    """
+    decided: str | None = None
+    final_text = ""
     for now, hypothesis in hypotheses:
         events = []
         if hypothesis is not None:
-            events.append(decider.decide(hypothesis, now=now))
+            events.append(decider.decide(hypothesis, coach_speaking=bool(coach_line), echo_text=coach_line, now=now))
             if hypothesis.final:
                 final_text = hypothesis.text
         events.append(decider.poll(now))
@@ -64,6 +75,11 @@ def decode(recognizer, decider: IntentDecider, audio: np.ndarray, calls: list[fl
             elif isinstance(event, Unclear) and decided is None:
                 decided = "unclear"
     return decided, final_text
+
+
+def decode(recognizer, decider: IntentDecider, audio: np.ndarray, calls: list[float] | None = None) -> tuple[str | None, str]:
+    """Feed audio as the microphone would; return (decision, final text)."""
+    return decide(hear(recognizer, audio, calls), decider)
 
 
 # Each worker process keeps its own recognizer.
@@ -90,9 +106,11 @@ def _run_session(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[int
     for seed, utterance, condition in jobs:
         audio = apply_condition(load_or_synthesise(utterance, cache), condition, seed, cache)
         started = time.perf_counter()
-        decided, text = decode(recognizer, decider, audio)
+        hypotheses = hear(recognizer, audio)
         seconds = time.perf_counter() - started
-        outcomes.append((seed, Outcome(utterance, condition.name, decided, text, seconds, len(audio) / SAMPLE_RATE)))
+        decided, text = decide(hypotheses, decider)
+        own = decide(hypotheses, IntentDecider(decider.grammar), utterance.text)[0] if utterance.category == "coach" else None
+        outcomes.append((seed, Outcome(utterance, condition.name, decided, text, seconds, len(audio) / SAMPLE_RATE, own)))
     return outcomes
 
 
@@ -227,6 +245,7 @@ class AccuracyReport:
     pain_safe: dict[str, float] = field(default_factory=dict)  # condition -> stopped or paused
     false_commands: dict[str, dict[str, float]] = field(default_factory=dict)  # condition -> category -> rate
     false_moves: dict[str, float] = field(default_factory=dict)  # condition -> negatives taken for a non-safety command
+    false_own_voice: dict[str, float] = field(default_factory=dict)  # condition -> coach lines acted on while the coach says them
     false_pauses: dict[str, float] = field(default_factory=dict)
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)  # expected -> decided -> count
     by_voice: dict[str, dict[str, float]] = field(default_factory=dict)  # voice -> {commands, pain_recall}, clean
@@ -261,6 +280,9 @@ def summarise(engine: str, outcomes: Sequence[Outcome]) -> AccuracyReport:
             group = [o for o in negatives if o.utterance.category == category]
             if group:
                 report.false_commands[condition][category] = sum(o.decided not in (None, "unclear") for o in group) / len(group)
+        own = [o for o in negatives if o.utterance.category == "coach"]
+        if own:
+            report.false_own_voice[condition] = sum(o.as_own_voice not in (None, "unclear") for o in own) / len(own)
         if negatives:
             # A false stop or pain costs a pause and a question; a false
             # "next" or "skip" moves the session on by itself.

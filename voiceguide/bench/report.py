@@ -40,6 +40,7 @@ def headline(engine_report: dict[str, Any]) -> dict[str, float]:
         "pain_stopped_or_paused_worst": pain_safe,
         "false_commands_worst": max(negatives) if negatives else float("nan"),
         "false_moves_worst": max(engine_report.get("false_moves", {}).values(), default=float("nan")),
+        "false_own_voice_worst": max(engine_report.get("false_own_voice", {}).values(), default=float("nan")),
         "false_commands_clean_coach": engine_report["false_commands"].get("clean", {}).get("coach", float("nan")),
         "real_time_factor": engine_report["real_time_factor"],
     }
@@ -63,6 +64,7 @@ def _target_rows(h: dict[str, float]) -> list[tuple[str, str, float, bool | None
         ("pain phrase stopped or paused, worst condition", "", h["pain_stopped_or_paused_worst"], None),
         ("false commands on coach lines and chit-chat, worst condition", "≤ 1 %", h["false_commands_worst"], h["false_commands_worst"] <= 0.01),
         ("... of them a command other than stop or pain (it moves the session on), worst condition", "", h["false_moves_worst"], None),
+        ("the coach's lines acted on while the listener knows the coach is saying them, worst condition", "≤ 1 %", h["false_own_voice_worst"], h["false_own_voice_worst"] <= 0.01),
     ]
 
 

@@ -69,8 +69,8 @@ class WhisperDecoder:
     """A CTranslate2 Whisper model and a grammar's sentences."""
 
     def __init__(
-        self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 8,
-        prune: float = 8.0,
+        self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 6,
+        prune: float = 6.0,
     ) -> None:
         import ctranslate2
         import tokenizers
@@ -144,18 +144,15 @@ class WhisperDecoder:
             suppress_blank=False,
             suppress_tokens=[],
         )[0]
-        sequence = result.sequences_ids[0]
+        sequence = list(result.sequences_ids[0])  # without the end of text, which has a step of its own
         distributions = [log_softmax(logits) for logits in result.logits[0]]
+        ended = len(distributions) > len(sequence) and int(np.argmax(distributions[len(sequence)])) == self.end_of_text
+        if ended:
+            sequence.append(self.end_of_text)
         known = {tuple(sequence[:step]): distribution for step, distribution in enumerate(distributions)}
         steps = [float(d[t]) for d, t in zip(distributions, sequence)]
         words = [t for t in sequence if t < self.end_of_text]
-        return FreeDecode(
-            normalize(self.tokenizer.decode(words)),
-            sum(steps),
-            len(steps),
-            bool(sequence) and sequence[-1] == self.end_of_text,
-            known,
-        )
+        return FreeDecode(normalize(self.tokenizer.decode(words)), sum(steps), len(steps), ended, known)
 
     def decode(self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf) -> Decoded:
         """The best grammar sentence for ``samples`` (16 kHz) and the free transcript."""

@@ -1,13 +1,14 @@
 """The Whisper engine: Whisper tiny.en decoding each utterance the endpointer finds.
 
-Finals: the whole utterance, cut to its speech (plus a short tail), decoded
-against the grammar (:mod:`.whisper_decoder`) and judged (:func:`judge`).
-The final is decoded as soon as the speech has been followed by the tail's
-silence, while the endpointer still waits for the end of the utterance, so
-the answer is ready when the utterance ends.
+Finals: the utterance's speech decoded against the grammar
+(:mod:`.whisper_decoder`) and judged (:func:`judge`). The final is decoded as
+soon as the speech pauses, while the endpointer still waits for the silence
+that ends the utterance: it is given at once as a scored partial (so "stop"
+and pain act within a decode of the end of the word), and it is the final
+when no more speech comes.
 
-Partials, every ``partial_every`` of speech: the free transcript of what was
-said so far, so "stop" and pain act before the end of the utterance.
+Partials mid-speech, every ``partial_every``: the free transcript of what was
+said so far, unscored (the listener confirms a safety phrase in them).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecogni
 from voiceguide.recognizers.whisper_decoder import Decoded, WhisperDecoder
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
-TAIL_SECONDS = 0.1  # audio kept after the last speech; the final is decoded once this much silence followed
+TAIL_SECONDS = 0.1  # audio kept after the last speech when an utterance ends without a pause (cut at its longest)
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
 ENDPOINT = EndpointSettings(partial_every=0.2)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
@@ -83,8 +84,8 @@ class WhisperUtterances(UtteranceDecoder):
         self._chunks: list[np.ndarray] = []
         self._length = 0
         self._last_speech = 0
-        self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final)
-        self._news: str | None = None  # "pause" or "final": a partial to give before the next one is due
+        self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
+        self._final_news = False  # a final decoded at a pause, not yet given as a partial
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
@@ -95,29 +96,25 @@ class WhisperUtterances(UtteranceDecoder):
             self._last_speech = self._length
             self._ready = None
         elif was_speaking:
-            self._news = "pause"  # speech just stopped: a word has ended
-        elif self._ready is None and self._length - self._last_speech >= TAIL_SECONDS * SAMPLE_RATE:
-            length = self._speech_length()
-            self._ready = (length, self._final(self._audio()[:length]))
-            self._news = "final"
+            # Speech just stopped: the words so far are whole. Decode them as a
+            # final now; if no more speech comes, it is the utterance's final.
+            self._ready = (self._length, self._final(self._audio()))
+            self._final_news = True
 
     @property
     def partial_ready(self) -> bool:
-        return self._news is not None
+        return self._final_news
 
     def partial(self) -> Hypothesis | None:
-        news, self._news = self._news, None
-        if self._ready is not None:  # the speech is over: its final says it best
+        self._final_news = False
+        if self._ready is not None:  # the speech paused: its final says it best
             final = self._ready[1]
             partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard)
         elif self._length < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
             return None
-        else:
+        else:  # mid-speech, perhaps mid-word: the free transcript, a guess with no confidence
             decoded = self.decoder.decode(self._audio(), grammar=False)
-            # At a pause the words said so far are whole: the free transcript's
-            # own probability says how sure it is. Mid-word it is a guess.
-            sure = math.exp(decoded.free_log_prob) if news == "pause" else 0.0
-            partial = Hypothesis(decoded.free_text, False, sure, decoded.free_text)
+            partial = Hypothesis(decoded.free_text, False, 0.0, decoded.free_text)
         previous = self._partial
         if partial is None or (previous is not None and partial.text == previous.text and partial.confidence <= previous.confidence):
             return None
@@ -125,13 +122,9 @@ class WhisperUtterances(UtteranceDecoder):
         return partial
 
     def finish(self) -> Hypothesis | None:
-        length = self._speech_length()
-        if self._ready is not None and self._ready[0] == length:
+        if self._ready is not None:  # no speech since the pause it was decoded at
             return self._ready[1]
-        return self._final(self._audio()[:length])
-
-    def _speech_length(self) -> int:
-        return min(self._length, self._last_speech + int(TAIL_SECONDS * SAMPLE_RATE))
+        return self._final(self._audio()[: self._last_speech + int(TAIL_SECONDS * SAMPLE_RATE)])
 
     def _audio(self) -> np.ndarray:
         if len(self._chunks) > 1:
