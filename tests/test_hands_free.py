@@ -191,6 +191,7 @@ def test_a_cry_it_cannot_place_during_a_hold_pauses_and_asks(coach, pulse, tmp_p
     reaction = session.expect("", timeout=10)[1]
     while reaction.isdigit():  # a count already on its way
         reaction = session.expect("", timeout=10)[1]
+    print(session.errors[-6:])
     # A pause to ask, or a (false) pain stop: never a count that goes on.
     assert reaction.startswith(("I heard something. Is everything all right?", "Stop now, and relax gently.")), reaction
 

@@ -5,8 +5,8 @@ Feed 16 kHz mono int16 little-endian PCM of any chunk size to
 partial text changed, a final one when an utterance ended (endpoint), or
 None. A final hypothesis with ``text == ""`` means speech was heard but it
 was not one of the grammar's sentences ("[unk]", out of grammar): the coach
-treats it as *unclear*. Pure silence or noise that decoded to nothing gives
-no final at all.
+treats it as *unclear*. Silence, and a blip too short to be speech, give no
+final at all.
 """
 
 from __future__ import annotations

@@ -113,9 +113,8 @@ class UtteranceRecognizer(Recognizer):
         if not boundary.enough_speech:  # a click or a cough-length blip
             self.decoder.finish()
             return None
-        final = self.decoder.finish()
-        if final is None:
-            return None
+        # Speech it cannot make words of is still speech: "unclear", never nothing.
+        final = self.decoder.finish() or Hypothesis("", final=True, confidence=0.0)
         text = normalize(final.text)
         if text not in self._known:
             return Hypothesis("", final=True, confidence=0.0, heard=final.heard or text)
