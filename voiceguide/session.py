@@ -43,6 +43,7 @@ def prepare_session(
     history = History.open()
     if history.warning:
         notice(history.warning)
+    returning = bool(history.recent_sessions(1))  # before this session is written down
     offer = resume_offer(history.unfinished_session(), routine)
     if offer is not None:
         unfinished = history.unfinished_session()
@@ -53,27 +54,54 @@ def prepare_session(
         pause_on_unclear=settings.pause_on_unclear,
         wait_between_exercises=settings.between_exercises == "wait",
     )
-    coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer)
+    coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer, returning=returning)
     return Session(settings, routine, coach, SessionJournal(history, routine.name), history)
 
 
 def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> ResumeOffer | None:
-    """Where an unfinished session of this routine left off, if anywhere."""
-    if unfinished is None or unfinished.position is None or unfinished.routine_name != routine.name:
+    """Where an unfinished session of this routine left off, if anywhere.
+
+    A skipped or finished exercise is not where the user left off: the offer
+    is the one after it. Nor is an exercise in which pain was reported: the
+    offer is the next one, and says why.
+    """
+    if unfinished is None or unfinished.routine_name != routine.name:
         return None
-    position = unfinished.position
+    left_off = _where_left_off(unfinished, routine)
+    if left_off is None:
+        return None
+    where, done = left_off
+    indices = (_index_of(routine, exercise_id) for exercise_id in unfinished.pain_exercises)
+    pain_in = tuple(sorted(index for index in indices if index is not None))
+    past_pain = False
+    while where.exercise in pain_in:
+        where, done, past_pain = Where(where.exercise + 1), False, True
+    if where.exercise >= len(routine.exercises):
+        return None
+    return ResumeOffer(where, done=done, pain_in=pain_in, past_pain=past_pain)
+
+
+def _index_of(routine: Routine, exercise_id: str) -> int | None:
     try:
-        index = routine.index_of(str(position.get("exercise")))
+        return routine.index_of(exercise_id)
     except KeyError:
         return None
-    if unfinished.position_kind == "exercise_done":
-        if index + 1 >= len(routine.exercises):
-            return None
-        return ResumeOffer(Where(index + 1))
+
+
+def _where_left_off(unfinished: UnfinishedSession, routine: Routine) -> tuple[Where, bool] | None:
+    """The place to continue from, and whether the repetition recorded there was finished."""
+    position = unfinished.position
+    if position is None:
+        return None
+    index = _index_of(routine, str(position.get("exercise")))
+    if index is None:
+        return None
+    if unfinished.position_kind in ("exercise_done", "exercise_skipped"):
+        return Where(index + 1), False
     exercise = routine.exercises[index]
     set_index = int(position.get("set") or 0)
     rep = int(position.get("rep") or 0)
     side = position.get("side")
     if set_index >= len(exercise.sets) or rep == 0 or (side is not None and side not in exercise.sets[set_index].sides):
-        return ResumeOffer(Where(index))
-    return ResumeOffer(Where(index, set_index, rep, side), done=unfinished.position_kind == "rep_done")
+        return Where(index), False
+    return Where(index, set_index, rep, side), unfinished.position_kind == "rep_done"
