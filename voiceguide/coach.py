@@ -87,15 +87,15 @@ class ResumeOffer:
 
     ``where`` is the last place recorded; ``done`` says that repetition was
     finished, so the offer is to continue with the one after it. ``pain_in``
-    are the exercises (indices) in which pain was reported; ``past_pain``
-    says the offer is the exercise after one that hurt, not where the user
-    left off.
+    are the exercises (indices) in which pain was reported; ``next_exercise``
+    says the offer is the exercise after one that was skipped or hurt, not
+    where the user left off.
     """
 
     where: Where
     done: bool = False
     pain_in: tuple[int, ...] = ()
-    past_pain: bool = False
+    next_exercise: bool = False
 
 
 class Coach:
@@ -292,7 +292,7 @@ class Coach:
         return next((i for i in range(finished[0], len(self.plan)) if self.plan[i].rep_start), None)
 
     def _resume_offer_line(self) -> str:
-        """The offer says when pain was reported, and then offers the exercise after the one that hurt."""
+        """The offer says when pain was reported; after a skipped or painful exercise it offers the next one."""
         assert self._resume_index is not None and self.resume_offer is not None
         offer = self.resume_offer
         where = self.plan[self._resume_index].where
@@ -305,7 +305,7 @@ class Coach:
             )
         else:
             opening = "Last time you stopped before the end."
-        if offer.past_pain:
+        if offer.next_exercise:
             return f"{opening} Do you want to go on with the next exercise, {name}? Say yes or no."
         side = f", {where.side} side" if where.side else ""
         return f"{opening} Do you want to continue where you left off, at {name}{side}? Say yes or no."
@@ -578,7 +578,7 @@ class Coach:
             where = self.plan[self._resume_index].where
             self._record("resume", offered=True, **self._position(where))
             self._silence()
-            if self.resume_offer.past_pain:
+            if self.resume_offer.next_exercise:
                 line = f"Okay, let's go on with {self.routine.exercises[where.exercise].name.lower()}. Stop at once if anything hurts."
             else:
                 line = "Okay, let's continue where you left off."

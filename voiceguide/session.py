@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .coach import Coach, CoachSettings, ResumeOffer
@@ -67,18 +67,19 @@ def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> Resu
     """
     if unfinished is None or unfinished.routine_name != routine.name:
         return None
-    left_off = _where_left_off(unfinished, routine)
-    if left_off is None:
+    offer = _where_left_off(unfinished, routine)
+    if offer is None:
         return None
-    where, done = left_off
     indices = (_index_of(routine, exercise_id) for exercise_id in unfinished.pain_exercises)
     pain_in = tuple(sorted(index for index in indices if index is not None))
-    past_pain = False
+    where = offer.where
     while where.exercise in pain_in:
-        where, done, past_pain = Where(where.exercise + 1), False, True
+        where = Where(where.exercise + 1)
     if where.exercise >= len(routine.exercises):
         return None
-    return ResumeOffer(where, done=done, pain_in=pain_in, past_pain=past_pain)
+    if where != offer.where:
+        offer = ResumeOffer(where, next_exercise=True)
+    return replace(offer, pain_in=pain_in)
 
 
 def _index_of(routine: Routine, exercise_id: str) -> int | None:
@@ -88,20 +89,22 @@ def _index_of(routine: Routine, exercise_id: str) -> int | None:
         return None
 
 
-def _where_left_off(unfinished: UnfinishedSession, routine: Routine) -> tuple[Where, bool] | None:
-    """The place to continue from, and whether the repetition recorded there was finished."""
+def _where_left_off(unfinished: UnfinishedSession, routine: Routine) -> ResumeOffer | None:
+    """The place to continue from, as the last event with a place in the routine tells it."""
     position = unfinished.position
     if position is None:
         return None
     index = _index_of(routine, str(position.get("exercise")))
     if index is None:
         return None
-    if unfinished.position_kind in ("exercise_done", "exercise_skipped"):
-        return Where(index + 1), False
+    if unfinished.position_kind == "exercise_skipped":
+        return ResumeOffer(Where(index + 1), next_exercise=True)
+    if unfinished.position_kind == "exercise_done":
+        return ResumeOffer(Where(index + 1))
     exercise = routine.exercises[index]
     set_index = int(position.get("set") or 0)
     rep = int(position.get("rep") or 0)
     side = position.get("side")
     if set_index >= len(exercise.sets) or rep == 0 or (side is not None and side not in exercise.sets[set_index].sides):
-        return Where(index), False
-    return Where(index, set_index, rep, side), unfinished.position_kind == "rep_done"
+        return ResumeOffer(Where(index))
+    return ResumeOffer(Where(index, set_index, rep, side), done=unfinished.position_kind == "rep_done")
