@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
+RUN_PACKAGES := python3-venv espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
 SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
