@@ -264,9 +264,11 @@ def test_session_journal_with_coach_records(db: Path) -> None:
         assert pain.position == coach_position(1, "knee_to_chest", 2, "right")
         offer = h.unfinished_session()
         assert offer is not None and offer.session_id == journal.session_id
-        assert offer.position == coach_position(1, "knee_to_chest", 2)
-        assert offer.position_kind == "session_end"
+        # The session's end repeats the place before it: the place is the pain report's.
+        assert offer.position == coach_position(1, "knee_to_chest", 2, "right")
+        assert offer.position_kind == "pain"
         assert offer.exercises_done == ("pelvic_tilt",) and offer.pain_reported
+        assert offer.pain_exercises == ("knee_to_chest",)
 
 
 # ---------------------------------------------------------- statistics

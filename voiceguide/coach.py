@@ -316,7 +316,15 @@ class Coach:
         self.halt = None
         self.question = None
         self.cursor = index
+        self._exercise_announced = None  # begun here, also when it is the same exercise again
+        self._note_exercise_start()
         self._run()
+
+    def _note_exercise_start(self) -> None:
+        """Record the start of work in an exercise, once each time the coach goes to it."""
+        if self.step.where.exercise != self._exercise_announced:
+            self._exercise_announced = self.step.where.exercise
+            self._record("exercise_start", **self._position())
 
     def _exercise_start(self, exercise_index: int) -> int:
         for index, step in enumerate(self.plan):
@@ -331,10 +339,8 @@ class Coach:
             return
         while self.mode is Mode.RUNNING:
             step = self.step
-            if step.where.exercise != self._exercise_announced and step.kind is StepKind.SAY:
-                self._exercise_announced = step.where.exercise
-                self._record("exercise_start", **self._position())
             if step.kind is StepKind.SAY:
+                self._note_exercise_start()
                 self._say_step(step)
                 return
             if step.kind is StepKind.HOLD:

@@ -496,7 +496,9 @@ class History:
         if s["ended_at"] is not None and s["completed"]:
             return None
         events = self.events(s["id"])
-        last = next((e for e in reversed(events) if position_of(e.data) is not None), None)
+        # "quit" and "session_end" repeat the place of the event before them, and would hide a skip.
+        placed = [e for e in events if e.kind not in ("quit", "session_end") and position_of(e.data) is not None]
+        last = placed[-1] if placed else None
         done = dict.fromkeys(
             e.exercise for e in events if e.kind == "exercise_done" and e.exercise
         )
