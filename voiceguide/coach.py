@@ -240,8 +240,8 @@ class Coach:
 
     def _report_position(self) -> dict[str, object]:
         """Where pain is reported: between exercises, in the one just done, not the one to come."""
-        waiting = Mode.WAITING in (self.mode, self._halted_from if self.mode is Mode.HALTED else None)
-        if waiting and self._started:
+        between = self.mode is Mode.WAITING or (self.mode is Mode.HALTED and self._halted_from is Mode.WAITING)
+        if between and self._started:
             return self._position(Where(self.plan[self.cursor - 1].where.exercise))
         return self._position()
 

@@ -77,6 +77,7 @@ def _exercise_steps(exercise: Exercise, index: int, count: int, level: str) -> l
 
 
 def _mark_last_rep(steps: list[Step]) -> None:
+    """The exercise is done when its last repetition is, whatever is said after it."""
     last = max(i for i, step in enumerate(steps) if step.kind is StepKind.REP_DONE)
     steps[last] = replace(steps[last], ends_exercise=True)
 
