@@ -10,7 +10,7 @@ in sounddevice's list.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from .settings import SettingsError
 
@@ -26,12 +26,12 @@ def check_voice(name: str) -> None:
         raise SettingsError(str(error)) from None
 
 
-def check_device(spec: str, kind: str) -> None:
+def check_device(spec: str, kind: Literal["input", "output"]) -> None:
     """Raise SettingsError (one sentence) unless an ``input`` or ``output`` device matches ``spec``."""
     from .audio import AudioError, find_device
 
     try:
-        find_device(spec, kind)  # type: ignore[arg-type]
+        find_device(spec, kind)
     except AudioError as error:
         raise SettingsError(str(error)) from None
 
@@ -42,5 +42,7 @@ def check_setting(key: str, value: Any) -> None:
         return
     if key == "voice":
         check_voice(str(value))
-    elif key in ("input_device", "output_device"):
-        check_device(str(value), key.split("_")[0])
+    elif key == "input_device":
+        check_device(str(value), "input")
+    elif key == "output_device":
+        check_device(str(value), "output")
