@@ -109,7 +109,7 @@ turns = st.tuples(
 BEGINNING = [("settle", 0), ("hear", "Start")]
 
 
-class Listener:
+class Observer:
     """Checks, move by move, what the person on the floor hears and what is written down."""
 
     def __init__(self, driver: Driver) -> None:
@@ -200,17 +200,17 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
     """Any sequence of what the user says and of time passing, ended by "end" or by the end of input."""
     routine = ROUTINES[routine_name]
     driver = Driver.new(routine).begin()
-    listener = Listener(driver)
+    observer = Observer(driver)
     moves = (BEGINNING if begins else []) + [move for steps, said in sequence for move in (("time", steps), said)]
     for move in moves:
         if driver.ended is not None:
             break
-        listener.move(move)
+        observer.move(move)
     if driver.ended is None:
         if input_ends:  # Ctrl-D or Ctrl-C: the runner writes this and the session stops
             driver.records.append(Record("interrupted", driver.clock.now, {"reason": "end of input"}))
         else:
-            listener.move(("hear", "Quit"))
+            observer.move(("hear", "Quit"))
 
     done = completed_exercises(driver)
     if driver.ended is not None:
