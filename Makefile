@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-RUN_PACKAGES := espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
+RUN_PACKAGES := python3-venv espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
 # The benchmark's held-out voices: flite's and Festival's diphone voices.
 BENCH_PACKAGES := $(TEST_PACKAGES) flite festvox-kallpc16k festvox-kdlpc16k

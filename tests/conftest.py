@@ -1,6 +1,10 @@
-"""Shared fixtures: the private PulseAudio server for the real-audio tests, vosk's Korean model."""
+"""Shared set-up: a temporary home for the whole run, the private PulseAudio server, vosk's Korean model."""
 
+import os
+import pwd
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +12,47 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from audio_fixtures import pulse, pulse_server  # noqa: E402,F401
+
+# The folders programs write into under a home: settings, history, caches, matplotlib's, PulseAudio's.
+HOME_VARIABLES = {
+    "HOME": "",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_STATE_HOME": ".local/state",
+    "MPLCONFIGDIR": ".config/matplotlib",
+}
+_SAVED_ENVIRONMENT = pytest.StashKey[dict]()
+_TEST_HOME = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every file the tests, or the programs they start, write under a home lands in a temporary folder.
+
+    Set before any test module is imported (matplotlib picks its folder on import), undone at the end.
+    """
+    home = Path(tempfile.mkdtemp(prefix="voiceguide-tests-home-"))
+    config.stash[_TEST_HOME] = home
+    config.stash[_SAVED_ENVIRONMENT] = {name: os.environ.get(name) for name in HOME_VARIABLES}
+    for name, folder in HOME_VARIABLES.items():
+        os.environ[name] = str(home / folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for name, value in config.stash.get(_SAVED_ENVIRONMENT, {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    home = config.stash.get(_TEST_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def users_home() -> Path:
+    """The real home folder of the user running the tests (never written to)."""
+    return Path(pwd.getpwuid(os.getuid()).pw_dir)
 
 
 @pytest.fixture

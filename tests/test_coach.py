@@ -180,8 +180,7 @@ def test_sides_are_counted():
     driver = at_hold(rep=1, exercise=1)
     driver.run_until(lambda d: d.coach.step.where.rep == 2)
     text = driver.texts()
-    assert "Bring your right knee toward your chest." in text
-    assert "Now your left leg." in text and "Bring your left knee toward your chest." in text
+    assert "Bring your right knee toward your chest." in text and "Bring your left knee toward your chest." in text
     assert "That's 1 of 3 on each side." in text
     rep_done = driver.kinds("rep_done")
     assert [(r.data["side"], r.data["rep"]) for r in rep_done[-2:]] == [("right", 1), ("left", 1)]
@@ -217,13 +216,16 @@ def test_a_whole_session_to_the_summary():
 
 # ------------------------------------------------------------ commands
 
-def test_repeat_says_the_instruction_again_and_restarts_the_hold():
+def test_repeat_says_the_instruction_again_in_full_and_restarts_the_hold():
     driver = at_hold(rep=2)
     driver.step()  # "4"
     mark = len(driver.said)
     driver.hear("Repeat")
     driver.run_until(lambda d: in_hold(d))
-    assert driver.texts(mark) == ["Breathe out, belly button toward the floor, flatten your low back.", "Hold for 5 seconds."]
+    assert driver.texts(mark) == [
+        "As you breathe out, contract your abdominal muscles, push your belly button toward the floor, and flatten your low back.",
+        "Hold for 5 seconds.",
+    ]
     assert driver.coach.step.where.rep == 2
 
 
@@ -262,11 +264,16 @@ def test_previous_in_the_first_exercise_starts_it_again():
     assert driver.said[-1].text == "This is the first exercise. Starting pelvic tilt again."
 
 
-def test_skip_moves_to_the_next_exercise_and_is_not_counted_as_done():
+def test_skip_leaves_the_exercise_out_and_waits_before_the_next_one():
     driver = at_hold(rep=2)
     driver.hear("Skip")
-    driver.run_until(lambda d: d.speaking and d.speaking[-1].kind == "intro")
-    assert driver.texts()[-2:] == ["Skipping pelvic tilt.", "Exercise 2 of 5: Knee to chest."]
+    driver.settle()
+    assert driver.coach.mode is Mode.WAITING
+    assert driver.said[-1].text == "Skipping pelvic tilt. Next is knee to chest. Take a moment, and say next when you're ready."
+    assert not [say for say in driver.said if say.kind == "intro" and "Knee to chest" in say.text]
+    driver.hear("Next")
+    driver.step()
+    assert "Exercise 2 of 5: Knee to chest." in driver.texts()
     assert driver.kinds("exercise_skipped")[0].data["exercise"] == "pelvic_tilt"
     driver.hear("Quit")
     assert "You did 0 of 5" not in " ".join(driver.texts()[-4:])
@@ -490,7 +497,10 @@ def test_resume_offer_yes_continues_where_the_user_left_off():
     driver.say_text("yes")
     driver.run_until(in_hold)
     assert driver.coach.step.where == Where(1, 0, 2, "left")
-    assert "Now your left leg." in driver.texts()
+    assert driver.texts()[-3:-1] == [  # after a break, the repetition is said in full
+        "Okay, let's continue where you left off.",
+        "Bring your left knee toward your chest. Using your hands, gently pull your leg in until you feel a comfortable stretch.",
+    ]
 
 
 def test_resume_offer_no_starts_from_the_beginning():

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from driver import Driver
+import re
+from importlib import resources
+
+import yaml
+from driver import Driver, FakeClock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.coach import Mode
-from voiceguide.events import CancelTimer, CutSpeech, Say, SetTimer
+from voiceguide.coach import Coach, Halt, Mode
+from voiceguide.events import CancelTimer, CutSpeech, Record, Say, SetTimer
+from voiceguide.history import History, SessionJournal
+from voiceguide.plan import StepKind, Where
+from voiceguide.routine import Routine, load_routine, parse_routine
+from voiceguide.session import resume_offer
 
 INTENTS = [
     "Start", "Next", "Previous", "Repeat", "Pause", "Resume", "Skip", "Stop", "Quit", "Pain",
@@ -72,3 +80,152 @@ def play(driver: Driver, sequence) -> None:
             for _ in range(value):
                 if not driver.step():
                     break
+
+
+# ------------------------------------------------- a conversation always right
+
+PROGRESS = re.compile(r"^That's (\d+) of \d+")
+LEAVES_PAIN_OR_ENDS = {"Resume", "Skip", "Quit"}
+
+
+def short_routine() -> Routine:
+    """The packaged routine with two repetitions of everything: exercises finish within a random session."""
+    data = yaml.safe_load(resources.files("voiceguide.routines").joinpath("back.yaml").read_text())
+    for exercise in data["exercises"]:
+        for part in exercise["sets"]:
+            part["reps"], part["hold"] = 2, 2
+    return parse_routine(yaml.safe_dump(data), "short.yaml")
+
+
+ROUTINES = {"the packaged routine": load_routine(), "two repetitions each": short_routine()}
+
+# A turn: some time passes (lines end, timers fire), then the user says something, or
+# waits until the coach waits for them ("settle"). Turns keep exercises going far enough
+# to be counted, finished, skipped and hurt in.
+turns = st.tuples(
+    st.integers(min_value=0, max_value=150),
+    st.sampled_from([("hear", intent) for intent in INTENTS] + [("unclear", ""), ("settle", 0)]),
+)
+BEGINNING = [("settle", 0), ("hear", "Start")]
+
+
+class Observer:
+    """Checks, move by move, what the person on the floor hears and what is written down."""
+
+    def __init__(self, driver: Driver) -> None:
+        self.driver = driver
+        self.last_count = 0
+        self.repeat_asked = False
+
+    def move(self, move: tuple[str, object]) -> None:
+        driver = self.driver
+        in_pain = driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.PAIN
+        mark = len(driver.actions)
+        if move[0] == "settle":
+            driver.settle()
+        else:
+            play(driver, [move])
+        if move == ("hear", "Repeat"):
+            self.repeat_asked = True
+        new = driver.actions[mark:]
+        for action in new:
+            if isinstance(action, Say):
+                self.heard(action.text)
+        if in_pain and not (move[0] == "hear" and move[1] in LEAVES_PAIN_OR_ENDS):
+            assert not [a for a in new if isinstance(a, Record) and a.kind == "rep_done"], move
+            assert not [a for a in new if isinstance(a, Say) and a.kind in EXERCISE_LINES], move
+            assert not [a for a in new if isinstance(a, SetTimer)], move
+            assert driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.PAIN
+
+    def heard(self, text: str) -> None:
+        """A set's announced repetitions go up by one; only an explicit "repeat" may say one again."""
+        if text.startswith("We'll do this"):
+            self.last_count, self.repeat_asked = 0, False
+            return
+        counted = PROGRESS.match(text)
+        if counted:
+            number = int(counted.group(1))
+            allowed = {self.last_count + 1} | ({self.last_count} if self.repeat_asked else set())
+            assert number in allowed, f"announced {number} after {self.last_count}"
+            self.last_count, self.repeat_asked = number, False
+
+
+def completed_exercises(driver: Driver) -> list[str]:
+    """The exercises whose last repetition was done (the plan's last rep_done of each)."""
+    coach = driver.coach
+    last_reps = {step.where.exercise: step.where for step in coach.plan if step.kind is StepKind.REP_DONE}
+    done = []
+    for record in driver.kinds("rep_done"):
+        where = Where(record.data["exercise_index"], record.data["set"], record.data["rep"], record.data["side"])
+        name = coach.routine.exercises[where.exercise].id
+        if last_reps[where.exercise] == where and name not in done:
+            done.append(name)
+    return done
+
+
+def summary_names(driver: Driver) -> set[str]:
+    line = next(say.text for say in driver.said if say.kind == "summary" and ("You did" in say.text or "no exercises" in say.text))
+    if "no exercises" in line:
+        return set()
+    listed = line.split(" exercises: ", 1)[1].rsplit(", in about", 1)[0]
+    return set(re.split(r", | and ", listed))
+
+
+def skipped_not_begun_again(records: list[Record]) -> set[str]:
+    last: dict[tuple[str, str], int] = {}
+    for number, record in enumerate(records):
+        if record.kind in ("exercise_skipped", "exercise_start") and "exercise" in record.data:
+            last[(record.kind, record.data["exercise"])] = number
+    return {name for (kind, name), at in last.items() if kind == "exercise_skipped" and at > last.get(("exercise_start", name), -1)}
+
+
+def next_start_offer(driver: Driver, routine: Routine) -> str | None:
+    """The next session's resume offer, from this session's records written to a real (in-memory) history."""
+    history = History.open(":memory:")
+    journal = SessionJournal(history, routine.name)
+    for record in driver.records:
+        journal.record(record)
+    offer = resume_offer(history.unfinished_session(), routine)
+    history.close()
+    if offer is None:
+        return None
+    following = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
+    following.settle()
+    return next(say.text for say in following.said if "Do you want to" in say.text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.sampled_from(sorted(ROUTINES)), st.booleans(), st.lists(turns, min_size=1, max_size=40), st.booleans())
+def test_a_conversation_is_always_right(routine_name, begins, sequence, input_ends):
+    """Any sequence of what the user says and of time passing, ended by "end" or by the end of input."""
+    routine = ROUTINES[routine_name]
+    driver = Driver.new(routine).begin()
+    observer = Observer(driver)
+    moves = (BEGINNING if begins else []) + [move for steps, said in sequence for move in (("time", steps), said)]
+    for move in moves:
+        if driver.ended is not None:
+            break
+        observer.move(move)
+    if driver.ended is None:
+        if input_ends:  # Ctrl-D or Ctrl-C: the runner writes this and the session stops
+            driver.records.append(Record("interrupted", driver.clock.now, {"reason": "end of input"}))
+        else:
+            observer.move(("hear", "Quit"))
+
+    done = completed_exercises(driver)
+    if driver.ended is not None:
+        names = {routine.exercises[routine.index_of(name)].name.lower() for name in done}
+        assert summary_names(driver) == names
+        assert driver.kinds("session_end")[0].data["exercises_done"] == done
+
+    if driver.ended is not None and driver.ended.completed:
+        return
+    offer = next_start_offer(driver, routine)
+    if offer is None:
+        return
+    asked = offer.split("Do you want to", 1)[1]
+    offered = next(e for e in routine.exercises if e.name.lower() in asked)
+    assert offered.id not in skipped_not_begun_again(driver.records), offer
+    painful = {r.data["exercise"] for r in driver.records if r.kind in ("pain", "symptom") and "exercise" in r.data}
+    if painful:
+        assert "reported pain during" in offer and offered.id not in painful, offer

@@ -264,9 +264,11 @@ def test_session_journal_with_coach_records(db: Path) -> None:
         assert pain.position == coach_position(1, "knee_to_chest", 2, "right")
         offer = h.unfinished_session()
         assert offer is not None and offer.session_id == journal.session_id
-        assert offer.position == coach_position(1, "knee_to_chest", 2)
-        assert offer.position_kind == "session_end"
+        # The session's end repeats the place before it: the place is the pain report's.
+        assert offer.position == coach_position(1, "knee_to_chest", 2, "right")
+        assert offer.position_kind == "pain"
         assert offer.exercises_done == ("pelvic_tilt",) and offer.pain_reported
+        assert offer.pain_exercises == ("knee_to_chest",)
 
 
 # ---------------------------------------------------------- statistics
@@ -400,3 +402,47 @@ def test_cli_plot_writes_png(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     assert history_cli.run_history(parse(["history", "--plot", str(target)])) == 0
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert target.stat().st_size > 5000
+
+
+def test_cli_table_names_the_exercise_in_a_pain_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    with History.open() as h:
+        journal = SessionJournal(h, "Exercises for a healthy back")
+        position = {"exercise": "lower_trunk_rotation", "exercise_name": "Lower trunk rotation", "exercise_index": 2,
+                    "set": 0, "side": "left", "rep": 2}
+        journal.record(Record("session_start", ts(2024, 3, 4), {}))
+        journal.record(Record("pain", ts(2024, 3, 4, 9, 5), {"words": "it hurts", **position}))
+    out = Console(file=io.StringIO(), width=100, color_system=None)
+    assert history_cli.run_history(parse(["history"]), console=out, today=date(2024, 3, 4)) == 0
+    text = " ".join(out.file.getvalue().split())  # type: ignore[attr-defined]
+    assert '"it hurts" (Lower trunk rotation)' in text and "lower_trunk" not in text
+
+
+@pytest.mark.parametrize("name, magic", [("chart.png", b"\x89PNG"), ("chart.svg", b"<?xml"), ("chart.pdf", b"%PDF")])
+def test_cli_plot_writes_the_format_its_name_says(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str,
+                                                 magic: bytes) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    with History.open() as h:
+        full_session(h, ts(2024, 3, 4), pain=True)
+    target = tmp_path / name
+    assert history_cli.run_history(parse(["history", "--plot", str(target)])) == 0
+    assert target.read_bytes().startswith(magic)
+
+
+def test_cli_plot_refuses_a_format_it_cannot_write(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    errors = Console(file=io.StringIO(), width=300, color_system=None)
+    target = tmp_path / "h.jpg"
+    assert history_cli.run_history(parse(["history", "--plot", str(target)]), errors=errors) == 2
+    assert not target.exists()
+    message = errors.file.getvalue()  # type: ignore[attr-defined]
+    assert message.startswith("voiceguide: --plot writes PNG, SVG or PDF") and message.count("\n") == 1
+
+
+def test_the_plot_has_axis_labels(tmp_path: Path) -> None:
+    with History.open(tmp_path / "history.sqlite3") as h:
+        full_session(h, ts(2024, 3, 4), pain=True)
+        figure = history_cli.history_figure(h)
+    top, bottom = figure.axes
+    assert (top.get_xlabel(), top.get_ylabel()) == ("Week starting", "Sessions")
+    assert (bottom.get_xlabel(), bottom.get_ylabel()) == ("Day", "Reports")

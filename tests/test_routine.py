@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from voiceguide.routine import RoutineError, load_routine, parse_routine
+from voiceguide.routine import HOLD_SECONDS, REPETITIONS, RoutineError, load_routine, parse_routine
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def broken(change) -> str:
         (lambda d: d["exercises"][0].update(form=[]), ["exercise 'pelvic_tilt'", "'form'"]),
         (lambda d: d["exercises"][0]["sets"][0].update(steps=["Bring your {side} knee up."]), ["exercise 'pelvic_tilt'", "{side}"]),
         (lambda d: d["exercises"][1].update(id="pelvic_tilt"), ["'pelvic_tilt'", "more than one"]),
-        (lambda d: d["safety"].pop("pain_advice"), ["safety", "'pain_advice'"]),
+        (lambda d: d["safety"].update(pain_advice=""), ["safety", "'pain_advice'"]),
         (lambda d: d.update(exercises=[]), ["'exercises'"]),
         (lambda d: d["exercises"][0]["sets"][0].update(repetitions=3), ["exercise 'pelvic_tilt'", "'repetitions'"]),
     ],
@@ -148,3 +148,60 @@ def test_routine_check_command(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
     assert "exercise 'knee_to_chest'" in result.stderr and "'steps'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda d: d["exercises"][1]["sets"][0].update(steps=["Bring your {sdie} knee toward your chest."]), ["exercise 'knee_to_chest', set 1", "'steps'", "{sdie}"]),
+        (lambda d: d["exercises"][1]["sets"][0].update(cue="Knee up, {name}."), ["exercise 'knee_to_chest', set 1", "'cue'", "{name}"]),
+        (lambda d: d["exercises"][0].update(purpose="To hold for {hold} seconds."), ["exercise 'pelvic_tilt'", "'purpose'", "{hold}"]),
+        (lambda d: d["safety"].update(disclaimer="Ask your {doctor} first."), ["safety", "'disclaimer'", "{doctor}"]),
+        (lambda d: d["exercises"][1]["sets"][1].update(release="Lower your {side} leg."), ["exercise 'knee_to_chest', set 2", "'release'", "{side}", "no 'sides'"]),
+        (lambda d: d["exercises"][1]["sets"][0].update(intro="Start with your {side} leg."), ["exercise 'knee_to_chest', set 1", "'intro'", "{side}"]),
+    ],
+)
+def test_an_unknown_placeholder_is_an_error_not_words_said_aloud(change, words):
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(broken(change), "my-routine.yaml")
+    for word in words:
+        assert word in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "field, value, part",
+    [
+        ("hold", 5000, "hold.min"),
+        ("hold", 0, "hold.min"),
+        ("hold", {"min": 5, "max": 90, "default": 10}, "hold.max"),
+        ("reps", 0, "reps.min"),
+        ("reps", 100, "reps.min"),
+        ("reps", {"min": 3, "max": 5, "default": 31}, "reps.default"),
+    ],
+)
+def test_holds_and_repetitions_have_sane_bounds(field, value, part):
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(broken(lambda d: d["exercises"][4]["sets"][0].update({field: value})), "my-routine.yaml")
+    low, high = HOLD_SECONDS if field == "hold" else REPETITIONS
+    unit = "seconds" if field == "hold" else "repetitions"
+    assert f"'{part}' must be a whole number of {unit} from {low} to {high}" in str(raised.value)
+
+
+def test_the_bounds_are_allowed_and_written_in_the_readme():
+    routine = parse_routine(broken(lambda d: d["exercises"][4]["sets"][0].update(hold=HOLD_SECONDS[1], reps=REPETITIONS[1])), "mine.yaml")
+    assert (routine.exercises[4].sets[0].hold.max, routine.exercises[4].sets[0].reps.max) == (HOLD_SECONDS[1], REPETITIONS[1])
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme[readme.index("### Your own routine") :]
+    assert f"{HOLD_SECONDS[0]} to {HOLD_SECONDS[1]} seconds" in section
+    assert f"{REPETITIONS[0]} to {REPETITIONS[1]} repetitions" in section
+
+
+def test_a_routine_without_safety_gets_the_seeds_safety_texts():
+    seed = load_routine().safety
+    data = packaged()
+    data.pop("safety")
+    assert parse_routine(yaml.safe_dump(data), "mine.yaml").safety == seed
+    data["safety"] = {"disclaimer": "Ask your physiotherapist, and get your doctor's approval before you start."}
+    safety = parse_routine(yaml.safe_dump(data), "mine.yaml").safety
+    assert safety.disclaimer.startswith("Ask your physiotherapist")
+    assert (safety.pain_advice, safety.symptom_question) == (seed.pain_advice, seed.symptom_question)

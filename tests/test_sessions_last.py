@@ -17,7 +17,7 @@ def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
     first.type("start")
     first.expect("Next is knee to chest")
     first.type("next")
-    first.expect("Now your left leg.")
+    first.expect("Bring your left knee toward your chest.")
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(timeout=10)
 
@@ -46,6 +46,29 @@ def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):
     fourth.type("end")
     fourth.expect("Take care.")
     assert fourth.finish() == 0
+
+
+def test_after_pain_skip_and_end_of_input_the_offer_is_the_next_exercise(data_dirs):
+    first = TextSession("--speed", "40", env=data_dirs)
+    first.expect("say let's begin")
+    first.type("start")
+    first.expect("Next is knee to chest")
+    first.type("next")
+    first.expect("Bring your left knee toward your chest.")
+    first.type("it hurts")
+    first.expect("weakness, tingling or numbness?")
+    first.type("skip")
+    first.expect("Next is lower trunk rotation")
+    assert first.finish() == 0  # end of input
+
+    second = TextSession("--speed", "40", env=data_dirs)
+    offer = second.expect("Do you want to")
+    assert "reported pain during knee to chest" in offer and "go on with the next exercise, lower trunk rotation?" in offer
+    second.type("yes")
+    second.expect("Exercise 3 of 5: Lower trunk rotation.")
+    second.type("end")
+    second.expect("Take care.")
+    assert second.finish() == 0
 
 
 def test_pain_reports_are_in_the_history_export(data_dirs):

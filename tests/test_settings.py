@@ -159,7 +159,7 @@ def test_cli_set_then_show(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert args.func(args, console=out) == 0
     text = out.file.getvalue()  # type: ignore[attr-defined]
     assert str(tmp_path / "config.toml") in text
-    assert "170" in text and "auto (default)" in text and "80-300" in text
+    assert "170" in text and "auto (default)" in text and "80 to 300" in text
 
     args = parse(["config"])  # bare "config" shows too
     assert args.func(args, console=console()) == 0

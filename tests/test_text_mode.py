@@ -78,7 +78,7 @@ def test_a_whole_session_typed(data_dirs):
     assert session.finish() == 0
     text = "\n".join(session.lines)
     assert "You did 5 of 5 exercises" in text
-    assert text.count("Hold for") == 10 + 6 + 3 + 10 + 6 + 10
+    assert text.count("Hold") == 10 + 6 + 3 + 10 + 6 + 10
 
 
 def test_form_check_and_pain_typed(data_dirs):
@@ -104,16 +104,31 @@ def test_form_check_and_pain_typed(data_dirs):
     assert not [line for line in after_pain if line.startswith(("Hold for", "Breathe out", "That's"))]
 
 
-def test_a_piped_script_and_end_of_input(data_dirs):
-    script = "start\n"
+def test_a_piped_script_ends_with_its_input(data_dirs):
     result = subprocess.run(
-        [VOICEGUIDE, "start", "--text", "--speed", "200"],
-        input=script, capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
+        [VOICEGUIDE, "start", "--text", "--speed", "5"],
+        input="start\n", capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
     )
     assert result.returncode == 0, result.stderr
-    assert "Exercise 1 of 5: Pelvic tilt." in result.stdout
-    assert "That's 10 of 10." in result.stdout
+    assert "Hold for" not in result.stdout and "That's" not in result.stdout  # nothing counted after the input ended
     assert "Input ended" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it(data_dirs):
+    session = TextSession("--speed", "5", env=data_dirs)
+    session.expect("say let's begin")
+    session.type("start")
+    session.expect("That's 1 of 10.")
+    closed = time.monotonic()
+    assert session.finish(timeout=10) == 0
+    assert time.monotonic() - closed < 3  # at --speed 5, the next repetition alone takes 2.5 s
+    assert not [line for line in session.lines if line.startswith("That's 2")]
+    assert "Input ended" in session.process.stderr.read()
+    following = TextSession("--speed", "5", env=data_dirs)
+    assert "at pelvic tilt?" in following.expect("continue where you left off")
+    following.type("end")
+    following.expect("Take care.")
+    assert following.finish() == 0
 
 
 def test_typed_words_that_are_not_commands_get_a_hint(data_dirs):

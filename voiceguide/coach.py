@@ -86,11 +86,16 @@ class ResumeOffer:
     """An unfinished earlier session the user may continue.
 
     ``where`` is the last place recorded; ``done`` says that repetition was
-    finished, so the offer is to continue with the one after it.
+    finished, so the offer is to continue with the one after it. ``pain_in``
+    are the exercises (indices) in which pain was reported; ``next_exercise``
+    says the offer is the exercise after one that was skipped or hurt, not
+    where the user left off.
     """
 
     where: Where
     done: bool = False
+    pain_in: tuple[int, ...] = ()
+    next_exercise: bool = False
 
 
 class Coach:
@@ -102,8 +107,10 @@ class Coach:
         clock: Callable[[], float],
         settings: CoachSettings | None = None,
         resume_offer: ResumeOffer | None = None,
+        returning: bool = False,
     ) -> None:
         self.routine = routine
+        self.returning = returning  # the user has had a session before: a short welcome
         self.clock = clock
         self.settings = settings or CoachSettings()
         self.plan: list[Step] = build_plan(routine, self.settings.level)
@@ -129,6 +136,9 @@ class Coach:
         self._halted_from = Mode.READY
         self._pending_start = 0  # where "start" begins: 0, or an accepted resume offer
         self._exercise_announced: int | None = None
+        self._started = False  # the first exercise has begun
+        self._hold_in_full = True  # the next hold says how long it lasts
+        self._full_instruction = False  # the next repetition is said in full, not as its short cue
         self._out: list[Action] = []
 
     # ------------------------------------------------------------ interface
@@ -203,6 +213,7 @@ class Coach:
         self._awaiting = None
         self._asides.clear()
         self._hold_counting = False
+        self._hold_in_full = True  # after any interruption, a hold says its length again
 
     def _timer(self, seconds: float) -> None:
         self._timer_token += 1
@@ -212,7 +223,11 @@ class Coach:
         self._out.append(Record(kind, self.clock(), dict(data)))
 
     def _position(self, where: Where | None = None) -> dict[str, object]:
-        where = where or self.step.where
+        """Where in the routine something happened; nowhere before the first exercise begins."""
+        if where is None:
+            if not self._started:
+                return {}
+            where = self.step.where
         exercise = self.routine.exercises[where.exercise]
         return {
             "exercise": exercise.id,
@@ -223,6 +238,13 @@ class Coach:
             "rep": where.rep,
         }
 
+    def _report_position(self) -> dict[str, object]:
+        """Where pain is reported: between exercises, in the one just done, not the one to come."""
+        between = self.mode is Mode.WAITING or (self.mode is Mode.HALTED and self._halted_from is Mode.WAITING)
+        if between and self._started:
+            return self._position(Where(self.plan[self.cursor - 1].where.exercise))
+        return self._position()
+
     @property
     def _rate(self) -> float:
         return RATE_FACTOR**-self.pace
@@ -232,25 +254,33 @@ class Coach:
     def _begin(self) -> None:
         self.started_at = self.clock()
         self._record("session_start", routine=self.routine.name)
-        safety = self.routine.safety
-        self._asides.extend(
-            [
-                ("Hello. I'm your back exercise coach.", "info"),
-                (safety.disclaimer, "safety"),
-                (safety.do_not_push, "safety"),
-                (
-                    "You can talk to me at any time. Say next, repeat, pause, or how do I check my form. "
-                    "If anything hurts, say it hurts, or stop, and I will stop at once.",
-                    "info",
-                ),
-            ]
-        )
+        self._asides.extend(self._welcome_lines())
         if self.resume_offer is not None:
             self.question = Question.RESUME_OFFER
             self._asides.append((self._resume_offer_line(), "prompt"))
         else:
             self._asides.append((READY_PROMPT, "prompt"))
         self._say_next_aside()
+
+    def _welcome_lines(self) -> list[tuple[str, str]]:
+        """The doctor's-approval disclaimer every session; how to talk to the coach in full only the first time."""
+        safety = self.routine.safety
+        if self.returning:
+            return [
+                ("Welcome back.", "info"),
+                (safety.disclaimer, "safety"),
+                ("Say help at any time. If anything hurts, say it hurts, or stop, and I will stop at once.", "info"),
+            ]
+        return [
+            ("Hello. I'm your back exercise coach.", "info"),
+            (safety.disclaimer, "safety"),
+            (safety.do_not_push, "safety"),
+            (
+                "You can talk to me at any time. Say next, repeat, pause, or how do I check my form. "
+                "If anything hurts, say it hurts, or stop, and I will stop at once.",
+                "info",
+            ),
+        ]
 
     def _resume_index_for(self, offer: ResumeOffer) -> int | None:
         """The plan step where an accepted offer starts, or None if nothing is left."""
@@ -262,18 +292,39 @@ class Coach:
         return next((i for i in range(finished[0], len(self.plan)) if self.plan[i].rep_start), None)
 
     def _resume_offer_line(self) -> str:
-        assert self._resume_index is not None
+        """The offer says when pain was reported; after a skipped or painful exercise it offers the next one."""
+        assert self._resume_index is not None and self.resume_offer is not None
+        offer = self.resume_offer
         where = self.plan[self._resume_index].where
         name = self.routine.exercises[where.exercise].name.lower()
+        if offer.pain_in:
+            hurt = _join([self.routine.exercises[i].name.lower() for i in offer.pain_in])
+            opening = (
+                f"Last time you reported pain during {hurt}, and stopped before the end. "
+                "If you still feel it, please contact your spine professional before you exercise."
+            )
+        else:
+            opening = "Last time you stopped before the end."
+        if offer.next_exercise:
+            return f"{opening} Do you want to go on with the next exercise, {name}? Say yes or no."
         side = f", {where.side} side" if where.side else ""
-        return f"Last time you stopped before the end. Do you want to continue where you left off, at {name}{side}? Say yes or no."
+        return f"{opening} Do you want to continue where you left off, at {name}{side}? Say yes or no."
 
     def _start_at(self, index: int) -> None:
+        self._started = True
         self.mode = Mode.RUNNING
         self.halt = None
         self.question = None
         self.cursor = index
+        self._exercise_announced = None  # begun here, also when it is the same exercise again
+        self._note_exercise_start()
         self._run()
+
+    def _note_exercise_start(self) -> None:
+        """Record the start of work in an exercise, once each time the coach goes to it."""
+        if self.step.where.exercise != self._exercise_announced:
+            self._exercise_announced = self.step.where.exercise
+            self._record("exercise_start", **self._position())
 
     def _exercise_start(self, exercise_index: int) -> int:
         for index, step in enumerate(self.plan):
@@ -288,27 +339,26 @@ class Coach:
             return
         while self.mode is Mode.RUNNING:
             step = self.step
-            if step.where.exercise != self._exercise_announced and step.kind is StepKind.SAY:
-                self._exercise_announced = step.where.exercise
-                self._record("exercise_start", **self._position())
             if step.kind is StepKind.SAY:
-                self._say(step.text.replace("{hold}", str(self._hold_seconds(step))), step.kind_of_line, step=True)
+                self._note_exercise_start()
+                self._say_step(step)
                 return
             if step.kind is StepKind.HOLD:
                 seconds = self._hold_seconds(step)
                 self._hold_left = seconds
                 self._hold_counting = False
-                self._say(f"Hold for {seconds} seconds.", "instruction", step=True)
+                self._say(self._hold_line(step, seconds), "instruction", step=True)
                 return
             if step.kind is StepKind.REST:
                 self._timer(REST_SECONDS * PACE_FACTOR ** -self.pace)
                 return
             if step.kind is StepKind.REP_DONE:
                 self._record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self._position())
+                if step.ends_exercise:
+                    self._exercise_done(step.where.exercise)
                 self.cursor += 1
                 continue
             if step.kind is StepKind.WAIT:
-                self._exercise_done(self.plan[self.cursor - 1].where.exercise)
                 if self.settings.wait_between_exercises:
                     self.mode = Mode.WAITING
                     self._say(self._waiting_prompt(), "prompt")
@@ -316,9 +366,32 @@ class Coach:
                 self.cursor += 1
                 continue
             if step.kind is StepKind.FINISH:
-                self._exercise_done(step.where.exercise)
                 self._finish(completed=True)
                 return
+
+    def _say_step(self, step: Step) -> None:
+        """Say a line of the plan; a repetition asked for again is said in full, for all its lines."""
+        text = step.text
+        if step.rep_start:
+            if self._full_instruction and step.full:
+                text = step.full
+                self.cursor = self._last_instruction_line(self.cursor)
+            self._full_instruction = False
+        text = text.replace("{hold}", _seconds(self._hold_seconds(step)))
+        self._say(text, step.kind_of_line, step=True)
+
+    def _last_instruction_line(self, index: int) -> int:
+        """The last of the instruction lines said before this repetition's hold."""
+        where = self.plan[index].where
+        while self.plan[index + 1].kind is StepKind.SAY and self.plan[index + 1].where == where:
+            index += 1
+        return index
+
+    def _hold_line(self, step: Step, seconds: int) -> str:
+        """A set's first repetition, and a hold after any interruption, say how long; later ones just "Hold."."""
+        in_full = step.where.rep <= 1 or self._hold_in_full
+        self._hold_in_full = False
+        return f"Hold for {_seconds(seconds)}." if in_full else "Hold."
 
     def _hold_seconds(self, step: Step) -> int:
         hold = step.hold or self._current_set_hold(step)
@@ -333,9 +406,13 @@ class Coach:
         return exercise.sets[step.where.set].hold if exercise.sets else None
 
     def _exercise_done(self, exercise_index: int) -> None:
-        if exercise_index not in self.done_exercises and exercise_index not in self.skipped_exercises:
-            self.done_exercises.append(exercise_index)
-            self._record("exercise_done", **self._position(Where(exercise_index)))
+        """Its last repetition is done: the exercise counts as done, also if it was skipped before."""
+        if exercise_index in self.done_exercises:
+            return
+        if exercise_index in self.skipped_exercises:
+            self.skipped_exercises.remove(exercise_index)
+        self.done_exercises.append(exercise_index)
+        self._record("exercise_done", **self._position(Where(exercise_index)))
 
     def _waiting_prompt(self) -> str:
         upcoming = self.routine.exercises[self.step.where.exercise]
@@ -356,7 +433,8 @@ class Coach:
         if self.mode is not Mode.RUNNING:
             return
         if not was_step:
-            self._run()  # an aside interrupted the current step: do it again
+            self.cursor = self._resume_point(restart_rep=False)  # an aside interrupted the current step
+            self._run()
         elif self.step.kind is StepKind.HOLD:
             self._hold_counting = True
             self._timer(1.0)
@@ -383,7 +461,7 @@ class Coach:
         minutes = max(1, round((self.clock() - (self.started_at or self.clock())) / 60))
         done = [self.routine.exercises[i].name.lower() for i in self.done_exercises]
         if completed:
-            opening = "That's the whole routine. Well done."
+            opening = "Well done. That's the whole routine."
         else:
             opening = "Okay, we'll end the session here."
         if done:
@@ -448,7 +526,7 @@ class Coach:
     def _on_stop(self, event: Heard) -> None:
         if self.mode is Mode.HALTED and self.halt is Halt.PAIN:
             self._silence()
-            self._say("I've stopped. Rest as long as you need. Say resume, skip, or end when you're ready.", "safety")
+            self._say(f"I've stopped. Rest as long as you need. When you're ready, {self._pain_choices()}", "safety")
             return
         self._halt(Halt.STOP)
         self._record("stop", words=event.text, **self._position())
@@ -458,7 +536,7 @@ class Coach:
     def _on_pain(self, event: Heard, kind: str = "pain") -> None:
         self._halt(Halt.PAIN)
         self.pain_reports += 1
-        self._record(kind, words=event.text, **self._position())
+        self._record(kind, words=event.text, **self._report_position())
         safety = self.routine.safety
         if kind == "symptom":
             self.question = None
@@ -472,10 +550,18 @@ class Coach:
         self._on_pain(event, kind="symptom")
 
     def _after_pain_line(self) -> str:
-        return (
-            "Rest as long as you need. I won't go on by myself. When you're ready, say resume to carry on gently, "
-            "skip to move to the next exercise, or end to finish the session."
-        )
+        return f"Rest as long as you need. I won't go on by myself. When you're ready, {self._pain_choices()}"
+
+    def _pain_choices(self) -> str:
+        """What can be said after pain, offering only what exists here (no "skip" before the first exercise)."""
+        if not self._started:
+            return "say resume, or end to finish the session."
+        if self._halted_from is Mode.WAITING:
+            upcoming = self.routine.exercises[self.step.where.exercise].name.lower()
+            return f"say resume, skip to leave out {upcoming}, or end to finish the session."
+        if self.step.where.exercise + 1 >= len(self.routine.exercises):
+            return "say resume to carry on gently, or end to finish the session."
+        return "say resume to carry on gently, skip to move to the next exercise, or end to finish the session."
 
     def _on_quit(self, event: Heard) -> None:
         self._record("quit", words=event.text, **self._position())
@@ -488,16 +574,22 @@ class Coach:
         if question is Question.IN_PAIN:
             self._on_pain(event)
         elif question is Question.SYMPTOMS:
-            self._record("symptom", words=event.text, **self._position())
+            self._record("symptom", words=event.text, **self._report_position())
             self._say(self.routine.safety.symptom_advice + " " + self._after_pain_line(), "safety")
         elif question is Question.ALL_RIGHT:
             self._resume()
         elif question is Question.RESUME_OFFER:
-            assert self._resume_index is not None
+            assert self._resume_index is not None and self.resume_offer is not None
             self._pending_start = self._resume_index
-            self._record("resume", offered=True, **self._position(self.plan[self._resume_index].where))
+            where = self.plan[self._resume_index].where
+            self._record("resume", offered=True, **self._position(where))
             self._silence()
-            self._asides.append(("Okay, let's continue where you left off.", "info"))
+            if self.resume_offer.next_exercise:
+                line = f"Okay, let's go on with {self.routine.exercises[where.exercise].name.lower()}. Stop at once if anything hurts."
+            else:
+                line = "Okay, let's continue where you left off."
+            self._asides.append((line, "info"))
+            self._full_instruction = True  # after a break, the first repetition is said in full
             self._start_at(self._pending_start)
         elif self.mode in (Mode.READY, Mode.WAITING):
             self._on_next(event)
@@ -508,9 +600,9 @@ class Coach:
     def _on_no(self, event: Heard) -> None:
         question, self.question = self.question, None
         if question is Question.IN_PAIN:
-            self._say("Okay. Say continue when you're ready, or end to finish the session.", "prompt")
+            self._say("Okay, no pain. Say continue when you're ready, or end to finish the session.", "prompt")
         elif question is Question.SYMPTOMS:
-            self._say("Good. " + self._after_pain_line(), "prompt")
+            self._say("Okay, no other symptoms. " + self._after_pain_line(), "prompt")
         elif question is Question.ALL_RIGHT:
             self._on_pain(event)
         elif question is Question.RESUME_OFFER:
@@ -557,15 +649,14 @@ class Coach:
             self._hint(self._halted_hint())
 
     def _on_skip(self, event: Heard) -> None:
-        if self.mode is Mode.READY:
-            self._hint(f"We haven't started yet. {READY_PROMPT}")
+        if not self._started:
+            self._hint(f"We haven't started yet. {self._not_started_prompt()}")
             return
         exercise_index = self.step.where.exercise
         self._record("exercise_skipped", words=event.text, **self._position())
-        if exercise_index not in self.done_exercises:
+        if exercise_index not in self.done_exercises and exercise_index not in self.skipped_exercises:
             self.skipped_exercises.append(exercise_index)
         name = self.routine.exercises[exercise_index].name.lower()
-        was_running = self.mode is Mode.RUNNING
         self._silence()
         self.halt = None
         self.question = None
@@ -573,13 +664,17 @@ class Coach:
         if following >= len(self.routine.exercises):
             self._finish(completed=False)
             return
-        if was_running:
+        if not self.settings.wait_between_exercises:
             self._asides.append((f"Skipping {name}.", "info"))
             self._start_at(self._exercise_start(following))
             return
+        # Like the end of an exercise: the next one waits for the user's word.
         self.mode = Mode.WAITING
-        self.cursor = self._exercise_start(following) - 1
+        self.cursor = self._exercise_start(following) - 1  # the WAIT step before it
         self._say(f"Skipping {name}. {self._waiting_prompt()}", "prompt")
+
+    def _not_started_prompt(self) -> str:
+        return self._halted_hint() if self.mode is Mode.HALTED else READY_PROMPT
 
     def _on_previous(self, event: Heard) -> None:
         if self.mode is Mode.READY:
@@ -594,13 +689,17 @@ class Coach:
         first = self.mode is Mode.RUNNING and current == 0
         self._silence()
         self._asides.append((f"This is the first exercise. Starting {name} again." if first else f"Going back to {name}.", "info"))
-        self.done_exercises = [i for i in self.done_exercises if i != target]
-        self._start_at(self._exercise_start(target))
+        self._start_at(self._exercise_start(target))  # an exercise done before stays done
 
     def _on_repeat(self, event: Heard) -> None:
+        """The instruction again, in full: this repetition's if it is under way, else the next one's.
+
+        A finished repetition is not done (or counted) again.
+        """
         if self.mode is Mode.RUNNING:
             self._silence()
-            self.cursor = self._last_instruction_index()
+            self.cursor = self._resume_point(restart_rep=True)
+            self._full_instruction = True
             self._run()
         else:
             text, kind = self._last_said
@@ -613,6 +712,21 @@ class Coach:
             if step.rep_start and step.where.exercise == self.step.where.exercise:
                 return index
         return self.cursor
+
+    def _resume_point(self, restart_rep: bool) -> int:
+        """Where the plan goes on after an interruption (an answer, a pause, a stop, pain, "repeat").
+
+        A finished repetition is not done or counted again: its count line,
+        the rest after it and the exercise's closing line are passed over.
+        An unfinished one goes on at the interrupted step (a hold starts again
+        from its full length), or from its first line when ``restart_rep``.
+        """
+        index = self.cursor
+        while self.plan[index].after_rep:
+            index += 1
+        if index == self.cursor and restart_rep:
+            return self._last_instruction_index()
+        return index
 
     def _rep_start_index(self, where: Where) -> int:
         for index, step in enumerate(self.plan):
@@ -642,15 +756,17 @@ class Coach:
         halt = self.halt
         self._silence()
         self._record("resume", after=halt.value if halt else None, **self._position())
-        if halt is Halt.PAIN:
+        after_pain = halt is Halt.PAIN
+        if after_pain:
             self._asides.append(("Okay, let's carry on gently. Stop at once if it hurts again.", "safety"))
-            if self._halted_from is Mode.RUNNING:
-                self.cursor = self._last_instruction_index()
         else:
             self._asides.append(("Continuing.", "info"))
         self.halt = None
         self.question = None
         if self._halted_from is Mode.RUNNING:
+            # After pain the repetition starts again, said in full; otherwise the interrupted step is redone.
+            self.cursor = self._resume_point(restart_rep=after_pain)
+            self._full_instruction = after_pain
             self.mode = Mode.RUNNING
             self._run()
             return
@@ -684,14 +800,14 @@ class Coach:
     # Questions about the exercise: answered, then back to where we were.
 
     def _subject(self) -> Exercise | None:
-        if self.mode is Mode.READY:
+        if not self._started:
             return None
         return self.routine.exercises[self.step.where.exercise]
 
     def _on_form(self, event: Heard) -> None:
         exercise = self._subject()
         if exercise is None:
-            self._hint(f"I'll give you form tips with each exercise. {READY_PROMPT}")
+            self._hint(f"Once we've started, ask how do I check my form during any exercise. {self._not_started_prompt()}")
             return
         upcoming = "For the next exercise, " if self.mode is Mode.WAITING else ""
         self._answer(f"{upcoming}{exercise.name}. {exercise.form[0]}", *exercise.form[1:])
@@ -708,8 +824,8 @@ class Coach:
 
     def _status_line(self) -> str:
         count = len(self.routine.exercises)
-        if self.mode is Mode.READY:
-            return f"We haven't started. There are {count} exercises. {READY_PROMPT}"
+        if not self._started:
+            return f"We haven't started. There are {count} exercises. {self._not_started_prompt()}"
         where = self.step.where
         exercise = self.routine.exercises[where.exercise]
         if self.mode is Mode.WAITING:
@@ -766,7 +882,8 @@ class Coach:
 
     def _halted_hint(self) -> str:
         if self.halt is Halt.PAIN:
-            return "We've stopped because of pain. Say resume to carry on gently, skip for the next exercise, or end to finish."
+            choices = self._pain_choices()
+            return f"We've stopped because of pain. {choices[0].upper()}{choices[1:]}"
         return "We're stopped. Say continue when you're ready, or end to finish."
 
 
@@ -778,3 +895,7 @@ def _join(names: list[str]) -> str:
 
 def _minutes(minutes: int) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _seconds(seconds: int) -> str:
+    return "1 second" if seconds == 1 else f"{seconds} seconds"

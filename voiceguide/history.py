@@ -132,6 +132,12 @@ class PainReport:
     words: str
     position: dict[str, Any] | None
 
+    @property
+    def exercise_name(self) -> str | None:
+        """The exercise's name as the coach said it (its id for records without one)."""
+        name = (self.position or {}).get("exercise_name")
+        return str(name) if name else self.exercise
+
 
 @dataclass(frozen=True)
 class UnfinishedSession:
@@ -146,6 +152,7 @@ class UnfinishedSession:
     position_kind: str | None  # that event's kind, e.g. "rep_done" or "exercise_done"
     exercises_done: tuple[str, ...]
     pain_reported: bool
+    pain_exercises: tuple[str, ...] = ()  # ids of the exercises in which pain or symptoms were reported
 
 
 @dataclass(frozen=True)
@@ -489,7 +496,9 @@ class History:
         if s["ended_at"] is not None and s["completed"]:
             return None
         events = self.events(s["id"])
-        last = next((e for e in reversed(events) if position_of(e.data) is not None), None)
+        # "quit" and "session_end" repeat the place of the event before them, and would hide a skip.
+        placed = [e for e in events if e.kind not in ("quit", "session_end") and position_of(e.data) is not None]
+        last = placed[-1] if placed else None
         done = dict.fromkeys(
             e.exercise for e in events if e.kind == "exercise_done" and e.exercise
         )
@@ -501,6 +510,7 @@ class History:
             position_kind=last.kind if last else None,
             exercises_done=tuple(done),
             pain_reported=any(e.kind in PAIN_KINDS for e in events),
+            pain_exercises=tuple(dict.fromkeys(e.exercise for e in events if e.kind in PAIN_KINDS and e.exercise)),
         )
 
     # ------------------------------------------------------------ stats

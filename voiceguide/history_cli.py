@@ -6,14 +6,22 @@ import argparse
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from .errors import EXIT_USAGE, print_error
 from .history import History, PainReport, SessionSummary, WeekCount, local_date
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# What --plot writes, by the file's extension: matplotlib's format names.
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def add_commands(subparsers: Any) -> None:
@@ -24,15 +32,24 @@ def add_commands(subparsers: Any) -> None:
         description="Show past sessions; --export writes them all as CSV or JSON, "
         "--plot draws sessions per week and pain reports over time.",
     )
-    parser.add_argument("--limit", type=int, default=10, help="sessions to show (10)")
+    parser.add_argument("--limit", type=_count, default=10, help="sessions to show (10)")
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--export", choices=("csv", "json"), help="export every session")
-    action.add_argument("--plot", type=Path, metavar="FILE.png", help="write a chart")
+    action.add_argument(
+        "--plot", type=Path, metavar="FILE",
+        help="write a chart of sessions per week and pain reports; .png, .svg or .pdf",
+    )
     parser.add_argument(
         "--output", "-o", type=Path, metavar="FILE",
         help="file for --export (standard output when left out)",
     )
     parser.set_defaults(func=run_history)
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def run_history(
@@ -45,8 +62,8 @@ def run_history(
     console = console or Console()
     errors = errors or Console(stderr=True)
     if args.output is not None and args.export is None:
-        errors.print("[red]--output goes with --export csv|json.[/red]")
-        return 2
+        print_error("--output goes with --export: add --export csv or --export json.", errors.file)
+        return EXIT_USAGE
     with History.open() as history:
         if history.warning:
             errors.print(f"[yellow]{escape(history.warning)}[/yellow]", highlight=False)
@@ -79,7 +96,7 @@ def _pain_cell(reports: list[PainReport]) -> Text:
         return Text("none", style="dim")
     parts = []
     for report in reports:
-        where = f" ({report.exercise})" if report.exercise else ""
+        where = f" ({report.exercise_name})" if report.exercise_name else ""
         words = f'"{report.words}"' if report.words else report.kind
         parts.append(f"{words}{where}")
     return Text("; ".join(parts), style="bold red")
@@ -139,7 +156,7 @@ def _export(history: History, fmt: str, output: Path | None, errors: Console) ->
         with open(output, "w", encoding="utf-8", newline="") as out:
             count = history.export(fmt, out)  # type: ignore[arg-type]
     except OSError as error:
-        errors.print(escape(f"Cannot write {output}: {error.strerror or error}."), style="red")
+        print_error(f"cannot write {output} ({error.strerror or error}); choose another file.", errors.file)
         return 1
     errors.print(escape(f"Exported {count} events to {output}."), highlight=False)
     return 0
@@ -149,47 +166,65 @@ def _export(history: History, fmt: str, output: Path | None, errors: Console) ->
 
 
 def plot_history(history: History, output: Path, errors: Console) -> int:
-    """Sessions per week and pain reports over time, as a PNG (matplotlib, Agg)."""
+    """Sessions per week and pain reports over time, in the format the file's extension names."""
+    fmt = PLOT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        print_error(f"--plot writes PNG, SVG or PDF: name the file .png, .svg or .pdf, not {output.name}.", errors.file)
+        return EXIT_USAGE
     try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        figure = history_figure(history)
     except ImportError:
-        errors.print("[red]--plot needs matplotlib: pip install matplotlib.[/red]")
+        print_error("--plot needs matplotlib: pip install matplotlib.", errors.file)
         return 1
-    weeks = history.sessions_per_week()
-    pain_by_day: dict[date, int] = {}
-    for report in history.pain_reports():
-        day = local_date(report.at)
-        pain_by_day[day] = pain_by_day.get(day, 0) + 1
+    try:
+        figure.savefig(output, format=fmt, dpi=100)
+    except OSError as error:
+        print_error(f"cannot write {output} ({error.strerror or error}); choose another file.", errors.file)
+        return 1
+    errors.print(escape(f"Wrote {output}."), highlight=False)
+    return 0
+
+
+def history_figure(history: History) -> Figure:
+    """The chart: sessions per week above, pain and symptom reports per day below (matplotlib, no pyplot)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 6), layout="constrained")
     FigureCanvasAgg(figure)  # no pyplot: no global state, no GUI backend
     top, bottom = figure.subplots(2, 1, sharex=True)
-    top.set_title("Sessions per week (Monday to Sunday)")
-    if weeks:
-        starts = [w.week_start for w in weeks]
-        top.bar(starts, [w.sessions for w in weeks], width=6, align="edge", label="started",
-                color="#9ecae1")
-        top.bar(starts, [w.completed for w in weeks], width=6, align="edge", label="completed",
-                color="#3182bd")
-        top.legend(loc="upper left")
-        top.yaxis.get_major_locator().set_params(integer=True)
-    else:
-        top.text(0.5, 0.5, "no sessions yet", ha="center", va="center", transform=top.transAxes)
-    bottom.set_title("Pain and symptom reports per day")
-    if pain_by_day:
-        days = sorted(pain_by_day)
-        bottom.bar(days, [pain_by_day[d] for d in days], width=0.8, color="#de2d26")
-        bottom.yaxis.get_major_locator().set_params(integer=True)
-    else:
-        bottom.text(0.5, 0.5, "no pain reported", ha="center", va="center",
-                    transform=bottom.transAxes)
+    _draw_sessions(top, history.sessions_per_week())
+    _draw_pain(bottom, history.pain_reports())
     for axes in (top, bottom):
-        axes.tick_params(axis="x", labelrotation=30)
-    try:
-        figure.savefig(output, format="png", dpi=100)
-    except OSError as error:
-        errors.print(escape(f"Cannot write {output}: {error.strerror or error}."), style="red")
-        return 1
-    errors.print(escape(f"Wrote {output}."), highlight=False)
-    return 0
+        axes.tick_params(axis="x", labelrotation=30, labelbottom=True)
+    return figure
+
+
+def _draw_sessions(axes: Axes, weeks: list[WeekCount]) -> None:
+    axes.set_title("Sessions per week (Monday to Sunday)")
+    axes.set_xlabel("Week starting")
+    axes.set_ylabel("Sessions")
+    if not weeks:
+        axes.text(0.5, 0.5, "no sessions yet", ha="center", va="center", transform=axes.transAxes)
+        return
+    starts = [w.week_start for w in weeks]
+    axes.bar(starts, [w.sessions for w in weeks], width=6, align="edge", label="started", color="#9ecae1")
+    axes.bar(starts, [w.completed for w in weeks], width=6, align="edge", label="completed", color="#3182bd")
+    axes.legend(loc="upper left")
+    axes.yaxis.get_major_locator().set_params(integer=True)
+
+
+def _draw_pain(axes: Axes, reports: list[PainReport]) -> None:
+    axes.set_title("Pain and symptom reports per day")
+    axes.set_xlabel("Day")
+    axes.set_ylabel("Reports")
+    pain_by_day: dict[date, int] = {}
+    for report in reports:
+        day = local_date(report.at)
+        pain_by_day[day] = pain_by_day.get(day, 0) + 1
+    if not pain_by_day:
+        axes.text(0.5, 0.5, "no pain reported", ha="center", va="center", transform=axes.transAxes)
+        return
+    days = sorted(pain_by_day)
+    axes.bar(days, [pain_by_day[d] for d in days], width=0.8, color="#de2d26")
+    axes.yaxis.get_major_locator().set_params(integer=True)

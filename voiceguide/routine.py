@@ -6,7 +6,8 @@ file, the exercise and the field, so a user can fix it without a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,17 @@ import yaml
 
 LEVELS = ("gentle", "standard", "full")
 DEFAULT_ROUTINE = "back.yaml"
+
+# What a routine file may ask for. The seed's longest hold is 20 seconds and
+# its most repetitions 10; these bounds leave room for a physiotherapist's
+# own routine while turning a typo (a hold of 5000) into an error.
+HOLD_SECONDS = (1, 60)
+REPETITIONS = (1, 30)
+
+# "{side}" is the one placeholder a routine line may use: it is replaced by
+# the side being done, in the lines said once per side.
+SIDE = "{side}"
+_PLACEHOLDER = re.compile(r"{[^{}]*}")
 
 
 class RoutineError(ValueError):
@@ -58,6 +70,7 @@ class Exercise:
     setup: tuple[str, ...]
     sets: tuple[ExerciseSet, ...]
     form: tuple[str, ...]
+    say_form: bool = False  # the form tips are said once before the first repetition
 
 
 @dataclass(frozen=True)
@@ -101,13 +114,23 @@ def load_routine(path: Path | str | None = None) -> Routine:
 
 
 def parse_routine(text: str, source: str) -> Routine:
+    return _Validator(source).routine(_load_yaml(text, source))
+
+
+def _load_yaml(text: str, source: str) -> Any:
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise RoutineError(f"{source}: not valid YAML{where}; check the indentation and quotes there.") from None
-    return _Validator(source).routine(data)
+
+
+def default_safety_texts() -> dict[str, str]:
+    """The packaged routine's safety texts (the seed's): what a routine without its own gets."""
+    resource = resources.files("voiceguide.routines") / DEFAULT_ROUTINE
+    data = _load_yaml(resource.read_text(encoding="utf-8"), DEFAULT_ROUTINE)
+    return {key: " ".join(str(value).split()) for key, value in data["safety"].items()}
 
 
 class _Validator:
@@ -127,15 +150,22 @@ class _Validator:
             raise self.fail(where, f"field '{unknown[0]}' is not known (known fields: {', '.join(fields)})")
         return value
 
-    def text(self, data: dict[str, Any], key: str, where: str, required: bool = True) -> str | None:
+    def text(
+        self, data: dict[str, Any], key: str, where: str, required: bool = True, side: bool = False
+    ) -> str | None:
+        """A line to speak; ``side`` says whether it may use {side}."""
         value = data.get(key)
         if value is None and not required:
             return None
         if not isinstance(value, str) or not value.strip():
             raise self.fail(where, f"field '{key}' must be a non-empty text")
-        return " ".join(value.split())
+        line = " ".join(value.split())
+        self.placeholders(line, key, where, side)
+        return line
 
-    def lines(self, data: dict[str, Any], key: str, where: str, required: bool = True) -> tuple[str, ...]:
+    def lines(
+        self, data: dict[str, Any], key: str, where: str, required: bool = True, side: bool = False
+    ) -> tuple[str, ...]:
         value = data.get(key)
         if value is None and not required:
             return ()
@@ -143,19 +173,31 @@ class _Validator:
             value = [value]
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(where, f"field '{key}' must be a list of lines to speak")
-        return tuple(" ".join(v.split()) for v in value)
+        lines = tuple(" ".join(v.split()) for v in value)
+        for line in lines:
+            self.placeholders(line, key, where, side)
+        return lines
 
-    def range(self, data: dict[str, Any], key: str, where: str, minimum: int) -> Range:
+    def placeholders(self, line: str, key: str, where: str, side: bool) -> None:
+        """Every {...} in a spoken line must be one the coach fills in, or it would be said aloud."""
+        for found in _PLACEHOLDER.findall(line):
+            if found != SIDE:
+                raise self.fail(where, f"field '{key}' has {found}, which is not known (the only placeholder is {SIDE}, in sets with sides)")
+            if not side:
+                raise self.fail(where, f"field '{key}' uses {SIDE} but the set has no 'sides'")
+
+    def range(self, data: dict[str, Any], key: str, where: str, bounds: tuple[int, int], unit: str) -> Range:
         value = data.get(key)
         if isinstance(value, int) and not isinstance(value, bool):
             value = {"min": value, "max": value, "default": value}
         if not isinstance(value, dict):
             raise self.fail(where, f"field '{key}' must be a number or {{min, max, default}}")
+        low, high = bounds
         numbers = {}
         for part in ("min", "max", "default"):
             number = value.get(part)
-            if not isinstance(number, int) or isinstance(number, bool) or number < minimum:
-                raise self.fail(where, f"field '{key}.{part}' must be a whole number of at least {minimum}")
+            if not isinstance(number, int) or isinstance(number, bool) or not low <= number <= high:
+                raise self.fail(where, f"field '{key}.{part}' must be a whole number of {unit} from {low} to {high}")
             numbers[part] = number
         if not numbers["min"] <= numbers["default"] <= numbers["max"]:
             raise self.fail(where, f"field '{key}' needs min <= default <= max")
@@ -164,8 +206,7 @@ class _Validator:
     def routine(self, data: Any) -> Routine:
         data = self.mapping(data, "the file", ("name", "safety", "exercises"))
         name = self.text(data, "name", "the routine")
-        safety_data = self.mapping(data.get("safety"), "safety", tuple(Safety.__dataclass_fields__))
-        safety = Safety(**{key: self.text(safety_data, key, "safety") for key in Safety.__dataclass_fields__})
+        safety = self.safety(data.get("safety"))
         exercises_data = data.get("exercises")
         if not isinstance(exercises_data, list) or not exercises_data:
             raise self.fail("the routine", "field 'exercises' must be a list with at least one exercise")
@@ -176,9 +217,17 @@ class _Validator:
                 raise self.fail(f"exercise '{exercise_id}'", "field 'id' is used by more than one exercise")
         return Routine(name=name, safety=safety, exercises=exercises, source=self.source)
 
+    def safety(self, data: Any) -> Safety:
+        """The routine's safety texts; any left out are the seed's."""
+        keys = tuple(f.name for f in fields(Safety))
+        given = self.mapping({} if data is None else data, "safety", keys)
+        defaults = default_safety_texts() if set(given) != set(keys) else {}
+        texts = {key: self.text(given, key, "safety") if key in given else defaults[key] for key in keys}
+        return Safety(**texts)
+
     def exercise(self, data: Any, number: int) -> Exercise:
         where = f"exercise {number}"
-        data = self.mapping(data, where, ("id", "name", "purpose", "setup", "sets", "form"))
+        data = self.mapping(data, where, ("id", "name", "purpose", "setup", "sets", "form", "say_form"))
         exercise_id = data.get("id")
         if not isinstance(exercise_id, str) or not exercise_id.strip():
             raise self.fail(where, "field 'id' must be a short name such as 'pelvic_tilt'")
@@ -193,23 +242,28 @@ class _Validator:
             setup=self.lines(data, "setup", where, required=False),
             sets=tuple(self.exercise_set(item, f"{where}, set {n}") for n, item in enumerate(sets_data, 1)),
             form=self.lines(data, "form", where),
+            say_form=self.flag(data, "say_form", where),
         )
+
+    def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(where, f"field '{key}' must be true or false")
+        return value
 
     def exercise_set(self, data: Any, where: str) -> ExerciseSet:
         data = self.mapping(data, where, ("reps", "steps", "hold", "sides", "cue", "release", "intro", "side_prompt"))
         sides = data.get("sides") or []
         if not isinstance(sides, list) or not all(isinstance(s, str) and s.strip() for s in sides):
             raise self.fail(where, "field 'sides' must be a list of side names such as [right, left]")
-        steps = self.lines(data, "steps", where)
-        if not sides and any("{side}" in line for line in steps):
-            raise self.fail(where, "field 'steps' uses {side} but the set has no 'sides'")
+        has_sides = bool(sides)
         return ExerciseSet(
-            reps=self.range(data, "reps", where, minimum=1),
-            steps=steps,
-            hold=self.range(data, "hold", where, minimum=0),
+            reps=self.range(data, "reps", where, REPETITIONS, "repetitions"),
+            steps=self.lines(data, "steps", where, side=has_sides),
+            hold=self.range(data, "hold", where, HOLD_SECONDS, "seconds"),
             sides=tuple(sides),
-            cue=self.text(data, "cue", where, required=False),
-            release=self.text(data, "release", where, required=False),
+            cue=self.text(data, "cue", where, required=False, side=has_sides),
+            release=self.text(data, "release", where, required=False, side=has_sides),
             intro=self.text(data, "intro", where, required=False),
-            side_prompt=self.text(data, "side_prompt", where, required=False),
+            side_prompt=self.text(data, "side_prompt", where, required=False, side=has_sides),
         )

@@ -57,9 +57,12 @@ class NullJournal:
 
 @dataclass(frozen=True)
 class InputClosed:
-    """The user's input ended (end of a piped script, or the device is gone)."""
+    """The user's input ended (end of a piped script, Ctrl-D, or the device is gone)."""
 
     reason: str = ""
+
+
+SAVED = "What you did so far is saved; say yes next time to continue where you left off."
 
 
 class Runner:
@@ -81,6 +84,7 @@ class Runner:
         self.events: queue.Queue[Event | InputClosed] = queue.Queue()
         self.ended: EndSession | None = None
         self.input_closed = False
+        self.stopped_early = False  # Ctrl-C or end of input ended the session before the coach did
         self._timer: tuple[float, int] | None = None
         # What speaks when the speaker device is lost (text captions, say).
         self.fallback_speaker: Callable[[], Speaker] | None = None
@@ -96,19 +100,24 @@ class Runner:
             while not self._finished():
                 self._wait_for_event()
         except KeyboardInterrupt:
-            self.speaker.cut()
-            self.journal.record(Record("interrupted", self.coach.clock(), {"reason": "keyboard interrupt"}))
-            self.notice("Stopped. What you did so far is saved; say yes next time to continue.")
+            self._stop_early("keyboard interrupt", f"Stopped. {SAVED}")
         finally:
             self.speaker.close()
         return self.ended
 
+    def _stop_early(self, reason: str, message: str) -> None:
+        """End the session now, as the user left it: nothing more is said or counted."""
+        self.speaker.cut()
+        self._timer = None
+        self.journal.record(Record("interrupted", self.coach.clock(), {"reason": reason}))
+        self.stopped_early = True
+        self.notice(message)
+
     def _finished(self) -> bool:
+        if self.stopped_early:
+            return True
         if self.ended is not None:
             return self.speaker.idle() and self.events.empty()
-        if self.input_closed and self.coach.waiting_for_user and self.speaker.idle() and self.events.empty():
-            self.notice("Input ended while the coach was waiting for you; what you did so far is saved.")
-            return True
         return False
 
     def _wait_for_event(self) -> None:
@@ -123,6 +132,9 @@ class Runner:
             self.input_closed = True
             if event.reason:
                 self.notice(event.reason)
+            if self.ended is None:  # the user is gone: like Ctrl-C, the session ends here
+                self._stop_early("end of input", f"Input ended, so the session stopped here. {SAVED}")
+                return
         elif event is not None:
             self._handle(event)
         if self._timer is not None and self.clock() >= self._timer[0]:

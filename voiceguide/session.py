@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .coach import Coach, CoachSettings, ResumeOffer
@@ -43,6 +43,7 @@ def prepare_session(
     history = History.open()
     if history.warning:
         notice(history.warning)
+    returning = bool(history.recent_sessions(1))  # before this session is written down
     offer = resume_offer(history.unfinished_session(), routine)
     if offer is not None:
         unfinished = history.unfinished_session()
@@ -53,22 +54,52 @@ def prepare_session(
         pause_on_unclear=settings.pause_on_unclear,
         wait_between_exercises=settings.between_exercises == "wait",
     )
-    coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer)
+    coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer, returning=returning)
     return Session(settings, routine, coach, SessionJournal(history, routine.name), history)
 
 
 def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> ResumeOffer | None:
-    """Where an unfinished session of this routine left off, if anywhere."""
-    if unfinished is None or unfinished.position is None or unfinished.routine_name != routine.name:
+    """Where an unfinished session of this routine left off, if anywhere.
+
+    A skipped or finished exercise is not where the user left off: the offer
+    is the one after it. Nor is an exercise in which pain was reported: the
+    offer is the next one, and says why.
+    """
+    if unfinished is None or unfinished.routine_name != routine.name:
         return None
-    position = unfinished.position
+    offer = _where_left_off(unfinished, routine)
+    if offer is None:
+        return None
+    indices = (_index_of(routine, exercise_id) for exercise_id in unfinished.pain_exercises)
+    pain_in = tuple(sorted(index for index in indices if index is not None))
+    where = offer.where
+    while where.exercise in pain_in:
+        where = Where(where.exercise + 1)
+    if where.exercise >= len(routine.exercises):
+        return None
+    if where != offer.where:
+        offer = ResumeOffer(where, next_exercise=True)
+    return replace(offer, pain_in=pain_in)
+
+
+def _index_of(routine: Routine, exercise_id: str) -> int | None:
     try:
-        index = routine.index_of(str(position.get("exercise")))
+        return routine.index_of(exercise_id)
     except KeyError:
         return None
+
+
+def _where_left_off(unfinished: UnfinishedSession, routine: Routine) -> ResumeOffer | None:
+    """The place to continue from, as the last event with a place in the routine tells it."""
+    position = unfinished.position
+    if position is None:
+        return None
+    index = _index_of(routine, str(position.get("exercise")))
+    if index is None:
+        return None
+    if unfinished.position_kind == "exercise_skipped":
+        return ResumeOffer(Where(index + 1), next_exercise=True)
     if unfinished.position_kind == "exercise_done":
-        if index + 1 >= len(routine.exercises):
-            return None
         return ResumeOffer(Where(index + 1))
     exercise = routine.exercises[index]
     set_index = int(position.get("set") or 0)

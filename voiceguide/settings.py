@@ -32,6 +32,7 @@ else:  # pragma: no cover
 FILE_NAME = "config.toml"
 CONFIG_DIR_ENV = "VOICEGUIDE_CONFIG_DIR"
 RATE_MIN, RATE_MAX = 80, 300
+RATE_RULE = f"must be a whole number of words per minute from {RATE_MIN} to {RATE_MAX}"
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 _HEADER = "# voiceguide settings: change them with `voiceguide config set KEY VALUE`.\n"
@@ -102,17 +103,15 @@ def _model_path(value: Any) -> str | None:
     return str(folder.resolve())
 
 
-def _speech_rate(value: Any) -> int:
+def parse_speech_rate(value: Any, name: str = "speech_rate") -> int:
+    """A speaking rate in words per minute, RATE_MIN to RATE_MAX (the setting and ``--rate`` alike)."""
     rate: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         rate = value
     elif isinstance(value, str) and value.strip().isdigit():
         rate = int(value.strip())
     if rate is None or not RATE_MIN <= rate <= RATE_MAX:
-        raise SettingsError(
-            f"speech_rate must be a whole number of words per minute from "
-            f"{RATE_MIN} to {RATE_MAX}, not {value!r}."
-        )
+        raise SettingsError(f"{name} {RATE_RULE}, not {value!r}.")
     return rate
 
 
@@ -134,7 +133,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "engine": _choice("engine", ENGINE_CHOICES),
     "model_path": _model_path,
     "voice": _optional_text("voice", "a voice name or id"),
-    "speech_rate": _speech_rate,
+    "speech_rate": parse_speech_rate,
     "input_device": _optional_text("input_device", "a device name or number"),
     "output_device": _optional_text("output_device", "a device name or number"),
     "level": _choice("level", ("gentle", "standard", "full")),
@@ -146,7 +145,7 @@ ALLOWED: dict[str, str] = {
     "engine": ", ".join(ENGINE_CHOICES),
     "model_path": "a model folder, or none",
     "voice": "a voice name or id, or none",
-    "speech_rate": f"{RATE_MIN}-{RATE_MAX} words per minute",
+    "speech_rate": f"{RATE_MIN} to {RATE_MAX} words per minute",
     "input_device": "a device name or number, or none",
     "output_device": "a device name or number, or none",
     "level": "gentle, standard, full",

@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .availability import check_setting
+from .errors import EXIT_USAGE, print_error
 from .settings import (
     ALLOWED,
     DEFAULTS,
@@ -17,6 +19,7 @@ from .settings import (
     SettingsError,
     default_config_path,
     load_settings,
+    parse_value,
     set_setting,
 )
 
@@ -29,14 +32,17 @@ def add_commands(subparsers: Any) -> None:
     )
     parser.set_defaults(func=run_show)
     commands = parser.add_subparsers(dest="config_command", metavar="{show,set}")
-    show = commands.add_parser("show", help="show every setting and the file it lives in")
+    show = commands.add_parser(
+        "show", help="show every setting and the file it lives in",
+        description="Show every setting, its value, what it may be, and the file it lives in.",
+    )
     show.set_defaults(func=run_show)
     change = commands.add_parser(
         "set", help="change one setting",
         description="Change one setting: " + "; ".join(f"{k}: {v}" for k, v in ALLOWED.items()),
     )
-    change.add_argument("key", metavar="KEY", help=", ".join(PARSERS))
-    change.add_argument("value", metavar="VALUE")
+    change.add_argument("key", metavar="KEY", help="the setting: " + ", ".join(PARSERS))
+    change.add_argument("value", metavar="VALUE", help="its new value (none clears a voice, device or model folder)")
     change.set_defaults(func=run_set)
 
 
@@ -76,10 +82,11 @@ def run_set(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console()
     path = default_config_path()
     try:
+        check_setting(args.key, parse_value(args.key, args.value))  # the voice or device must be there
         settings = set_setting(args.key, args.value, path)
     except SettingsError as error:
-        Console(stderr=True).print(f"[red]{escape(str(error))}[/red]", highlight=False)
-        return 2
+        print_error(str(error))
+        return EXIT_USAGE
     value = _shown(getattr(settings, args.key))
     console.print(f"{args.key} = {value} (saved in {path})", highlight=False)
     return 0

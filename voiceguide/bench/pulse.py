@@ -293,7 +293,8 @@ class PulseServer:
         runtime.chmod(0o700)
         socket = runtime / "native"
         client_conf = base / "client.conf"
-        client_conf.write_text("autospawn = no\n")
+        # Every client (pactl, paplay, PortAudio's ALSA plugin) keeps its cookie here, not in ~/.config/pulse.
+        client_conf.write_text(f"autospawn = no\ncookie-file = {base / 'cookie'}\n")
         client_env = {
             "PULSE_SERVER": f"unix:{socket}",
             "PULSE_CLIENTCONFIG": str(client_conf),

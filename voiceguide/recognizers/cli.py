@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from voiceguide.errors import print_error
 from voiceguide.grammar import Grammar
 from voiceguide.recognizers import registry, vosk_model
 from voiceguide.recognizers.audio_convert import wav_to_pcm16k
@@ -79,14 +80,14 @@ def transcribe_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: 
             notify=lambda message: print(message, file=err), fall_back=args.engine == "auto",
         )
     except RecognizerError as error:
-        print(f"voiceguide: {error.message}", file=err)
+        print_error(error.message, err)
         return 2
     status = 0
     for path in args.files:
         try:
             text, heard, confidence = transcribe_file(recognizer, path)
         except RecognizerError as error:
-            print(f"voiceguide: {error.message}", file=err)
+            print_error(error.message, err)
             status = 1
             continue
         parsed = grammar.parse(text) if text else None
@@ -135,11 +136,11 @@ def model_download_command(args: argparse.Namespace, err: TextIO = sys.stderr) -
             path = vosk_model.download_model(args.dest, url=args.url)
         else:
             if args.url:
-                print("voiceguide: --url is for vosk; set HF_ENDPOINT to download Whisper from a mirror.", file=err)
+                print_error("--url is for vosk; set HF_ENDPOINT to download Whisper from a mirror.", err)
                 return 2
             path = engine.download(args.dest)
     except RecognizerError as error:
-        print(f"voiceguide: {error.message}", file=err)
+        print_error(error.message, err)
         return 1
     print(f"{engine.name} model ready in {path}", file=err)
     return 0

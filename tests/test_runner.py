@@ -1,0 +1,59 @@
+"""The runner with the real coach and text speaker: how a session ends when the user's input does."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+from voiceguide.coach import Coach
+from voiceguide.events import Heard, Record
+from voiceguide.routine import load_routine
+from voiceguide.runner import InputClosed, Runner
+from voiceguide.text_mode import TextSpeaker
+
+
+class ListJournal:
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+
+    def record(self, record: Record) -> None:
+        self.records.append(record)
+
+
+def wait_for(predicate, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it():
+    out = io.StringIO()
+    journal = ListJournal()
+    notices: list[str] = []
+    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=10), journal, speed=10, notice=notices.append)
+    runner.post(Heard("Start", "let's begin"))
+    ended: list[object] = []
+    thread = threading.Thread(target=lambda: ended.append(runner.run()), daemon=True)
+    thread.start()
+    wait_for(lambda: "That's 1 of 10." in out.getvalue())
+    runner.post(InputClosed())  # Ctrl-D, or the end of a piped script
+    thread.join(timeout=5)
+    assert not thread.is_alive() and ended == [None]
+    assert "That's 2 of 10." not in out.getvalue()
+    assert journal.records[-1].kind == "interrupted" and journal.records[-1].data == {"reason": "end of input"}
+    assert [r.data["rep"] for r in journal.records if r.kind == "rep_done"] == [1]
+    assert any("Input ended" in notice and "saved" in notice for notice in notices)
+
+
+def test_end_of_input_after_the_end_leaves_the_summary_whole():
+    out = io.StringIO()
+    journal = ListJournal()
+    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=20), journal, speed=20)
+    runner.post(Heard("Quit", "end"))
+    runner.post(InputClosed())
+    result = runner.run()
+    assert result is not None and not result.completed
+    assert out.getvalue().rstrip().endswith("Take care.")
+    assert [r.kind for r in journal.records][-1] == "session_end"
