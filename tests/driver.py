@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voiceguide.action_interpreter import carry_out
 from voiceguide.coach import Coach, CoachSettings, ResumeOffer
-from voiceguide.events import (
-    Action,
-    Begin,
-    CancelTimer,
-    CutSpeech,
-    EndSession,
-    Heard,
-    Record,
-    Say,
-    SetTimer,
-    SpeechDone,
-    TimerFired,
-    Unclear,
-)
+from voiceguide.events import Action, Begin, EndSession, Heard, Record, Say, SetTimer, SpeechDone, TimerFired, Unclear
 from voiceguide.grammar import Grammar
 from voiceguide.routine import Routine, load_routine
 
@@ -59,21 +47,27 @@ class Driver:
     # Carrying out actions. Speech is queued; `finish_speech` ends it.
 
     def apply(self, actions: list[Action]) -> None:
-        for action in actions:
-            self.actions.append(action)
-            if isinstance(action, Say):
-                self.said.append(action)
-                self.speaking.append(action)
-            elif isinstance(action, CutSpeech):
-                self.speaking.clear()
-            elif isinstance(action, SetTimer):
-                self.timer = (self.clock.now + action.seconds, action.token)
-            elif isinstance(action, CancelTimer):
-                self.timer = None
-            elif isinstance(action, Record):
-                self.records.append(action)
-            elif isinstance(action, EndSession):
-                self.ended = action
+        self.actions.extend(actions)
+        carry_out(actions, self)
+
+    def speak(self, line: Say) -> None:
+        self.said.append(line)
+        self.speaking.append(line)
+
+    def cut_speech(self) -> None:
+        self.speaking.clear()
+
+    def set_timer(self, timer: SetTimer) -> None:
+        self.timer = (self.clock.now + timer.seconds, timer.token)
+
+    def cancel_timer(self) -> None:
+        self.timer = None
+
+    def record(self, record: Record) -> None:
+        self.records.append(record)
+
+    def end_session(self, end: EndSession) -> None:
+        self.ended = end
 
     def begin(self) -> Driver:
         self.apply(self.coach.handle(Begin()))

@@ -7,7 +7,7 @@ from driver import Driver
 
 from voiceguide.coach import CoachSettings, Halt, Mode, Question, ResumeOffer
 from voiceguide.events import CancelTimer, CutSpeech, EndSession, Say
-from voiceguide.plan import StepKind, Where
+from voiceguide.coach.plan import StepKind, Where
 
 ALL_INTENTS = [
     "Start", "Next", "Previous", "Repeat", "Pause", "Resume", "Skip", "Stop", "Quit", "Pain",
@@ -17,7 +17,7 @@ EXERCISE_LINES = {"instruction", "count", "progress", "intro"}
 
 
 def in_hold(driver: Driver) -> bool:
-    return driver.coach.step.kind is StepKind.HOLD and driver.coach._hold_counting
+    return driver.coach.step.kind is StepKind.HOLD and driver.coach.state.hold.counting
 
 
 def started() -> Driver:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from voiceguide.coach import Coach, Halt, Mode
 from voiceguide.events import CancelTimer, CutSpeech, Record, Say, SetTimer
 from voiceguide.history import History, SessionJournal
-from voiceguide.plan import StepKind, Where
+from voiceguide.coach.plan import StepKind, Where
 from voiceguide.routine import Routine, load_routine, parse_routine
 from voiceguide.session import resume_offer
 

@@ -14,7 +14,7 @@ from driver import Driver, FakeClock
 from voiceguide.coach import Coach, CoachSettings, Mode
 from voiceguide.events import Record
 from voiceguide.history import History, SessionJournal
-from voiceguide.plan import StepKind
+from voiceguide.coach.plan import StepKind
 from voiceguide.routine import load_routine
 from voiceguide.session import prepare_session, resume_offer
 
@@ -30,7 +30,7 @@ def started(**kwargs) -> Driver:
 
 
 def in_hold(driver: Driver) -> bool:
-    return driver.coach.step.kind is StepKind.HOLD and driver.coach._hold_counting
+    return driver.coach.step.kind is StepKind.HOLD and driver.coach.state.hold.counting
 
 
 def saying(text: str):

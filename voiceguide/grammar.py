@@ -16,8 +16,7 @@ from pathlib import Path
 import yaml
 from hassil import Intents, recognize, sample_intents
 
-# What acts in every state, even over the coach's voice: "stop", pain, symptoms.
-SAFETY_INTENTS = frozenset({"Stop", "Pain", "Symptom"})
+from .intents import SAFETY_INTENTS, check_intents
 
 _PUNCTUATION = re.compile(r"[^\w\s']")
 _SPACES = re.compile(r"\s+")
@@ -56,6 +55,7 @@ class Grammar:
 
     @classmethod
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
+        """Read a grammar file; its intents must be exactly the ones the coach handles."""
         if path is None:
             text = _packaged_grammar(language).read_text(encoding="utf-8")
             source = f"grammars/{language}.yaml"
@@ -64,7 +64,9 @@ class Grammar:
             source = str(path)
         data = yaml.safe_load(text)
         safety_words = data.pop("safety_words", None) or {}
-        return cls(Intents.from_dict(data), source, safety_words)
+        grammar = cls(Intents.from_dict(data), source, safety_words)
+        check_intents(grammar.intent_names, source)
+        return grammar
 
     @property
     def intent_names(self) -> list[str]:

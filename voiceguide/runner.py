@@ -1,9 +1,9 @@
 """The runner: feeds events into the coach and carries out its actions.
 
-It is the only place with threads and queues. Input (typed lines or the
-microphone) and the speaker post events from their own threads; the runner's
-loop hands them to the coach one at a time, keeps the coach's single timer,
-and passes speech to a :class:`Speaker`. Text mode and hands-free mode share
+Input (typed lines or the microphone) and the speaker post events from
+their own threads into the runner's queue; its loop hands them to the coach
+one at a time, keeps the coach's single timer, and passes speech to a
+:class:`Speaker`. Text mode and hands-free mode share
 it unchanged; only the speaker and the input differ.
 """
 
@@ -15,21 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from .action_interpreter import carry_out
 from .coach import Coach
-from .events import (
-    Action,
-    Begin,
-    CancelTimer,
-    CutSpeech,
-    DeviceLost,
-    EndSession,
-    Event,
-    Record,
-    Say,
-    SetTimer,
-    SpeechDone,
-    TimerFired,
-)
+from .events import Begin, DeviceLost, EndSession, Event, Record, Say, SetTimer, SpeechDone, TimerFired
 
 
 class Speaker(Protocol):
@@ -66,6 +54,8 @@ SAVED = "What you did so far is saved; say yes next time to continue where you l
 
 
 class Runner:
+    """Runs one session; carries out the coach's actions (an :class:`~voiceguide.action_interpreter.ActionHandler`)."""
+
     def __init__(
         self,
         coach: Coach,
@@ -147,22 +137,27 @@ class Runner:
             self.speaker.cut()
             self.speaker = self.fallback_speaker()
             self.fallback_speaker = None
-        for action in self.coach.handle(event):
-            self._carry_out(action)
+        carry_out(self.coach.handle(event), self)
 
-    def _carry_out(self, action: Action) -> None:
-        if isinstance(action, Say):
-            self.speaker.say(action, self._speech_done)
-        elif isinstance(action, CutSpeech):
-            self.speaker.cut()
-        elif isinstance(action, SetTimer):
-            self._timer = (self.clock() + action.seconds / self.speed, action.token)
-        elif isinstance(action, CancelTimer):
-            self._timer = None
-        elif isinstance(action, Record):
-            self.journal.record(action)
-        elif isinstance(action, EndSession):
-            self.ended = action
+    # Carrying out the coach's actions.
+
+    def speak(self, line: Say) -> None:
+        self.speaker.say(line, self._speech_done)
+
+    def cut_speech(self) -> None:
+        self.speaker.cut()
+
+    def set_timer(self, timer: SetTimer) -> None:
+        self._timer = (self.clock() + timer.seconds / self.speed, timer.token)
+
+    def cancel_timer(self) -> None:
+        self._timer = None
+
+    def record(self, record: Record) -> None:
+        self.journal.record(record)
+
+    def end_session(self, end: EndSession) -> None:
+        self.ended = end
 
     def _speech_done(self, utterance_id: int) -> None:
         self.post(SpeechDone(utterance_id))

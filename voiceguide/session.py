@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .coach import Coach, CoachSettings, ResumeOffer
 from .history import History, SessionJournal, UnfinishedSession
-from .plan import Where
+from .coach.plan import Where
 from .routine import Routine, load_routine
 from .settings import Settings, load_settings
 

@@ -7,10 +7,12 @@ as it goes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from .routine import SIDE, Exercise, ExerciseSet, Range, Routine
+from ..routine import SIDE, Exercise, ExerciseSet, Range, Routine
+from . import wording
 
 
 class StepKind(str, Enum):
@@ -61,18 +63,18 @@ def build_plan(routine: Routine, level: str = "standard") -> list[Step]:
 def _exercise_steps(exercise: Exercise, index: int, count: int, level: str) -> list[Step]:
     top = Where(index)
     steps = [
-        Step(StepKind.SAY, top, f"Exercise {index + 1} of {count}: {exercise.name}.", "intro", rep_start=True),
+        Step(StepKind.SAY, top, wording.exercise_title(index + 1, count, exercise.name), "intro", rep_start=True),
         Step(StepKind.SAY, top, exercise.purpose, "intro"),
     ]
     steps += [Step(StepKind.SAY, top, line, "instruction", instruction=True) for line in exercise.setup]
     if exercise.say_form:
-        steps.append(Step(StepKind.SAY, top, "Here's how to tell if you're doing it right.", "instruction"))
+        steps.append(Step(StepKind.SAY, top, wording.FORM_INTRO, "instruction"))
         steps += [Step(StepKind.SAY, top, line, "instruction") for line in exercise.form]
     for set_index, exercise_set in enumerate(exercise.sets):
         steps += _set_steps(exercise_set, Where(index, set_index), level)
     _mark_last_rep(steps)
     if index + 1 < count:  # the last exercise's end is the routine's, said once in the summary
-        steps.append(Step(StepKind.SAY, top, f"Well done. That's {exercise.name.lower()} finished.", "info", after_rep=True))
+        steps.append(Step(StepKind.SAY, top, wording.exercise_finished(exercise.name.lower()), "info", after_rep=True))
     return steps
 
 
@@ -88,9 +90,7 @@ def _set_steps(exercise_set: ExerciseSet, where: Where, level: str) -> list[Step
     steps: list[Step] = []
     if exercise_set.intro:
         steps.append(Step(StepKind.SAY, where, exercise_set.intro, "instruction", rep_start=True))
-    times = "once" if reps == 1 else f"{reps} times"
-    each = " on each side, one side and then the other" if exercise_set.sides else ""
-    announce = f"We'll do this {times}{each}, holding for {{hold}} each time."
+    announce = wording.set_announcement(reps, bool(exercise_set.sides))
     steps.append(Step(StepKind.SAY, where, announce, "info", rep_start=not exercise_set.intro))
     for rep in range(1, reps + 1):
         for side_number, side in enumerate(sides):
@@ -100,9 +100,8 @@ def _set_steps(exercise_set: ExerciseSet, where: Where, level: str) -> list[Step
             if exercise_set.release:
                 steps.append(Step(StepKind.SAY, here, _fill(exercise_set.release, side), "instruction"))
             steps.append(Step(StepKind.REP_DONE, here, hold=exercise_set.hold, reps=reps))
-        each_side = " on each side" if exercise_set.sides else ""
         last = Where(where.exercise, where.set, rep, sides[-1])
-        steps.append(Step(StepKind.SAY, last, f"That's {rep} of {reps}{each_side}.", "progress", after_rep=True))
+        steps.append(Step(StepKind.SAY, last, wording.rep_count(rep, reps, bool(exercise_set.sides)), "progress", after_rep=True))
         if rep < reps:
             steps.append(Step(StepKind.REST, last, after_rep=True))
     return steps
@@ -118,7 +117,7 @@ def _instruction_steps(exercise_set: ExerciseSet, here: Where, changes_side: boo
     written = list(exercise_set.steps) if here.rep == 1 else [exercise_set.cue or exercise_set.steps[0]]
     prompt = []
     if changes_side and not any(SIDE in line for line in written):
-        prompt = [exercise_set.side_prompt or "Now the {side} side."]
+        prompt = [exercise_set.side_prompt or wording.SIDE_PROMPT]
     lines = [_fill(line, here.side) for line in prompt + written]
     full = [_fill(line, here.side) for line in prompt + list(exercise_set.steps)]
     in_full = " ".join(full) if lines != full else ""
@@ -130,3 +129,68 @@ def _instruction_steps(exercise_set: ExerciseSet, here: Where, changes_side: boo
 
 def _fill(line: str, side: str | None) -> str:
     return line.replace(SIDE, side) if side is not None else line
+
+
+# ------------------------------------------------------------ finding places in a plan
+
+
+def exercise_start(plan: Sequence[Step], exercise: int) -> int:
+    """The first line of an exercise."""
+    for index, step in enumerate(plan):
+        if step.where.exercise == exercise and step.kind is StepKind.SAY:
+            return index
+    raise ValueError(exercise)
+
+
+def rep_start(plan: Sequence[Step], where: Where) -> int:
+    """Where a repetition begins; the exercise's start when there is no such repetition."""
+    for index, step in enumerate(plan):
+        if step.rep_start and step.where == where:
+            return index
+    return exercise_start(plan, where.exercise)
+
+
+def continue_from(plan: Sequence[Step], where: Where, done: bool) -> int | None:
+    """Where an earlier session left off at ``where`` goes on; None when nothing is left.
+
+    A finished repetition (``done``) goes on with the one after it.
+    """
+    if not done:
+        return rep_start(plan, where)
+    finished = [i for i, step in enumerate(plan) if step.kind is StepKind.REP_DONE and step.where == where]
+    if not finished:
+        return exercise_start(plan, where.exercise)
+    return next((i for i in range(finished[0], len(plan)) if plan[i].rep_start), None)
+
+
+def last_instruction_line(plan: Sequence[Step], index: int) -> int:
+    """The last of the instruction lines said before the hold of the repetition at ``index``."""
+    where = plan[index].where
+    while plan[index + 1].kind is StepKind.SAY and plan[index + 1].where == where:
+        index += 1
+    return index
+
+
+def resume_point(plan: Sequence[Step], cursor: int, restart_rep: bool) -> int:
+    """Where the plan goes on after an interruption (an answer, a pause, a stop, pain, "repeat").
+
+    A finished repetition is not done or counted again: its count line, the
+    rest after it and the exercise's closing line are passed over. An
+    unfinished one goes on at the interrupted step (a hold starts again from
+    its full length), or from its first line when ``restart_rep``.
+    """
+    index = cursor
+    while plan[index].after_rep:
+        index += 1
+    if index == cursor and restart_rep:
+        return _instruction_start(plan, cursor)
+    return index
+
+
+def _instruction_start(plan: Sequence[Step], cursor: int) -> int:
+    """The first line of the repetition under way at ``cursor``."""
+    exercise = plan[cursor].where.exercise
+    for index in range(cursor, -1, -1):
+        if plan[index].rep_start and plan[index].where.exercise == exercise:
+            return index
+    return cursor

@@ -1,0 +1,49 @@
+"""The intents the grammar can produce are exactly the ones the coach has a handler for."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+import yaml
+
+from voiceguide.coach.dispatch import HANDLERS, _complete
+from voiceguide.grammar import Grammar
+from voiceguide.intents import Intent, IntentMismatch
+
+
+def packaged_grammar() -> dict:
+    return yaml.safe_load((resources.files("voiceguide.grammars") / "en.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_packaged_grammar_loads_and_has_every_intent_the_coach_handles():
+    assert set(Grammar.load().intent_names) == {intent.value for intent in Intent} == set(HANDLERS)
+
+
+def test_every_intent_has_exactly_one_handler():
+    assert set(HANDLERS) == set(Intent)
+
+
+def test_a_grammar_intent_without_a_handler_is_an_error_at_load(tmp_path):
+    data = packaged_grammar()
+    data["intents"]["Dance"] = {"data": [{"sentences": ["let's dance"]}]}
+    path = tmp_path / "extra.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(IntentMismatch, match="no handler for: Dance"):
+        Grammar.load(path=path)
+
+
+def test_a_handled_intent_the_grammar_lacks_is_an_error_at_load(tmp_path):
+    data = packaged_grammar()
+    del data["intents"]["Okay"]
+    path = tmp_path / "missing.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(IntentMismatch, match="the grammar lacks: Okay"):
+        Grammar.load(path=path)
+
+
+def test_a_dispatch_table_missing_an_intent_is_refused():
+    table = dict(HANDLERS)
+    del table[Intent.REPEAT]
+    with pytest.raises(LookupError, match="Repeat"):
+        _complete(table)

@@ -1,0 +1,76 @@
+"""Answers to the coach's own questions: yes, no, and "I'm okay".
+
+The open question (:class:`~voiceguide.coach.state.Question`) says what an
+answer means; with no question open, yes and okay move on like "next".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..events import Heard
+from . import moving, prompts, safety, wording
+from .state import Mode, Question
+
+if TYPE_CHECKING:
+    from .core import Coach
+
+
+def on_yes(coach: Coach, event: Heard) -> None:
+    state = coach.state
+    question, state.question = state.question, None
+    if question is Question.IN_PAIN:
+        safety.on_pain(coach, event)
+    elif question is Question.SYMPTOMS:
+        coach.record("symptom", words=event.text, **coach.report_position())
+        coach.say(f"{coach.routine.safety.symptom_advice} {prompts.after_pain(coach)}", "safety")
+    elif question is Question.ALL_RIGHT:
+        moving.carry_on(coach)
+    elif question is Question.RESUME_OFFER:
+        _accept_resume_offer(coach)
+    elif state.mode in (Mode.READY, Mode.WAITING):
+        moving.on_next(coach, event)
+    else:
+        state.question = question
+        coach.hint(wording.okay_then(prompts.help_line(coach)))
+
+
+def on_no(coach: Coach, event: Heard) -> None:
+    state = coach.state
+    question, state.question = state.question, None
+    if question is Question.IN_PAIN:
+        coach.say(wording.NO_PAIN, "prompt")
+    elif question is Question.SYMPTOMS:
+        coach.say(wording.no_other_symptoms(prompts.after_pain(coach)), "prompt")
+    elif question is Question.ALL_RIGHT:
+        safety.on_pain(coach, event)
+    elif question is Question.RESUME_OFFER:
+        coach.record("resume_declined")
+        coach.say(wording.RESUME_DECLINED, "prompt")
+    else:
+        state.question = question
+        coach.hint(wording.okay_then(prompts.help_line(coach)))
+
+
+def on_okay(coach: Coach, event: Heard) -> None:
+    """ "I'm okay": a no to "are you in pain?", a yes to "is all well?"."""
+    state = coach.state
+    if state.question in (Question.IN_PAIN, Question.SYMPTOMS):
+        on_no(coach, event)
+    elif state.question is not None or state.mode in (Mode.READY, Mode.WAITING):
+        on_yes(coach, event)
+    elif state.mode is Mode.HALTED:
+        coach.hint(prompts.halted_hint(coach))
+    # While an exercise runs, "okay" is an acknowledgement, not a command.
+
+
+def _accept_resume_offer(coach: Coach) -> None:
+    """Start where the unfinished session left off, its first repetition said in full."""
+    offer, start = coach.resume_offer, coach.resume_start
+    assert offer is not None and start is not None
+    where = coach.plan[start].where
+    coach.record("resume", offered=True, **coach.position(where))
+    coach.silence()
+    coach.queue(wording.resume_accepted(coach.routine.exercises[where.exercise].name.lower(), offer.next_exercise))
+    coach.state.full_instruction = True
+    coach.start_at(start)

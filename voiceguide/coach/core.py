@@ -1,0 +1,377 @@
+"""The coach: the dialogue state machine. Events in, actions out, no I/O.
+
+Everything the coach decides lives in this package and is tested without
+audio. Time comes from an injected clock; speech and timers are actions the
+runner carries out, and their ends come back as events.
+
+The rules the coach keeps:
+- "stop", pain and symptom words act in every state and cut speech at once;
+- after pain the session never goes on until the user says resume or skip;
+- a command that does not fit gets a short spoken hint, never silence;
+- everything that happens is recorded as it happens.
+
+This module walks the plan and holds the verbs every handler shares (say,
+hint, answer, halt, record); what each intent does is in the handler modules
+named by :data:`~voiceguide.coach.dispatch.HANDLERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..events import Action, Begin, DeviceLost, Event, Heard, SpeechDone, TimerFired, Unclear
+from ..intents import Intent
+from ..routine import Exercise, Routine
+from . import prompts, safety, wording
+from .dispatch import HANDLERS
+from .outbox import Line, Outbox
+from .pace import hold_seconds, rest_seconds, speaking_rate
+from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruction_line, resume_point
+from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
+
+
+class Coach:
+    """The dialogue state machine for one session."""
+
+    def __init__(
+        self,
+        routine: Routine,
+        clock: Callable[[], float],
+        settings: CoachSettings | None = None,
+        resume_offer: ResumeOffer | None = None,
+        returning: bool = False,
+    ) -> None:
+        self.routine = routine
+        self.clock = clock
+        self.settings = settings or CoachSettings()
+        self.returning = returning  # the user has had a session before: a short welcome
+        self.plan: list[Step] = build_plan(routine, self.settings.level)
+        self.state = CoachState()
+        self.out = Outbox()
+        start = continue_from(self.plan, resume_offer.where, resume_offer.done) if resume_offer else None
+        self.resume_offer = resume_offer if start is not None else None
+        self.resume_start = start  # the plan step where an accepted offer begins
+
+    # ------------------------------------------------------------ interface
+
+    def handle(self, event: Event) -> list[Action]:
+        """Feed one event; return the actions to carry out, in order."""
+        if self.state.mode is Mode.ENDED:
+            return []
+        if isinstance(event, Begin):
+            self._begin()
+        elif isinstance(event, Heard):
+            self._heard(event)
+        elif isinstance(event, Unclear):
+            safety.on_unclear(self, event)
+        elif isinstance(event, SpeechDone):
+            self._speech_done(event.utterance_id)
+        elif isinstance(event, TimerFired):
+            self._timer_fired(event.token)
+        elif isinstance(event, DeviceLost):
+            safety.on_device_lost(self, event)
+        return self.out.take()
+
+    @property
+    def mode(self) -> Mode:
+        return self.state.mode
+
+    @property
+    def halt(self) -> Halt | None:
+        return self.state.halt
+
+    @property
+    def question(self) -> Question | None:
+        return self.state.question
+
+    @property
+    def step(self) -> Step:
+        return self.plan[self.state.cursor]
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.routine.exercises[self.step.where.exercise]
+
+    @property
+    def speaking(self) -> bool:
+        return self.out.awaited is not None
+
+    @property
+    def waiting_for_user(self) -> bool:
+        """Nothing more happens until the user says something."""
+        return self.state.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and not self.speaking and not self.out.queued
+
+    # ------------------------------------------------- verbs the handlers share
+
+    def say(self, text: str, kind: str = "info", step: bool = False) -> None:
+        """Speak a line that the coach waits for before going on."""
+        self.out.say(Line(text, kind), self.rate, step)
+
+    def queue(self, text: str, kind: str = "info") -> None:
+        """A line to say before the plan goes on (after any queued before it)."""
+        self.out.queued.append(Line(text, kind))
+
+    def say_queued(self) -> None:
+        self.out.say_next_queued(self.rate)
+
+    def say_aside(self, *lines: str, kind: str = "answer") -> None:
+        """Interrupt whatever is going on with lines; the plan resumes after them."""
+        self.silence()
+        for line in lines:
+            self.queue(line, kind)
+        self.say_queued()
+
+    def hint(self, text: str) -> None:
+        """A short spoken hint; in the middle of an exercise, the plan resumes after it."""
+        if self.state.mode is Mode.RUNNING:
+            self.say_aside(text, kind="hint")
+        else:
+            self.say(text, "hint")
+
+    def silence(self) -> None:
+        """Cut speech and halt timers at once."""
+        self.out.cut()
+        self.state.hold.counting = False
+        self.state.hold.say_length = True  # after any interruption, a hold says its length again
+
+    def halt_for(self, halt: Halt) -> None:
+        self.silence()
+        if self.state.mode is not Mode.HALTED:
+            self.state.halted_from = self.state.mode
+        self.state.mode = Mode.HALTED
+        self.state.halt = halt
+
+    def record(self, kind: str, **data: object) -> None:
+        self.out.record(kind, self.clock(), dict(data))
+
+    def position(self, where: Where | None = None) -> dict[str, object]:
+        """Where in the routine something happened; nowhere before the first exercise begins."""
+        if where is None:
+            if not self.state.started:
+                return {}
+            where = self.step.where
+        exercise = self.routine.exercises[where.exercise]
+        return {
+            "exercise": exercise.id,
+            "exercise_name": exercise.name,
+            "exercise_index": where.exercise,
+            "set": where.set,
+            "side": where.side,
+            "rep": where.rep,
+        }
+
+    def report_position(self) -> dict[str, object]:
+        """Where pain is reported: between exercises, in the one just done, not the one to come."""
+        state = self.state
+        between = state.mode is Mode.WAITING or (state.mode is Mode.HALTED and state.halted_from is Mode.WAITING)
+        if between and state.started:
+            return self.position(Where(self.plan[state.cursor - 1].where.exercise))
+        return self.position()
+
+    @property
+    def rate(self) -> float:
+        return speaking_rate(self.state.pace)
+
+    # ------------------------------------------------------ walking the plan
+
+    def start_at(self, index: int) -> None:
+        state = self.state
+        state.started = True
+        state.mode = Mode.RUNNING
+        state.halt = None
+        state.question = None
+        state.cursor = index
+        state.exercise_recorded = None  # begun here, also when it is the same exercise again
+        self._note_exercise_start()
+        self.run()
+
+    def run(self) -> None:
+        """Carry out plan steps from the cursor until one has to wait."""
+        if self.out.queued:
+            self.say_queued()  # the plan goes on when they have been said
+            return
+        state = self.state
+        while state.mode is Mode.RUNNING:
+            step = self.step
+            if step.kind is StepKind.SAY:
+                self._note_exercise_start()
+                self._say_step(step)
+                return
+            if step.kind is StepKind.HOLD:
+                seconds = self._hold_seconds(step)
+                state.hold.seconds_left = seconds
+                state.hold.counting = False
+                self.say(self._hold_line(step, seconds), "instruction", step=True)
+                return
+            if step.kind is StepKind.REST:
+                self.out.set_timer(rest_seconds(state.pace))
+                return
+            if step.kind is StepKind.REP_DONE:
+                self.record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self.position())
+                if step.ends_exercise:
+                    self._exercise_done(step.where.exercise)
+                state.cursor += 1
+                continue
+            if step.kind is StepKind.WAIT:
+                if self.settings.wait_between_exercises:
+                    state.mode = Mode.WAITING
+                    self.say(prompts.waiting_prompt(self), "prompt")
+                    return
+                state.cursor += 1
+                continue
+            if step.kind is StepKind.FINISH:
+                self.finish(completed=True)
+                return
+
+    def advance(self) -> None:
+        self.state.cursor += 1
+        self.run()
+
+    def resume_plan(self, restart_rep: bool) -> None:
+        """Go on with the plan after an interruption; ``restart_rep`` goes back to the repetition's first line."""
+        self.state.cursor = resume_point(self.plan, self.state.cursor, restart_rep)
+        self.run()
+
+    def finish(self, completed: bool) -> None:
+        self.silence()
+        state = self.state
+        seconds = self.clock() - (state.started_at or self.clock())
+        exercises = self.routine.exercises
+        lines = wording.summary(
+            completed,
+            [exercises[i].name.lower() for i in state.done_exercises],
+            len(exercises),
+            max(1, round(seconds / 60)),
+            state.pain_reports,
+            self.routine.safety.pain_advice,
+        )
+        lines += [self.routine.safety.consistency, wording.GOODBYE]
+        self.record(
+            "session_end",
+            completed=completed,
+            exercises_done=[exercises[i].id for i in state.done_exercises],
+            pain_reports=state.pain_reports,
+            duration_seconds=round(seconds, 1),
+            **self.position(),
+        )
+        for line in lines:
+            self.out.say_unawaited(Line(line, "summary"), self.rate)
+        self.out.end_session(completed)
+        state.mode = Mode.ENDED
+
+    def _begin(self) -> None:
+        self.state.started_at = self.clock()
+        self.record("session_start", routine=self.routine.name)
+        for line in self._welcome_lines():
+            self.out.queued.append(line)
+        if self.resume_offer is not None:
+            self.state.question = Question.RESUME_OFFER
+            self.queue(self._resume_offer_line(), "prompt")
+        else:
+            self.queue(wording.READY_PROMPT, "prompt")
+        self.say_queued()
+
+    def _welcome_lines(self) -> list[Line]:
+        """The doctor's-approval disclaimer every session; how to talk to the coach in full only the first time."""
+        safety_text = self.routine.safety
+        if self.returning:
+            return [Line(wording.WELCOME_BACK), Line(safety_text.disclaimer, "safety"), Line(wording.HOW_TO_TALK_SHORT)]
+        return [
+            Line(wording.HELLO),
+            Line(safety_text.disclaimer, "safety"),
+            Line(safety_text.do_not_push, "safety"),
+            Line(wording.HOW_TO_TALK),
+        ]
+
+    def _resume_offer_line(self) -> str:
+        """The offer says when pain was reported; after a skipped or painful exercise it offers the next one."""
+        assert self.resume_start is not None and self.resume_offer is not None
+        where = self.plan[self.resume_start].where
+        names = [exercise.name.lower() for exercise in self.routine.exercises]
+        return wording.resume_offer(
+            names[where.exercise],
+            where.side,
+            [names[i] for i in self.resume_offer.pain_in],
+            self.resume_offer.next_exercise,
+        )
+
+    def _note_exercise_start(self) -> None:
+        """Record the start of work in an exercise, once each time the coach goes to it."""
+        if self.step.where.exercise != self.state.exercise_recorded:
+            self.state.exercise_recorded = self.step.where.exercise
+            self.record("exercise_start", **self.position())
+
+    def _say_step(self, step: Step) -> None:
+        """Say a line of the plan; a repetition asked for again is said in full, for all its lines."""
+        text = step.text
+        if step.rep_start:
+            if self.state.full_instruction and step.full:
+                text = step.full
+                self.state.cursor = last_instruction_line(self.plan, self.state.cursor)
+            self.state.full_instruction = False
+        text = text.replace(wording.HOLD_SLOT, wording.seconds_text(self._hold_seconds(step)))
+        self.say(text, step.kind_of_line, step=True)
+
+    def _hold_line(self, step: Step, seconds: int) -> str:
+        """A set's first repetition, and a hold after any interruption, say how long; later ones just "Hold."."""
+        say_length = step.where.rep <= 1 or self.state.hold.say_length
+        self.state.hold.say_length = False
+        return wording.hold(seconds, say_length)
+
+    def _hold_seconds(self, step: Step) -> int:
+        exercise = self.routine.exercises[step.where.exercise]
+        hold = step.hold or (exercise.sets[step.where.set].hold if exercise.sets else None)
+        return hold_seconds(hold, self.settings.level, self.state.pace) if hold else 0
+
+    def _exercise_done(self, exercise_index: int) -> None:
+        """Its last repetition is done: the exercise counts as done, also if it was skipped before."""
+        state = self.state
+        if exercise_index in state.done_exercises:
+            return
+        if exercise_index in state.skipped_exercises:
+            state.skipped_exercises.remove(exercise_index)
+        state.done_exercises.append(exercise_index)
+        self.record("exercise_done", **self.position(Where(exercise_index)))
+
+    def _speech_done(self, utterance_id: int) -> None:
+        if not self.out.ended(utterance_id):
+            return
+        if self.out.queued:
+            self.say_queued()
+            return
+        if self.state.mode is not Mode.RUNNING:
+            return
+        if not self.out.awaited_is_step:
+            self.resume_plan(restart_rep=False)  # an aside interrupted the current step
+        elif self.step.kind is StepKind.HOLD:
+            self.state.hold.counting = True
+            self.out.set_timer(1.0)
+        else:
+            self.advance()
+
+    def _timer_fired(self, token: int) -> None:
+        state = self.state
+        if token != self.out.timer_token or state.mode is not Mode.RUNNING:
+            return
+        hold = state.hold
+        if self.step.kind is StepKind.HOLD and hold.counting:
+            hold.seconds_left -= 1
+            if hold.seconds_left <= 0:
+                hold.counting = False
+                self.advance()
+                return
+            if hold.seconds_left <= 5 or hold.seconds_left % 5 == 0:
+                self.out.say_unawaited(Line(str(hold.seconds_left), "count"), self.rate)
+            self.out.set_timer(1.0)
+        elif self.step.kind is StepKind.REST:
+            self.advance()
+
+    # ------------------------------------------------------------- the user
+
+    def _heard(self, event: Heard) -> None:
+        try:
+            intent = Intent(event.intent)
+        except ValueError:
+            self.hint(wording.cannot_do_here(prompts.help_line(self)))
+            return
+        HANDLERS[intent](self, event)

@@ -1,0 +1,61 @@
+"""What the coach tells the user they can say now: the prompt that fits the state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import wording
+from .state import Halt, Mode, Question
+
+if TYPE_CHECKING:
+    from .core import Coach
+
+
+def help_line(coach: Coach) -> str:
+    """What can be said now: the answers to an open question, else the commands that fit the mode."""
+    question, mode = coach.state.question, coach.state.mode
+    if question is Question.IN_PAIN:
+        return wording.HELP_IN_PAIN_QUESTION
+    if question is Question.SYMPTOMS:
+        return wording.help_symptom_question(coach.routine.safety.symptom_question)
+    if question is Question.RESUME_OFFER:
+        return wording.HELP_RESUME_OFFER
+    if question is Question.ALL_RIGHT:
+        return wording.HELP_ALL_WELL
+    if mode is Mode.READY:
+        return wording.HELP_READY
+    if mode is Mode.WAITING:
+        return wording.HELP_WAITING
+    if mode is Mode.HALTED:
+        return halted_hint(coach)
+    return wording.HELP_RUNNING
+
+
+def halted_hint(coach: Coach) -> str:
+    if coach.state.halt is Halt.PAIN:
+        return wording.halted_by_pain(pain_choices(coach))
+    return wording.HALTED
+
+
+def not_started_prompt(coach: Coach) -> str:
+    return halted_hint(coach) if coach.state.mode is Mode.HALTED else wording.READY_PROMPT
+
+
+def waiting_prompt(coach: Coach) -> str:
+    """Between exercises: what comes next, and the word that starts it."""
+    return wording.waiting_prompt(coach.exercise.name.lower())
+
+
+def after_pain(coach: Coach) -> str:
+    return wording.after_pain(pain_choices(coach))
+
+
+def pain_choices(coach: Coach) -> str:
+    """What can be said after pain, offering only what exists here (no "skip" before the first exercise)."""
+    if not coach.state.started:
+        return wording.PAIN_CHOICES_BEFORE_START
+    if coach.state.halted_from is Mode.WAITING:
+        return wording.pain_choices_between_exercises(coach.exercise.name.lower())
+    if coach.step.where.exercise + 1 >= len(coach.routine.exercises):
+        return wording.PAIN_CHOICES_IN_LAST_EXERCISE
+    return wording.PAIN_CHOICES
