@@ -7,7 +7,7 @@ from importlib import resources
 import pytest
 import yaml
 
-from voiceguide.coach.dispatch import HANDLERS, _complete
+from voiceguide.coach.dispatch import HANDLERS, dispatch_table
 from voiceguide.grammar import Grammar
 from voiceguide.intents import Intent, IntentMismatch
 
@@ -46,4 +46,4 @@ def test_a_dispatch_table_missing_an_intent_is_refused():
     table = dict(HANDLERS)
     del table[Intent.REPEAT]
     with pytest.raises(LookupError, match="Repeat"):
-        _complete(table)
+        dispatch_table(table)

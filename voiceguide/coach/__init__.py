@@ -2,7 +2,8 @@
 
 - ``core``: the :class:`Coach` itself, walking the plan;
 - ``dispatch``: the table of intent handlers, in ``safety``, ``moving``,
-  ``questions`` and ``answers``; ``prompts`` picks what to offer the user now;
+  ``questions`` and ``answers``; ``opening`` starts the session;
+  ``prompts`` picks what to offer the user now;
 - ``state``: what the coach remembers; ``outbox``: the actions going out;
 - ``plan``: the routine unrolled into steps; ``pace``: how pace changes timing;
 - ``wording``: every sentence the coach composes.

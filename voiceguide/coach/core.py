@@ -22,7 +22,7 @@ from collections.abc import Callable
 from ..events import Action, Begin, DeviceLost, Event, Heard, SpeechDone, TimerFired, Unclear
 from ..intents import Intent
 from ..routine import Exercise, Routine
-from . import prompts, safety, wording
+from . import opening, prompts, safety, wording
 from .dispatch import HANDLERS
 from .outbox import Line, Outbox
 from .pace import hold_seconds, rest_seconds, speaking_rate
@@ -47,7 +47,7 @@ class Coach:
         self.returning = returning  # the user has had a session before: a short welcome
         self.plan: list[Step] = build_plan(routine, self.settings.level)
         self.state = CoachState()
-        self.out = Outbox()
+        self.outbox = Outbox()
         start = continue_from(self.plan, resume_offer.where, resume_offer.done) if resume_offer else None
         self.resume_offer = resume_offer if start is not None else None
         self.resume_start = start  # the plan step where an accepted offer begins
@@ -59,7 +59,7 @@ class Coach:
         if self.state.mode is Mode.ENDED:
             return []
         if isinstance(event, Begin):
-            self._begin()
+            opening.on_begin(self)
         elif isinstance(event, Heard):
             self._heard(event)
         elif isinstance(event, Unclear):
@@ -70,7 +70,9 @@ class Coach:
             self._timer_fired(event.token)
         elif isinstance(event, DeviceLost):
             safety.on_device_lost(self, event)
-        return self.out.take()
+        return self.outbox.take()
+
+    # Read-only views of the state, for whoever drives the coach.
 
     @property
     def mode(self) -> Mode:
@@ -94,25 +96,26 @@ class Coach:
 
     @property
     def speaking(self) -> bool:
-        return self.out.awaited is not None
+        return self.outbox.awaited is not None
 
     @property
     def waiting_for_user(self) -> bool:
         """Nothing more happens until the user says something."""
-        return self.state.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and not self.speaking and not self.out.queued
+        return self.state.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and not self.speaking and not self.outbox.queued
 
     # ------------------------------------------------- verbs the handlers share
 
     def say(self, text: str, kind: str = "info", step: bool = False) -> None:
         """Speak a line that the coach waits for before going on."""
-        self.out.say(Line(text, kind), self.rate, step)
+        self.outbox.say(Line(text, kind), self.rate, step)
 
     def queue(self, text: str, kind: str = "info") -> None:
         """A line to say before the plan goes on (after any queued before it)."""
-        self.out.queued.append(Line(text, kind))
+        self.outbox.queued.append(Line(text, kind))
 
     def say_queued(self) -> None:
-        self.out.say_next_queued(self.rate)
+        """Say the first queued line; the others follow as each one ends."""
+        self.outbox.say_next_queued(self.rate)
 
     def say_aside(self, *lines: str, kind: str = "answer") -> None:
         """Interrupt whatever is going on with lines; the plan resumes after them."""
@@ -130,7 +133,7 @@ class Coach:
 
     def silence(self) -> None:
         """Cut speech and halt timers at once."""
-        self.out.cut()
+        self.outbox.cut()
         self.state.hold.counting = False
         self.state.hold.say_length = True  # after any interruption, a hold says its length again
 
@@ -142,7 +145,7 @@ class Coach:
         self.state.halt = halt
 
     def record(self, kind: str, **data: object) -> None:
-        self.out.record(kind, self.clock(), dict(data))
+        self.outbox.record(kind, self.clock(), data)
 
     def position(self, where: Where | None = None) -> dict[str, object]:
         """Where in the routine something happened; nowhere before the first exercise begins."""
@@ -187,7 +190,7 @@ class Coach:
 
     def run(self) -> None:
         """Carry out plan steps from the cursor until one has to wait."""
-        if self.out.queued:
+        if self.outbox.queued:
             self.say_queued()  # the plan goes on when they have been said
             return
         state = self.state
@@ -204,7 +207,7 @@ class Coach:
                 self.say(self._hold_line(step, seconds), "instruction", step=True)
                 return
             if step.kind is StepKind.REST:
-                self.out.set_timer(rest_seconds(state.pace))
+                self.outbox.set_timer(rest_seconds(state.pace))
                 return
             if step.kind is StepKind.REP_DONE:
                 self.record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self.position())
@@ -255,45 +258,9 @@ class Coach:
             **self.position(),
         )
         for line in lines:
-            self.out.say_unawaited(Line(line, "summary"), self.rate)
-        self.out.end_session(completed)
+            self.outbox.say_unawaited(Line(line, "summary"), self.rate)
+        self.outbox.end_session(completed)
         state.mode = Mode.ENDED
-
-    def _begin(self) -> None:
-        self.state.started_at = self.clock()
-        self.record("session_start", routine=self.routine.name)
-        for line in self._welcome_lines():
-            self.out.queued.append(line)
-        if self.resume_offer is not None:
-            self.state.question = Question.RESUME_OFFER
-            self.queue(self._resume_offer_line(), "prompt")
-        else:
-            self.queue(wording.READY_PROMPT, "prompt")
-        self.say_queued()
-
-    def _welcome_lines(self) -> list[Line]:
-        """The doctor's-approval disclaimer every session; how to talk to the coach in full only the first time."""
-        safety_text = self.routine.safety
-        if self.returning:
-            return [Line(wording.WELCOME_BACK), Line(safety_text.disclaimer, "safety"), Line(wording.HOW_TO_TALK_SHORT)]
-        return [
-            Line(wording.HELLO),
-            Line(safety_text.disclaimer, "safety"),
-            Line(safety_text.do_not_push, "safety"),
-            Line(wording.HOW_TO_TALK),
-        ]
-
-    def _resume_offer_line(self) -> str:
-        """The offer says when pain was reported; after a skipped or painful exercise it offers the next one."""
-        assert self.resume_start is not None and self.resume_offer is not None
-        where = self.plan[self.resume_start].where
-        names = [exercise.name.lower() for exercise in self.routine.exercises]
-        return wording.resume_offer(
-            names[where.exercise],
-            where.side,
-            [names[i] for i in self.resume_offer.pain_in],
-            self.resume_offer.next_exercise,
-        )
 
     def _note_exercise_start(self) -> None:
         """Record the start of work in an exercise, once each time the coach goes to it."""
@@ -321,7 +288,7 @@ class Coach:
     def _hold_seconds(self, step: Step) -> int:
         exercise = self.routine.exercises[step.where.exercise]
         hold = step.hold or (exercise.sets[step.where.set].hold if exercise.sets else None)
-        return hold_seconds(hold, self.settings.level, self.state.pace) if hold else 0
+        return hold_seconds(hold, self.settings.level, self.state.pace) if hold is not None else 0
 
     def _exercise_done(self, exercise_index: int) -> None:
         """Its last repetition is done: the exercise counts as done, also if it was skipped before."""
@@ -334,24 +301,24 @@ class Coach:
         self.record("exercise_done", **self.position(Where(exercise_index)))
 
     def _speech_done(self, utterance_id: int) -> None:
-        if not self.out.ended(utterance_id):
+        if not self.outbox.ended(utterance_id):
             return
-        if self.out.queued:
+        if self.outbox.queued:
             self.say_queued()
             return
         if self.state.mode is not Mode.RUNNING:
             return
-        if not self.out.awaited_is_step:
+        if not self.outbox.awaited_is_step:
             self.resume_plan(restart_rep=False)  # an aside interrupted the current step
         elif self.step.kind is StepKind.HOLD:
             self.state.hold.counting = True
-            self.out.set_timer(1.0)
+            self.outbox.set_timer(1.0)
         else:
             self.advance()
 
     def _timer_fired(self, token: int) -> None:
         state = self.state
-        if token != self.out.timer_token or state.mode is not Mode.RUNNING:
+        if token != self.outbox.timer_token or state.mode is not Mode.RUNNING:
             return
         hold = state.hold
         if self.step.kind is StepKind.HOLD and hold.counting:
@@ -361,8 +328,8 @@ class Coach:
                 self.advance()
                 return
             if hold.seconds_left <= 5 or hold.seconds_left % 5 == 0:
-                self.out.say_unawaited(Line(str(hold.seconds_left), "count"), self.rate)
-            self.out.set_timer(1.0)
+                self.outbox.say_unawaited(Line(str(hold.seconds_left), "count"), self.rate)
+            self.outbox.set_timer(1.0)
         elif self.step.kind is StepKind.REST:
             self.advance()
 

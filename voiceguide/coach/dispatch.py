@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 Handler = Callable[["Coach", Heard], None]
 
 
-def _complete(table: dict[Intent, Handler]) -> Mapping[Intent, Handler]:
+def dispatch_table(table: dict[Intent, Handler]) -> Mapping[Intent, Handler]:
     """The table, read-only; an intent without a handler is an error as soon as the coach is imported."""
     missing = [intent.value for intent in Intent if intent not in table]
     if missing:
@@ -24,7 +24,7 @@ def _complete(table: dict[Intent, Handler]) -> Mapping[Intent, Handler]:
     return MappingProxyType(table)
 
 
-HANDLERS = _complete(
+HANDLERS = dispatch_table(
     {
         Intent.STOP: safety.on_stop,
         Intent.PAIN: safety.on_pain,

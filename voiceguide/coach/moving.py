@@ -97,7 +97,7 @@ def on_repeat(coach: Coach, event: Heard) -> None:
         coach.state.full_instruction = True
         coach.resume_plan(restart_rep=True)
     else:
-        last = coach.out.last_said
+        last = coach.outbox.last_said
         coach.silence()
         coach.say(last.text or prompts.help_line(coach), last.kind)
 

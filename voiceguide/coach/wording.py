@@ -32,14 +32,14 @@ def resume_offer(name: str, side: str | None, hurt_in: Sequence[str], next_exerc
     """The offer to continue an unfinished session, at exercise ``name``."""
     if hurt_in:
         opening = (
-            f"Last time you reported pain during {join(hurt_in)}, and stopped before the end. "
+            f"Last time you reported pain during {_join(hurt_in)}, and stopped before the end. "
             "If you still feel it, please contact your spine professional before you exercise."
         )
     else:
         opening = "Last time you stopped before the end."
     if next_exercise:
         return f"{opening} Do you want to go on with the next exercise, {name}? Say yes or no."
-    return f"{opening} Do you want to continue where you left off, at {name}{on_side(side)}? Say yes or no."
+    return f"{opening} Do you want to continue where you left off, at {name}{_on_side(side)}? Say yes or no."
 
 
 def resume_accepted(name: str, next_exercise: bool) -> str:
@@ -93,9 +93,9 @@ def summary(completed: bool, done: Sequence[str], count: int, minutes: int, pain
     """What is said at the end, before the routine's own word on consistency and the goodbye."""
     lines = ["Well done. That's the whole routine." if completed else "Okay, we'll end the session here."]
     if done:
-        lines.append(f"You did {len(done)} of {count} exercises: {join(done)}, in about {minutes_text(minutes)}.")
+        lines.append(f"You did {len(done)} of {count} exercises: {_join(done)}, in about {_minutes_text(minutes)}.")
     else:
-        lines.append(f"We did no exercises this time, and that's fine. We spent about {minutes_text(minutes)}.")
+        lines.append(f"We did no exercises this time, and that's fine. We spent about {_minutes_text(minutes)}.")
     if pain_reports:
         times = "once" if pain_reports == 1 else f"{pain_reports} times"
         lines.append(f"You reported pain {times}. {pain_advice}")
@@ -194,7 +194,7 @@ def status_in_exercise(name: str, number: int, count: int, rep: int, reps: int, 
     """Where the user is: the exercise, the repetition if one is under way, and what comes after."""
     parts = [f"This is {name}, exercise {number} of {count}."]
     if rep:
-        parts.append(f"Repetition {rep} of {reps}{on_side(side)}.")
+        parts.append(f"Repetition {rep} of {reps}{_on_side(side)}.")
     parts.append(f"After this comes {following}." if following else "It's the last one.")
     return " ".join(parts)
 
@@ -237,14 +237,14 @@ def did_not_catch(help_line: str) -> str:
 # ------------------------------------------------------------ small pieces
 
 
-def join(names: Sequence[str]) -> str:
+def _join(names: Sequence[str]) -> str:
     """"a", "a and b", "a, b and c"."""
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def on_side(side: str | None) -> str:
+def _on_side(side: str | None) -> str:
     return f", {side} side" if side else ""
 
 
@@ -252,5 +252,5 @@ def seconds_text(seconds: int) -> str:
     return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
-def minutes_text(minutes: int) -> str:
+def _minutes_text(minutes: int) -> str:
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
