@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from driver import Driver
 
@@ -540,3 +543,10 @@ def test_a_lost_device_pauses_the_count(what):
     driver.hear("Resume")
     driver.run_until(in_hold)
     assert driver.coach.step.where.rep == 2
+
+
+def test_the_coach_imports_no_audio_recognizer_or_voice():
+    code = "import sys, voiceguide.coach; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    edges = ("voiceguide.audio", "voiceguide.recognizers", "sounddevice", "pyttsx3", "vosk", "pocketsphinx", "faster_whisper")
+    assert [name for name in loaded if name.startswith(edges)] == []
