@@ -34,12 +34,7 @@ def streak_length(active_days: set[date], today: date) -> int:
 def weekly_counts(
     sessions: Iterable[tuple[float, bool]], today: date, weeks: int | None
 ) -> list[WeekCount]:
-    """Sessions per week (Monday first), oldest first, empty weeks included.
-
-    ``sessions`` gives each session's start time and whether it was completed.
-    Covers the last ``weeks`` weeks up to the week of ``today``, or every
-    week since the first session when ``weeks`` is None.
-    """
+    """Count ``sessions`` (start time, completed) per week: see :meth:`History.sessions_per_week`."""
     this_monday = today - timedelta(days=today.weekday())
     counts: dict[date, list[int]] = {}
     for started_at, completed in sessions:

@@ -314,7 +314,11 @@ class History:
     def sessions_per_week(
         self, today: date | None = None, weeks: int | None = None
     ) -> list[WeekCount]:
-        """Sessions per week (Monday first), oldest first: see :func:`weekly_counts`."""
+        """Sessions per week (Monday first), oldest first, empty weeks included.
+
+        Covers the last ``weeks`` weeks up to the week of ``today``, or every
+        week since the first session when ``weeks`` is None.
+        """
         rows = self._query("SELECT started_at, completed FROM sessions")
         starts = [(r["started_at"], bool(r["completed"])) for r in rows]
         return weekly_counts(starts, today or date.today(), weeks)
