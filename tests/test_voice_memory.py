@@ -7,7 +7,7 @@ import json
 import pytest
 
 from voiceguide.grammar import Grammar
-from voiceguide.history import DATA_DIR_ENV
+from voiceguide.folders import DATA_DIR_ENV
 from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer
 from voiceguide.voice_memory import FILE_NAME, RecognizerMemory, VoiceMemory
 

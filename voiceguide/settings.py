@@ -1,8 +1,7 @@
-"""User settings in ``platformdirs.user_config_dir("voiceguide")/config.toml``.
+"""User settings in ``config.toml`` in the app's config folder (or a path passed in).
 
-(or ``$VOICEGUIDE_CONFIG_DIR/config.toml``, or a path passed in). Read with
-tomllib, written with tomli-w. Loading never fails: an unreadable file gives
-the defaults, a bad value gives that setting's default, each with a
+Read with tomllib, written with tomli-w. Loading never fails: an unreadable
+file gives the defaults, a bad value gives that setting's default, each with a
 one-sentence warning. ``set_setting`` validates and raises
 :class:`SettingsError` with one sentence naming the key and what is allowed.
 Optional text settings are cleared with the value ``none`` (or an empty
@@ -18,10 +17,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 import tomli_w
 
 from .files import write_atomically
+from .folders import config_folder
 from .recognizers.registry import CHOICES as ENGINE_CHOICES
 
 if sys.version_info >= (3, 11):
@@ -30,7 +29,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FILE_NAME = "config.toml"
-CONFIG_DIR_ENV = "VOICEGUIDE_CONFIG_DIR"
 RATE_MIN, RATE_MAX = 80, 300
 RATE_RULE = f"must be a whole number of words per minute from {RATE_MIN} to {RATE_MAX}"
 _TRUE = {"true", "yes", "on", "1"}
@@ -59,8 +57,7 @@ DEFAULTS = Settings()
 
 
 def default_config_path() -> Path:
-    folder = os.environ.get(CONFIG_DIR_ENV) or platformdirs.user_config_dir("voiceguide")
-    return Path(folder) / FILE_NAME
+    return config_folder() / FILE_NAME
 
 
 # ------------------------------------------------------------ validation

@@ -2,17 +2,11 @@
 
 pocketsphinx normalises every utterance by a running average of its
 spectrum (the cepstral mean), which starts each process from a generic
-value and only adapts as the user speaks. Until then the first commands of a
-session are decoded for the wrong microphone and voice: on the benchmark's
-voices, a session's first command was recognised 36.5 % of the time from the
-generic start and 64.2 % from the mean kept after eight commands of the same
-voice (on the benchmark's earlier corpus: 37.4 %, 68.1 %, and 59.3 % from
-another voice's). So the mean is kept in the user data
-folder after each command the coach acts on, one entry per engine and
-microphone, and the next session starts from it. Its first utterance then
-behaves like any later one, false alarms included (other speech heard as a
-first utterance: 4.0 % commands from the generic start, 10.3-12.7 % from an
-espeak-ng voice's kept mean, as every later utterance of a session has).
+value and only adapts as the user speaks; until then the first commands of
+a session are decoded for the wrong microphone and voice. So the mean is
+kept in the app's data folder after each command the coach acts on, one
+entry per engine and microphone, and the next session starts from it: its
+first utterance then behaves like any later one.
 
 The file is ``listening.json`` beside the history. Keeping it is a
 convenience: a file that cannot be read is ignored (the engine starts
@@ -29,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import write_atomically
-from .history import data_folder
+from .folders import data_folder
 
 if TYPE_CHECKING:
     from .recognizers.base import Recognizer

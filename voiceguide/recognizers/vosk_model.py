@@ -27,8 +27,7 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
+from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
 from voiceguide.recognizers.model_files import ModelLocation, progress_bar, sha256_of
 
@@ -51,7 +50,7 @@ GRAPH_FILES = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 
 def default_model_dir() -> Path:
     """Where ``model download`` puts the model: the app's user cache."""
-    return Path(platformdirs.user_cache_dir("voiceguide")) / "models" / MODEL_NAME
+    return model_cache_folder() / MODEL_NAME
 
 
 def vosk_model_dirs(env: Mapping[str, str] | None = None, home: Path | None = None) -> list[Path]:

@@ -25,8 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
-
+from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
 from voiceguide.recognizers.model_files import ModelLocation, progress_bar, sha256_of
 
@@ -68,7 +67,7 @@ def model_problem(path: Path) -> str | None:
 
 def cache_dir() -> Path:
     """Where ``model download --engine whisper`` keeps the model (Hugging Face's cache layout)."""
-    return Path(platformdirs.user_cache_dir("voiceguide")) / "models" / "whisper"
+    return model_cache_folder() / "whisper"
 
 
 def cached_model_dir(cache: Path | None = None) -> Path:
