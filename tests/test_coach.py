@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from driver import Driver
+from tests.support.driver import Driver
 
 from voiceguide.coach import CoachSettings, Halt, Mode, Question, ResumeOffer
 from voiceguide.events import CancelTimer, CutSpeech, EndSession, Say
