@@ -24,7 +24,7 @@ test: system-test $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: system-bench $(VENV)/.installed-test
-	$(BIN)/voiceguide bench $(ARGS)
+	$(BIN)/python -m bench $(ARGS)
 
 system-run:
 	@scripts/ensure-system-packages.sh $(RUN_PACKAGES)

@@ -3,15 +3,12 @@
 import os
 import pwd
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from audio_fixtures import pulse, pulse_server  # noqa: E402,F401
+from tests.support.audio_fixtures import pulse, pulse_server  # noqa: F401
 
 # The folders programs write into under a home: settings, history, caches, matplotlib's, PulseAudio's.
 HOME_VARIABLES = {

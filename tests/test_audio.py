@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from voiceguide.bench.pulse import PulseServer, synthesise
+from tests.support.pulse import PulseServer
+from tests.support.speech import speech_file
 from voiceguide.audio import AudioError, Frame, Microphone, Pcm, Player, Voice, list_devices, resample
 
 SENTENCE = "Lie on your back with your knees bent and your feet flat on the floor."
@@ -213,7 +214,7 @@ def test_player_reports_a_vanished_speaker(pulse: PulseServer) -> None:
 def hear(pulse: PulseServer, mic: Microphone, text: str) -> list[Frame]:
     time.sleep(0.2)
     mic.drain()
-    pulse.play_into_mic(synthesise(text))
+    pulse.play_into_mic(speech_file(text))
     time.sleep(0.2)
     return mic.drain()
 

@@ -3,7 +3,6 @@ pocketsphinx, results written as JSON, markdown and a PNG plot."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import math
@@ -11,14 +10,14 @@ import shutil
 
 import pytest
 
-from voiceguide.bench import corpus
-from voiceguide.bench.accuracy import (
+from bench import corpus
+from bench.accuracy import (
     LEARNING_COMMANDS,
     decode,
     run_accuracy,
     run_first_commands,
 )
-from voiceguide.bench.cli import QUICK, add_commands, build_corpus, coach_session_lines
+from bench.cli import QUICK, build_parser, build_corpus, coach_session_lines
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers.registry import create_recognizer
@@ -45,10 +44,9 @@ def test_quick_corpus_is_small_and_has_every_kind() -> None:
 
 
 def test_quick_bench_writes_sane_results(tmp_path) -> None:
-    parser = argparse.ArgumentParser(prog="voiceguide")
-    add_commands(parser.add_subparsers(required=True))
+    parser = build_parser()
     out_dir = tmp_path / "results"
-    args = parser.parse_args(["bench", "--quick", "--engine", "pocketsphinx", "--skip-latency", "--out", str(out_dir)])
+    args = parser.parse_args(["--quick", "--engine", "pocketsphinx", "--skip-latency", "--out", str(out_dir)])
     out, err = io.StringIO(), io.StringIO()
     assert args.func(args, out=out, err=err) == 0
 
@@ -83,7 +81,6 @@ def test_quick_bench_writes_sane_results(tmp_path) -> None:
 def test_cached_speech_is_made_by_todays_synthesis(tmp_path, monkeypatch) -> None:
     # Audio cached by an older synthesise() must not be read as today's: the
     # cache's names carry the synthesis version.
-    from voiceguide.bench import corpus
 
     utterance = corpus.Utterance("stop", "Stop", "grammar", "en-us", 150)
     made = corpus.load_or_synthesise(utterance, tmp_path)

@@ -51,7 +51,7 @@ def subcommands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
 
 def test_every_subcommand_has_a_description_and_every_argument_help():
     found = list(subcommands(build_parser()))
-    assert {"start", "devices", "voices", "routine", "history", "config", "bench"} <= {path[0] for path, _ in found}
+    assert {"start", "devices", "voices", "routine", "history", "config"} <= {path[0] for path, _ in found}
     for path, parser in found:
         assert parser.description, f"voiceguide {' '.join(path)} has no description"
         for action in parser._actions:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from driver import Driver
+from tests.support.driver import Driver
 
 from voiceguide.coach import CoachSettings, Halt, Mode, Question, ResumeOffer
 from voiceguide.events import CancelTimer, CutSpeech, EndSession, Say

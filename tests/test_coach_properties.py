@@ -6,7 +6,7 @@ import re
 from importlib import resources
 
 import yaml
-from driver import Driver, FakeClock
+from tests.support.driver import Driver, FakeClock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from driver import Driver, FakeClock
+from tests.support.driver import Driver, FakeClock
 
 from voiceguide.coach import Coach, CoachSettings, Mode
 from voiceguide.events import Record

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voiceguide.bench.corpus import synthesise
+from tests.support.speech import synthesise
 from voiceguide.echo import ECHO_LIKELY, ResidueDetector, echo_correlation, level_db
 
 RATE = 16000

@@ -16,8 +16,7 @@ import pytest
 from voiceguide.audio import Frame, Microphone, Player, Voice
 from voiceguide.audio.echo_canceller import EchoCanceller, SpeakerReference
 from voiceguide.audio.pcm import Timeline
-from voiceguide.bench.corpus import synthesise
-from voiceguide.bench.pulse import synthesise as synthesise_wav
+from tests.support.speech import speech_file, synthesise
 from voiceguide.echo import echo_alignment, level_db, residual_db
 
 RATE = 16000
@@ -215,7 +214,7 @@ def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(
         "Now slowly lift your right knee toward your chest.",
         "Keep your other foot flat on the floor, and breathe.",
     ]
-    word = synthesise_wav("stop", voice="en-us", rate=150, out_dir=pulse.root)
+    word = speech_file("stop", voice="en-us", rate=150, out_dir=pulse.root)
     with pulse.loopback_speaker_to_mic(gain_db=-6), Microphone() as mic, Player() as player:
         canceller = EchoCanceller(SpeakerReference(player))
         time.sleep(0.3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from driver import Driver
+from tests.support.driver import Driver
 
 from voiceguide.coach import READY_PROMPT
 from voiceguide.grammar import Grammar, normalize

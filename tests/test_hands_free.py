@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from voiceguide.bench.coach_process import VOICEGUIDE, CoachProcess, quiet_from, word_end
-from voiceguide.bench.corpus import FESTIVAL_USER
-from voiceguide.bench.pulse import MIC_SOURCE, PulseServer
+from tests.support.coach_process import VOICEGUIDE, CoachProcess, quiet_from, word_end
+from tests.support.pulse import MIC_SOURCE, PulseServer
+from tests.support.speech import FESTIVAL_USER
 from voiceguide.coach import READY_PROMPT
 from voiceguide.voice_memory import FILE_NAME
 
@@ -191,7 +191,6 @@ def test_a_cry_it_cannot_place_during_a_hold_pauses_and_asks(coach, pulse, tmp_p
     reaction = session.expect("", timeout=10)[1]
     while reaction.isdigit():  # a count already on its way
         reaction = session.expect("", timeout=10)[1]
-    print(session.errors[-6:])
     # A pause to ask, or a (false) pain stop: never a count that goes on.
     assert reaction.startswith(("I heard something. Is everything all right?", "Stop now, and relax gently.")), reaction
 

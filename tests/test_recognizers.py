@@ -19,7 +19,8 @@ from voiceguide.grammar import Grammar
 from voiceguide.recognizers import Hypothesis, RecognizerError
 from voiceguide.recognizers import whisper_model
 from voiceguide.recognizers.registry import create_recognizer
-from voiceguide.recognizers.audio_convert import decode_wav, resample, to_mono16k, wav_to_pcm16k
+from voiceguide.audio.pcm import resample_float as resample
+from voiceguide.audio.wav import decode_wav, to_mono16k, wav_to_pcm16k
 from voiceguide.recognizers.cli import add_commands
 from voiceguide.recognizers.pocketsphinx_engine import PocketsphinxRecognizer, jsgf_from_sentences
 

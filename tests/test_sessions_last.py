@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 
-from test_text_mode import VOICEGUIDE, TextSession
+from tests.test_text_mode import VOICEGUIDE, TextSession
 
 
 def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fake_hub import serve_repo
-from voiceguide.bench.corpus import FESTIVAL_USER, synthesise
+from tests.support.fake_hub import serve_repo
+from tests.support.speech import FESTIVAL_USER, synthesise
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers import RecognizerError, registry, whisper_model

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__, history_cli, settings_cli
-from .bench import cli as bench_cli
 from .errors import EXIT_USAGE, UserError, print_error
 from .grammar import Grammar
 from .recognizers import cli as recognizers_cli
@@ -85,7 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
     recognizers_cli.add_commands(commands)
     history_cli.add_commands(commands)
     settings_cli.add_commands(commands)
-    bench_cli.add_commands(commands)
     _fill_descriptions(parser)
     return parser
 

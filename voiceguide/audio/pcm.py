@@ -46,15 +46,36 @@ def lowpass_taps(from_rate: int, to_rate: int, taps: int = 63) -> np.ndarray:
     return h / h.sum()
 
 
-def _to_int16(x: np.ndarray) -> np.ndarray:
+def to_int16(x: np.ndarray) -> np.ndarray:
+    """Rounded and clipped to 16-bit samples."""
     return np.clip(np.rint(x), -32768, 32767).astype(np.int16)
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Resample a whole int16 signal (low-pass when going down, then linear)."""
+    """Resample a whole int16 signal, band-limited (see :func:`resample_float`)."""
     if from_rate == to_rate or len(samples) == 0:
         return np.asarray(samples, dtype=np.int16)
-    return StreamResampler(from_rate, to_rate).process(samples, final=True)
+    return to_int16(resample_float(np.asarray(samples, dtype=np.float64), from_rate, to_rate))
+
+
+def resample_float(signal: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Band-limited resampling of a whole signal through the FFT: nothing above the lower Nyquist frequency is kept.
+
+    A whole recording can be resampled ideally; a live stream, whose future is
+    not known yet, goes through :class:`StreamResampler` instead.
+    """
+    if from_rate == to_rate or signal.size == 0:
+        return signal
+    length = int(round(signal.size * to_rate / from_rate))
+    if length == 0:
+        return np.zeros(0)
+    spectrum = np.fft.rfft(signal)
+    bins = length // 2 + 1
+    if bins <= spectrum.size:
+        spectrum = spectrum[:bins]
+    else:
+        spectrum = np.concatenate([spectrum, np.zeros(bins - spectrum.size, complex)])
+    return np.fft.irfft(spectrum, length) * (length / signal.size)
 
 
 class StreamResampler:
@@ -81,7 +102,7 @@ class StreamResampler:
         """Resample the next block; ``final`` flushes the filter's tail."""
         x = np.asarray(block, dtype=np.float64).reshape(-1)
         if self.from_rate == self.to_rate:
-            return _to_int16(x)
+            return to_int16(x)
         if self._taps is not None:
             x = self._filter(x, final)
         buf = np.concatenate([self._carry, x])
@@ -93,7 +114,7 @@ class StreamResampler:
         out = np.interp(positions, np.arange(len(buf)), buf)
         self._pos += self._step * count - last
         self._carry = buf[last:]
-        return _to_int16(out)
+        return to_int16(out)
 
     def _filter(self, x: np.ndarray, final: bool) -> np.ndarray:
         assert self._taps is not None

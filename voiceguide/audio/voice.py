@@ -12,13 +12,11 @@ called with ``--stdout`` instead (``backend="auto"``).
 
 from __future__ import annotations
 
-import io
 import logging
 import shutil
 import subprocess
 import tempfile
 import threading
-import wave
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ import numpy as np
 
 from .errors import AudioError
 from .pcm import Pcm
+from .wav import read_pcm
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +67,6 @@ class _Renderer(Protocol):
     def voices(self) -> list[VoiceInfo]: ...
 
     def close(self) -> None: ...
-
-
-def _read_wav(data: bytes | Path) -> Pcm:
-    with wave.open(io.BytesIO(data) if isinstance(data, bytes) else str(data), "rb") as w:
-        if w.getsampwidth() != 2:
-            raise AudioError(f"The speech synthesiser wrote {8 * w.getsampwidth()}-bit audio, not 16-bit.")
-        frames = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-        channels = w.getnchannels()
-        if channels > 1:
-            frames = frames.reshape(-1, channels).mean(axis=1)
-        return Pcm(frames.astype(np.int16), w.getframerate())
 
 
 class _Pyttsx3Renderer:
@@ -144,8 +132,8 @@ class _Pyttsx3Renderer:
         if not self._finished.wait(RENDER_TIMEOUT_S):
             raise AudioError(f"espeak-ng did not finish a line in {RENDER_TIMEOUT_S:.0f} s; {INSTALL_HINT}.")
         try:
-            return _read_wav(self._wav)
-        except (OSError, EOFError, wave.Error):
+            return read_pcm(self._wav)
+        except AudioError:  # no file, or not yet a whole one
             return None
 
     def _set(self, name: str, value: object) -> None:

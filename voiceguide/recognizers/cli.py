@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from voiceguide.audio.errors import AudioError
+from voiceguide.audio.wav import wav_to_pcm16k
 from voiceguide.errors import print_error
 from voiceguide.grammar import Grammar
 from voiceguide.recognizers import registry, vosk_model
-from voiceguide.recognizers.audio_convert import wav_to_pcm16k
 from voiceguide.recognizers.base import Recognizer, RecognizerError
 
 CHUNK_BYTES = 3200  # 0.1 s of 16 kHz int16: feed files as a microphone would
@@ -86,8 +87,8 @@ def transcribe_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: 
     for path in args.files:
         try:
             text, heard, confidence = transcribe_file(recognizer, path)
-        except RecognizerError as error:
-            print_error(error.message, err)
+        except (AudioError, RecognizerError) as error:
+            print_error(str(error), err)
             status = 1
             continue
         parsed = grammar.parse(text) if text else None

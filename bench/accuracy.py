@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..events import Heard, Unclear
-from ..grammar import Grammar
-from ..listening import SAFETY_INTENTS, Hypothesis, IntentDecider
-from ..recognizers.whisper_engine import THREADS_VARIABLE
+from voiceguide.events import Heard, Unclear
+from voiceguide.grammar import Grammar
+from voiceguide.listening import SAFETY_INTENTS, Hypothesis, IntentDecider
+from voiceguide.recognizers.whisper_engine import THREADS_VARIABLE
+
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
 CHUNK = SAMPLE_RATE // 50  # 20 ms, as the microphone delivers it
@@ -87,7 +88,7 @@ _worker: dict = {}
 
 
 def _init_worker(engine: str, model: str | None, cache: str, threads: int = 1) -> None:
-    from ..recognizers.registry import create_recognizer
+    from voiceguide.recognizers.registry import create_recognizer
 
     os.environ[THREADS_VARIABLE] = str(threads)  # workers share the cores
     grammar = Grammar.load()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from voiceguide.bench.pulse import MIC_SOURCE, SPEAKER, PulseServer, PulseUnavailable, environment, reinit_portaudio
+from .pulse import MIC_SOURCE, SPEAKER, PulseServer, PulseUnavailable, environment, reinit_portaudio
 
 
 def _audio_required() -> bool:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .corpus import FESTIVAL_USER
-from .pulse import PulseServer, synthesise
+from .pulse import PulseServer
+from .speech import FESTIVAL_USER, speech_file
 
 VOICEGUIDE = str(Path(sys.executable).with_name("voiceguide"))
 
@@ -74,7 +74,7 @@ class CoachProcess:
 
     def say(self, text: str, wait: bool = True, voice: str = FESTIVAL_USER) -> Path:
         """Play ``text``, synthesised, into the coach's microphone."""
-        path = synthesise(text, voice=voice, rate=150)
+        path = speech_file(text, voice=voice, rate=150)
         self.pulse.play_into_mic(path, wait=wait)
         return path
 

@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import random
-import subprocess
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ..grammar import Grammar, normalize
-from . import phrasings
-from ..recognizers.audio_convert import decode_wav, to_mono16k
+from tests.support.speech import FESTIVAL_USER, SAMPLE_RATE, synthesise
+from voiceguide.grammar import Grammar, normalize
 
-SAMPLE_RATE = 16000
-PADDING_SECONDS = 0.6
+from . import phrasings
+
 # Part of every cached utterance's name: raise it whenever synthesise() makes
-# different audio, or a cache from before is read as if it were today's
-# (it was: a cache resampled by the linear interpolation removed in 184793c
-# gave 65.4 % of clean commands, the band-limited resampling 57.7-58.9 %).
-SYNTHESIS_VERSION = 2
+# different audio, so that a cache from before is never read as today's.
+SYNTHESIS_VERSION = 3
 SAFETY_INTENTS = ("Pain", "Symptom", "Stop")
 
 # (voice, words per minute): espeak-ng's formant voices (men's and women's,
@@ -38,7 +33,6 @@ SAFETY_INTENTS = ("Pain", "Symptom", "Stop")
 # robotic voice far worse than a person's: the Festival voice is the closer
 # stand-in for a user, and results are reported for both. These are the
 # development voices: the engines were tuned on them.
-FESTIVAL_USER = "festival:cmu_us_slt_arctic_hts"
 SPEAKERS = (
     ("en-us", 165),
     ("en-gb+f3", 145),
@@ -164,34 +158,6 @@ def negative_utterances(coach_lines: Iterable[str], held_out: bool = False) -> l
 def _rotate(texts: Sequence[tuple[str, str | None]], category: str, speakers: Sequence[tuple[str, int]]) -> list[Utterance]:
     """Each text said once, by the speakers in turn."""
     return [Utterance(text, intent, category, *speakers[i % len(speakers)]) for i, (text, intent) in enumerate(texts)]
-
-
-def synthesise(text: str, voice: str, rate: int) -> np.ndarray:
-    """Synthesised speech at 16 kHz, with silence before and after."""
-    audio = decode_wav(speech_wav(text, voice, rate), name=f"speech of {voice}")
-    speech = to_mono16k(audio.samples, audio.rate)
-    pad = np.zeros(int(PADDING_SECONDS * SAMPLE_RATE), dtype=np.int16)
-    return np.concatenate([pad, speech, pad])
-
-
-def speech_wav(text: str, voice: str, rate: int) -> bytes:
-    """WAV bytes of ``text``: espeak-ng, Festival for a "festival:NAME" voice, flite for "flite:NAME"."""
-    if voice.startswith("flite:"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "speech.wav"
-            subprocess.run(["flite", "-voice", voice.split(":", 1)[1], "-t", text, "-o", str(path)], check=True, capture_output=True)
-            return path.read_bytes()
-    if voice.startswith("festival:"):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "speech.wav"
-            subprocess.run(
-                ["text2wave", "-eval", f"(voice_{voice.split(':', 1)[1]})", "-o", str(path)],
-                input=text.encode(), check=True, capture_output=True,
-            )
-            return path.read_bytes()
-    return subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(rate), "--stdout", text], check=True, capture_output=True
-    ).stdout
 
 
 def load_or_synthesise(utterance: Utterance, cache: Path) -> np.ndarray:

@@ -19,7 +19,6 @@ environment *before* PortAudio initialises (see :func:`reinit_portaudio`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,7 +26,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import wave
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +33,8 @@ from pathlib import Path
 from typing import Union
 
 import numpy as np
+
+from voiceguide.audio.wav import write_wav
 
 SPEAKER = "coach_speaker"
 MOUTH = "user_mouth"
@@ -49,42 +49,6 @@ class PulseUnavailable(RuntimeError):
 
 
 # ------------------------------------------------------------------ helpers
-
-
-def synthesise(text: str, voice: str = "en-us", rate: int = 160, out_dir: str | Path | None = None) -> Path:
-    """A WAV file of ``text`` said by espeak-ng, or Festival for "festival:NAME" (cached)."""
-    from .corpus import speech_wav
-
-    exe = shutil.which("text2wave" if voice.startswith("festival:") else "espeak-ng")
-    if exe is None:
-        raise PulseUnavailable(f"{voice} needs espeak-ng and festival (apt-get install espeak-ng festival festvox-us-slt-hts)")
-    folder = Path(out_dir) if out_dir else Path(tempfile.gettempdir()) / "voiceguide-test-speech"
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(f"{voice}|{rate}|{text}".encode()).hexdigest()[:16]
-    path = folder / f"{digest}.wav"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp.wav")
-        tmp.write_bytes(speech_wav(text, voice, rate))
-        tmp.replace(path)
-    return path
-
-
-def read_wav(path: str | Path) -> tuple[np.ndarray, int]:
-    """Mono int16 samples and the rate of a 16-bit WAV file."""
-    with wave.open(str(path), "rb") as w:
-        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-        if w.getnchannels() > 1:
-            data = data.reshape(-1, w.getnchannels())[:, 0]
-        return data.astype(np.int16), w.getframerate()
-
-
-def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(sample_rate)
-        w.writeframes(np.asarray(samples, dtype="<i2").tobytes())
-    return Path(path)
 
 
 def reinit_portaudio() -> None:

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..coach import READY_PROMPT
-from .coach_process import CoachProcess, quiet_from, sound_from, word_end
-from .pulse import MIC_SOURCE, PulseServer, PulseUnavailable, read_wav
+from tests.support.coach_process import CoachProcess, quiet_from, sound_from, word_end
+from tests.support.pulse import MIC_SOURCE, PulseServer, PulseUnavailable
+from voiceguide.audio.wav import read_pcm
+from voiceguide.coach import READY_PROMPT
 
 LONG_LINE = "Do not push too hard."  # a long line the coach says at the start, mid-way through which we speak
 
@@ -68,7 +69,8 @@ def cut_trial(
 
 def trailing_silence(path: Path, threshold: int = 500) -> float:
     """Seconds of quiet at the end of a WAV file."""
-    samples, rate = read_wav(path)
+    pcm = read_pcm(path)
+    samples, rate = pcm.samples, pcm.sample_rate
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
     return (len(samples) - (loud[-1] + 1 if len(loud) else 0)) / rate
 

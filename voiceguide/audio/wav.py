@@ -1,19 +1,22 @@
-"""WAV files of any common shape → 16 kHz mono int16 PCM, with numpy only.
+"""WAV files: reading any common shape, and writing 16-bit mono.
 
 Reads PCM WAV of 8/16/24/32-bit integers and 32/64-bit floats (also
-WAVE_FORMAT_EXTENSIBLE), any sample rate and channel count, then downmixes
-and resamples (band-limited, FFT based) to what the recognizers expect.
+WAVE_FORMAT_EXTENSIBLE), any sample rate and channel count; downmixes and
+resamples (:func:`voiceguide.audio.pcm.resample`, the same as the live audio)
+to what the recognizers expect.
 """
 
 from __future__ import annotations
 
 import struct
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from voiceguide.recognizers.base import RecognizerError
+from .errors import AudioError
+from .pcm import Pcm, resample_float, to_int16
 
 TARGET_RATE = 16000
 
@@ -39,18 +42,18 @@ class Audio:
 
 
 def read_wav(path: Path) -> Audio:
-    """Decode a WAV file; raise RecognizerError when it is not one we can read."""
+    """Decode a WAV file; raise AudioError when it is not one we can read."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise RecognizerError(f"Cannot read {path}: {error.strerror}; check the file name.") from error
+        raise AudioError(f"Cannot read {path}: {error.strerror}; check the file name.") from error
     return decode_wav(data, name=str(path))
 
 
 def decode_wav(data: bytes, name: str = "input") -> Audio:
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise RecognizerError(f"{name} is not a WAV file; give a .wav recording (PCM or float).")
+        raise AudioError(f"{name} is not a WAV file; give a .wav recording (PCM or float).")
     fmt: tuple[int, int, int, int] | None = None
     payload: bytes | None = None
     offset = 12
@@ -67,10 +70,10 @@ def decode_wav(data: bytes, name: str = "input") -> Audio:
             payload = body
         offset += 8 + size + (size & 1)
     if fmt is None or payload is None:
-        raise RecognizerError(f"{name} is a damaged WAV file (no format or data chunk); record it again.")
+        raise AudioError(f"{name} is a damaged WAV file (no format or data chunk); record it again.")
     tag, channels, rate, bits = fmt
     if channels < 1 or rate < 1000:
-        raise RecognizerError(f"{name} has an invalid WAV header ({channels} channels, {rate} Hz).")
+        raise AudioError(f"{name} has an invalid WAV header ({channels} channels, {rate} Hz).")
     samples = _decode_samples(payload, tag, bits, name)
     frames = len(samples) // channels
     return Audio(samples[: frames * channels].reshape(frames, channels), rate)
@@ -92,46 +95,47 @@ def _decode_samples(payload: bytes, tag: int, bits: int, name: str) -> np.ndarra
         return (np.frombuffer(payload, "<i4").astype(np.float64) / 2147483648.0).astype(np.float32)
     if tag == _FLOAT and bits in (32, 64):
         return np.frombuffer(payload, "<f4" if bits == 32 else "<f8").astype(np.float32)
-    raise RecognizerError(
+    raise AudioError(
         f"{name} uses an unsupported WAV encoding (format {tag}, {bits} bits); "
         "convert it to 16-bit PCM."
     )
 
 
-def to_mono16k(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Downmix to mono and resample to 16 kHz; returns int16 samples.
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Float or integer samples, shape (frames,) or (frames, channels), as mono int16."""
+    return to_int16(_mono_float(samples) * 32767.0)
 
-    ``samples`` is float in -1..1 or integer PCM, shape (frames,) or
-    (frames, channels).
-    """
+
+def to_mono16k(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Downmix to mono and resample to 16 kHz; returns int16 samples."""
+    return to_int16(resample_float(_mono_float(samples), rate, TARGET_RATE) * 32767.0)
+
+
+def _mono_float(samples: np.ndarray) -> np.ndarray:
     signal = np.asarray(samples)
     if np.issubdtype(signal.dtype, np.integer):
-        scale = float(np.iinfo(signal.dtype).max) + 1.0
-        signal = signal.astype(np.float64) / scale
+        signal = signal.astype(np.float64) / (float(np.iinfo(signal.dtype).max) + 1.0)
     signal = signal.astype(np.float64)
-    if signal.ndim == 2:
-        signal = signal.mean(axis=1)
-    signal = resample(signal, rate, TARGET_RATE)
-    return np.clip(np.round(signal * 32767.0), -32768, 32767).astype(np.int16)
+    return signal.mean(axis=1) if signal.ndim == 2 else signal
 
 
-def resample(signal: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """Band-limited resampling of a whole signal via the FFT."""
-    if rate == target or signal.size == 0:
-        return signal
-    length = int(round(signal.size * target / rate))
-    if length == 0:
-        return np.zeros(0)
-    spectrum = np.fft.rfft(signal)
-    bins = length // 2 + 1
-    if bins <= spectrum.size:
-        spectrum = spectrum[:bins]
-    else:
-        spectrum = np.concatenate([spectrum, np.zeros(bins - spectrum.size, complex)])
-    return np.fft.irfft(spectrum, length) * (length / signal.size)
+def read_pcm(path: Path) -> Pcm:
+    """A WAV file as mono 16-bit PCM at its own rate."""
+    audio = read_wav(path)
+    return Pcm(to_mono(audio.samples), audio.rate)
 
 
 def wav_to_pcm16k(path: Path) -> bytes:
     """A WAV file as 16 kHz mono int16 little-endian bytes."""
     audio = read_wav(path)
     return to_mono16k(audio.samples, audio.rate).astype("<i2").tobytes()
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
+    """Write mono int16 samples as a 16-bit WAV file."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+    return Path(path)

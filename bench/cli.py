@@ -1,8 +1,7 @@
-"""``voiceguide bench``: accuracy of the recognizers on a generated corpus.
+"""``python -m bench`` (``make bench``): how well the engines hear, on a generated corpus.
 
-``add_commands(subparsers)`` registers the ``bench`` command on an argparse
-sub-parser set; its handler (``bench_command``) takes the parsed namespace
-and returns an exit code. ``run_bench(...)`` does the work and returns the
+``build_parser()`` makes the command line; ``bench_command`` runs it and
+returns an exit code. ``run_bench(...)`` does the work and returns the
 results dict (also written as JSON, markdown and a PNG plot).
 
 The corpus: commands from the grammar and natural phrasings (said by several
@@ -58,8 +57,10 @@ QUICK = CorpusSize(per_intent=1, pain_phrases=2, natural=False, coach_lines=4, c
 HELD_OUT_SEED = 11  # the held-out voices say another sample of the grammar's sentences
 
 
-def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    bench = subparsers.add_parser("bench", help="measure recognition accuracy on a generated corpus")
+def build_parser() -> argparse.ArgumentParser:
+    bench = argparse.ArgumentParser(
+        prog="python -m bench", description="Measure how well the speech engines hear, on a generated corpus."
+    )
     bench.add_argument("--engine", choices=ENGINE_CHOICES, default="all",
                        help="which engine(s); all = every engine that can run here with a model")
     bench.add_argument("--quick", action="store_true", help="a small corpus (under a minute)")
@@ -68,6 +69,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--cache", type=Path, default=None, help="synthesised speech cache (default: OUT/corpus-cache)")
     bench.add_argument("--processes", type=int, default=None, help="decoding processes (default: CPU count)")
     bench.set_defaults(func=bench_command)
+    return bench
 
 
 def bench_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -99,113 +101,50 @@ def bench_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextI
 def coach_session_lines() -> list[str]:
     """Every line the coach says in a whole session, in order.
 
-    Walks the real :class:`~voiceguide.coach.Coach` with a fake clock the
-    way ``tests/driver.py`` does: speech ends at once, timers fire in order,
-    the user says "start", then "next" whenever the coach waits, and along
-    the way asks for form, the reason, the status and help, pauses and
-    resumes, says something unclear and answers the check, so every kind of
-    line the coach has is collected.
+    Walks the real coach with the tests' fake-clock driver: the user says
+    "let's begin", then "next" whenever the coach waits, and along the way
+    asks for form, the reason, the status and help, pauses and resumes, says
+    something unclear and answers the check, so every kind of line the coach
+    has is collected; then a short second session for the pain path.
     """
-    from voiceguide.coach import Coach, Mode
-    from voiceguide.events import (
-        Begin, CancelTimer, CutSpeech, EndSession, Heard, Say, SetTimer, SpeechDone, TimerFired, Unclear,
-    )
-    from voiceguide.routine import load_routine
+    from tests.support.driver import Driver
 
-    now = [1000.0]
-    coach = Coach(load_routine(), lambda: now[0])
-    said: list[str] = []
-    speaking: list[Say] = []
-    timer: list[tuple[float, int]] = []
-    ended = [False]
-
-    def apply(actions) -> None:
-        for action in actions:
-            if isinstance(action, Say):
-                said.append(action.text)
-                speaking.append(action)
-            elif isinstance(action, CutSpeech):
-                speaking.clear()
-            elif isinstance(action, SetTimer):
-                timer[:] = [(now[0] + action.seconds, action.token)]
-            elif isinstance(action, CancelTimer):
-                timer.clear()
-            elif isinstance(action, EndSession):
-                ended[0] = True
-
-    def step() -> bool:
-        if speaking:
-            line = speaking.pop(0)
-            now[0] += 0.1
-            apply(coach.handle(SpeechDone(line.utterance_id)))
-            return True
-        if timer:
-            deadline, token = timer.pop()
-            now[0] = max(now[0], deadline)
-            apply(coach.handle(TimerFired(token)))
-            return True
-        return False
-
-    def settle(limit: int = 100_000) -> None:
-        for _ in range(limit):
-            if not step():
-                return
-
-    def hear(intent: str, text: str = "") -> None:
-        apply(coach.handle(Heard(intent, text or intent.lower())))
-
-    apply(coach.handle(Begin()))
-    settle()
-    hear("Help")
-    settle()
-    hear("Start")
-    # A few steps into the first exercise: the questions a user asks.
-    for _ in range(6):
-        step()
+    session = Driver.new().begin()
+    session.settle()
+    session.hear("Help")
+    session.settle()
+    session.hear("Start")
+    for _ in range(6):  # a few steps into the first exercise: the questions a user asks
+        session.step()
     for intent in ("Form", "Why", "Status", "Slower", "Faster", "Repeat"):
-        hear(intent)
+        session.hear(intent)
         for _ in range(3):
-            step()
-    hear("Pause")
-    settle()
-    hear("Resume")
+            session.step()
+    session.hear("Pause")
+    session.settle()
+    session.hear("Resume")
     for _ in range(4):
-        step()
-    apply(coach.handle(Unclear("mumble")))
-    settle()
-    hear("Okay")
+        session.step()
+    session.unclear()
+    session.settle()
+    session.hear("Okay")
     for _ in range(4):
-        step()
-    hear("Stop")
-    settle()
-    hear("No")
-    settle()
-    hear("Resume")
-    for _ in range(10_000):
-        if ended[0] or coach.mode is Mode.ENDED:
-            break
-        settle()
-        if ended[0] or coach.mode is Mode.ENDED:
-            break
-        hear("Next")
-    # A second, short session for the pain path.
-    now[0] += 10.0
-    pain_coach = Coach(load_routine(), lambda: now[0])
-    coach = pain_coach
-    speaking.clear()
-    timer.clear()
-    apply(coach.handle(Begin()))
-    settle()
-    hear("Start")
+        session.step()
+    for intent in ("Stop", "No", "Resume"):
+        session.hear(intent)
+        session.settle()
+    while session.ended is None:
+        session.hear("Next")
+        session.settle()
+    pain = Driver.new().begin()
+    pain.settle()
+    pain.hear("Start")
     for _ in range(8):
-        step()
-    hear("Pain", "it hurts")
-    settle()
-    hear("Yes")
-    settle()
-    hear("Quit")
-    settle()
-    return said
+        pain.step()
+    for intent, text in (("Pain", "it hurts"), ("Yes", ""), ("Quit", "")):
+        pain.hear(intent, text)
+        pain.settle()
+    return session.texts() + pain.texts()
 
 
 # --------------------------------------------------------------- the run
@@ -355,7 +294,5 @@ def _latency(out_dir: Path, quick: bool, say, engine: str) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="voiceguide")
-    add_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["bench", *(sys.argv[1:] if argv is None else argv)])
+    args = build_parser().parse_args(argv)
     return args.func(args)
