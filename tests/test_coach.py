@@ -349,7 +349,7 @@ def test_a_command_that_does_not_fit_gets_a_hint():
     assert driver.said[-1].kind == "hint"
 
 
-# ------------------------------------------------- the DESIGN.md scenarios
+# ------------------------------------- the scenarios of docs/architecture.md
 
 def test_form_check_during_pelvic_tilt_then_back_where_the_user_was():
     driver = at_hold(rep=4)

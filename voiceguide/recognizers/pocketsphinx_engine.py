@@ -106,7 +106,7 @@ class PocketsphinxDecoder(UtteranceDecoder):
         decoder_options: dict[str, object] | None = None,
     ) -> None:
         # bestpath off: the lattice pass often returns a path that does not
-        # reach the grammar's end (measured: 27 -> 32 of 40 commands right).
+        # reach the grammar's end (docs/benchmark.md).
         options: dict[str, object] = {"loglevel": "FATAL", "bestpath": False, "lm": None}
         options.update(decoder_options or {})
         self._decoder = Decoder(**options)
@@ -199,7 +199,7 @@ class PocketsphinxRecognizer(UtteranceRecognizer):
             decoder_options=decoder_options,
         )
         # pocketsphinx keeps the WebRTC-style detector it was tuned with: on
-        # the same commands Silero's boundaries cost it words (docs/benchmark.md).
+        # the same commands Silero's boundaries cost it words (docs/whisper-engine.md).
         super().__init__(decoder, decoder.sentences, detector or WebRtcDetector(), endpoint)
         self.missing_words = decoder.missing_words
         self.jsgf = decoder.jsgf

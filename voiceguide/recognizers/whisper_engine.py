@@ -44,7 +44,7 @@ class Judgement:
 
 # Confidence: a logistic function of the grammar sentence's mean log
 # probability per token and its agreement with the free transcript, fitted on
-# the development voices (docs/benchmark.md). A safety sentence needs less of
+# the development voices (docs/whisper-engine.md). A safety sentence needs less of
 # it than a command: a false "it hurts" costs a question, a missed one more.
 WEIGHT_LOG_PROB = 1.88
 WEIGHT_AGREEMENT = 2.085
