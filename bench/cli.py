@@ -14,6 +14,7 @@ and chit-chat; clean, and mixed with white, pink, brown and babble noise at
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -66,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="a small corpus (under a minute)")
     bench.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results.json, results.md, accuracy.png")
     bench.add_argument("--skip-latency", action="store_true", help="measure accuracy only")
+    bench.add_argument("--skip-accuracy", action="store_true",
+                       help="measure latency and cost only, keeping the accuracy results already in OUT")
     bench.add_argument("--cache", type=Path, default=None, help="synthesised speech cache (default: OUT/corpus-cache)")
     bench.add_argument("--processes", type=int, default=None, help="decoding processes (default: CPU count)")
     bench.set_defaults(func=bench_command)
@@ -81,6 +84,7 @@ def bench_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextI
             quick=args.quick,
             out_dir=args.out,
             skip_latency=args.skip_latency,
+            skip_accuracy=args.skip_accuracy,
             cache=getattr(args, "cache", None),
             processes=getattr(args, "processes", None),
             log=err,
@@ -207,6 +211,7 @@ def run_bench(
     quick: bool = False,
     out_dir: Path = DEFAULT_OUT,
     skip_latency: bool = False,
+    skip_accuracy: bool = False,
     cache: Path | None = None,
     processes: int | None = None,
     size: CorpusSize | None = None,
@@ -243,7 +248,10 @@ def run_bench(
     negative_share = max(1, len(negative_conditions) - 1) if size.noisy_share > 1 else 1
     pairs += _pairs(negatives, negative_conditions, negative_share)
     results["corpus"]["decodes_per_engine"] = len(pairs)
-    for name, model in engines_for(engine, say):
+    earlier = out_dir / "results.json"
+    if skip_accuracy and earlier.exists():  # a run in two halves gives one report
+        results["accuracy"] = json.loads(earlier.read_text()).get("accuracy", {})
+    for name, model in [] if skip_accuracy else engines_for(engine, say):
         say(f"{name}: decoding {len(pairs)} utterances ({len(commands)} commands, {len(negatives)} negatives, "
             f"{len(command_conditions)} conditions)...")
         t0 = time.perf_counter()
