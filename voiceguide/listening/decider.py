@@ -120,4 +120,3 @@ class IntentDecider:
         if hearing.confidence >= needed:
             return Heard(intent, text, hearing.confidence)
         return None if coach_speaking else Unclear(text)
-

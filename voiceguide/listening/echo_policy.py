@@ -38,8 +38,8 @@ ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
 ECHO_WINDOW_FRAMES = 30  # the last 0.6 s of the microphone: about one short command
 CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: only the coach's voice
-ECHO_LIKELY = 0.3  # above this correlation, the coach's voice is in what was heard: its words do not count
-ECHO_ONLY = 0.9  # above this, nothing but the coach's voice was heard: nothing counts
+ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
+ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
 
 
 class ResidueDetector:
@@ -91,9 +91,10 @@ class EchoPolicy:
     """Whether a hypothesis heard while the coach spoke is its voice, wholly or in part.
 
     Only a hypothesis that could act is measured, on the last 0.6 s of the
-    microphone: if the canceller took out all but ``CANCELLED_DB`` of it, or
-    it correlates with what the speaker played above ``ECHO_ONLY``, it is only
-    the coach's voice; above ``ECHO_LIKELY``, the coach's words in it do not count.
+    microphone: if the canceller left no more than ``CANCELLED_DB`` of it, or
+    it correlates with what the speaker played at ``ECHO_ONLY`` or more, it is
+    only the coach's voice; at ``ECHO_LIKELY`` or more, the coach's words in it
+    do not count.
     """
 
     def __init__(
