@@ -1,7 +1,7 @@
 """The audio edges: text to PCM, PCM to the speaker, the microphone to frames.
 
-No dialogue logic lives here; :class:`AudioSpeaker` is the first two as the
-runner's speaker.
+:class:`AudioSpeaker` is the first two together as the runner's speaker. No
+dialogue logic lives here.
 """
 
 from .devices import DeviceInfo, DeviceSpec, find_device, list_devices
