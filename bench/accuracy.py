@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide.events import Heard, Unclear
-from voiceguide.grammar import Grammar
-from voiceguide.listening import SAFETY_INTENTS, Hypothesis, IntentDecider
+from voiceguide.grammar import SAFETY_INTENTS, Grammar
+from voiceguide.listening import IntentDecider
+from voiceguide.recognizers.base import Hypothesis
 from voiceguide.recognizers.whisper_engine import THREADS_VARIABLE
 
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise

@@ -116,7 +116,7 @@ def test_a_fresh_voice_speaks_its_first_long_line_whole() -> None:
 
 def test_a_voice_that_fails_is_a_lost_speaker_and_the_line_is_still_shown() -> None:
     from voiceguide.events import Say
-    from voiceguide.hands_free import AudioSpeaker
+    from voiceguide.audio import AudioSpeaker
 
     broken = Voice()
     broken.close()  # rendering now fails, as a broken synthesiser would

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from tests.support.speech import synthesise
-from voiceguide.echo import ECHO_LIKELY, ResidueDetector, echo_correlation, level_db
+from voiceguide.listening.echo_measures import echo_correlation, level_db
+from voiceguide.listening.echo_policy import ECHO_LIKELY, ResidueDetector
 
 RATE = 16000
 

@@ -6,7 +6,8 @@ import pytest
 
 from voiceguide.events import Heard, Unclear
 from voiceguide.grammar import Grammar
-from voiceguide.listening import Hypothesis, IntentDecider, is_echo
+from voiceguide.listening import IntentDecider, is_echo
+from voiceguide.recognizers.base import Hypothesis
 
 
 @pytest.fixture

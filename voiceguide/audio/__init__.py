@@ -1,6 +1,7 @@
 """The audio edges: text to PCM, PCM to the speaker, the microphone to frames.
 
-No dialogue logic lives here; the runner wires these to the coach.
+:class:`AudioSpeaker` is the first two together as the runner's speaker. No
+dialogue logic lives here.
 """
 
 from .devices import DeviceInfo, DeviceSpec, find_device, list_devices
@@ -8,10 +9,12 @@ from .errors import AudioError
 from .microphone import Frame, Microphone
 from .pcm import Pcm, StreamResampler, resample
 from .player import Player
+from .speaker import AudioSpeaker
 from .voice import Voice, VoiceInfo
 
 __all__ = [
     "AudioError",
+    "AudioSpeaker",
     "DeviceInfo",
     "DeviceSpec",
     "Frame",

@@ -1,45 +1,10 @@
 """Take the coach's own voice out of the microphone before the recognizer hears it.
 
-The speaker's output is known sample for sample (:meth:`Player.output_since`),
-with the time each sample is heard; each microphone frame carries the time
-it was recorded. :class:`SpeakerReference` lines the two up on one clock,
-at 16 kHz, and :class:`EchoCanceller` hands each microphone frame and the
-output heard at the same moment to Speex's echo canceller (libspeexdsp's
-adaptive MDF filter, through ``speexdsp-aec``). The filter learns the path
-from the speaker to the microphone (the room, the devices' buffers) and
-subtracts the echo it predicts, so a user's "stop" said over the coach
-reaches the recognizer as if the coach were quiet.
-
-It is a linear filter: the user's voice passes through unchanged. WebRTC's
-AEC3 (``pywebrtc-audio``) was tried first: it took out more echo, but its
-suppressor also thinned the user's words until pocketsphinx no longer heard
-them (measured in the issue note).
-
-A filter can also learn a wrong path: while the user talks over the coach
-with no echo to learn from (headphones, a far speaker), it adapts to the
-user's voice, and for seconds after it subtracts an echo that is not there,
-which puts a faint copy of the coach's voice into a quiet microphone
-(measured: up to -48 dBFS on a silent one; in 200 trials pocketsphinx
-heard it twice as "ow", once long enough to be a false pain alarm). So a frame never leaves the
-canceller louder than it came in: then the microphone's own frame is kept.
-
-Each frame out of the canceller says whether it holds only the residue of
-the coach's voice (``Frame.echo_only``, from
-:class:`voiceguide.echo.ResidueDetector`): the recognizer must not take
-that for speech.
-
-The two devices' clocks do not agree exactly on when a sample is heard
-(tens of ms here, more with Bluetooth), so the canceller measures the delay
-from the speaker's output to the microphone while the coach speaks
-(:func:`voiceguide.echo.echo_alignment`) and lines the reference up with it,
-``LEAD_SECONDS`` early so that the echo falls inside the filter's
-``TAIL_SECONDS``. A microphone frame whose reference has not been sent to
-the speaker yet waits for it (a few ms; never more than ``MAX_WAIT_SECONDS``).
-
-A device that runs dry for a moment (an underrun of the speaker, an overrun
-of the microphone) moves the echo by some ms against the output the filter
-is given, and Speex alone then needs seconds to learn the path again. The
-canceller follows such a jump (:meth:`EchoCanceller._follow_path`).
+What the speaker played, lined up with the microphone on one clock
+(:class:`SpeakerReference`), goes with each microphone frame into Speex's
+adaptive echo filter (:class:`EchoCanceller`), which learns the path from the
+speaker to the microphone and subtracts the echo; docs/echo-canceller.md says
+how it finds the delay, follows a jump of the path, and what was measured.
 """
 
 from __future__ import annotations
@@ -50,21 +15,22 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..echo import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, ResidueDetector, echo_alignment, level_db, window_correlation
-from .microphone import Frame
-from .pcm import StreamResampler, Timeline
-from .player import Player
+from ..audio.microphone import Frame
+from ..audio.pcm import StreamResampler, Timeline
+from ..audio.player import Player
+from .echo_measures import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, decimate, echo_alignment, level_db, window_correlation
+from .echo_policy import ResidueDetector
 
-LEAD_SECONDS = 0.03
-TAIL_SECONDS = 0.25
-MAX_WAIT_SECONDS = 0.1
+LEAD_SECONDS = 0.03  # the reference goes in this early, so that the echo falls inside the filter
+TAIL_SECONDS = 0.25  # the length of echo path the filter learns
+MAX_WAIT_SECONDS = 0.1  # a frame waits at most this long for the output that goes with it
 ALIGN_WINDOW_SECONDS = 0.6  # the delay is measured on this much of the microphone...
 ALIGN_EVERY_SECONDS = 0.5  # ...this often...
 ALIGN_SURE = 0.5  # ...and believed when the correlation is at least this
-ALIGN_DECIMATION = 4
+ALIGN_DECIMATION = 4  # measured at a quarter of the sample rate
 FIRST_PLACE_SECONDS = 0.005  # the echo must come at least this late in the filter...
 ROOM_SECONDS = 0.1  # ...and leave this much of it for the room's reflections
-RESYNC_SECONDS = 0.05
+RESYNC_SECONDS = 0.05  # the clocks line the reference up again when it drifts this far
 # Following a jump of the echo path (see EchoCanceller._follow_path):
 FOLLOW_EVERY_FRAMES = 2  # look every 40 ms while the coach speaks (and at every frame the filter got wrong)
 FOLLOW_WINDOW_SECONDS = 0.15  # on this much of the microphone
@@ -73,7 +39,7 @@ MOVED_SURE = 0.5  # the echo has moved when it is found elsewhere at this correl
 MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
-REFERENCE_SECONDS = 3.0
+REFERENCE_SECONDS = 3.0  # how much of the speaker's output is kept
 
 
 class SpeakerReference:
@@ -133,7 +99,11 @@ class SpeakerReference:
 
 
 class EchoCanceller:
-    """Microphone frames of ``frame_samples`` in, the same with the coach's voice taken out."""
+    """Microphone frames of ``frame_samples`` in, the same with the coach's voice taken out.
+
+    A frame never leaves louder than it came in, and is marked ``echo_only``
+    when nothing but the residue of the coach's voice is left in it.
+    """
 
     def __init__(
         self,
@@ -236,17 +206,11 @@ class EchoCanceller:
     def _follow_path(self, wrong: bool) -> None:
         """Keep the echo where the filter learnt it when the path jumps.
 
-        After a jump the filter subtracts the echo at the wrong place; Speex
-        alone took out a median of 1.7 dB of the coach's voice in the 2.5 s
-        after one (27 dB before; 20 recordings of the real audio path). So
-        every 40 ms while the coach speaks, and at once when the filter made
-        a frame louder, the echo is looked for in the last 0.15 s of the
-        microphone at every place the filter holds. Found somewhere else
-        twice in a row, clearly (the learnt place explains less than half as
-        much), the output given to the filter is moved by as much: the echo
-        is back where the filter learnt it (14.7 dB taken out on the same
-        recordings). A user talking over the coach is not a jump: the echo
-        is still found where it was.
+        Every 40 ms while the coach speaks, and at once after a frame the filter
+        made louder, the echo is looked for at every place the filter holds;
+        found clearly elsewhere twice in a row, the output given to the filter
+        is moved by as much. A user talking over the coach is not a jump: the
+        echo is still found where it was.
         """
         self._since_follow += 1
         if self._next is None or (self._since_follow < FOLLOW_EVERY_FRAMES and not wrong):
@@ -285,12 +249,6 @@ class EchoCanceller:
         if self._filter is not None:
             self._filter.close()
             self._filter = None
-
-
-def decimate(samples: np.ndarray, factor: int) -> np.ndarray:
-    """Every ``factor``-th sample of a moving average (enough for finding a delay)."""
-    usable = len(samples) // factor * factor
-    return samples[:usable].astype(np.float64).reshape(-1, factor).mean(axis=1)
 
 
 def open_echo_canceller(

@@ -10,19 +10,18 @@ this, so the benchmark measures exactly what the app does.
   (the coach pauses and asks), unless it is the coach's own voice;
 - a pain or symptom word in what the engine heard is a safety event even when
   the sentence is not in the grammar ("my foot is numb");
-- while the coach speaks, only safety phrases can act (barge-in), and only
-  when they are not an echo of what the coach is saying.
+- while the coach speaks, other commands need more confidence still, and
+  nothing made only of the words the coach is saying acts (:func:`.is_echo`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .events import Heard, Unclear
-from .grammar import SAFETY_INTENTS, Grammar, normalize
-from .recognizers.base import Hypothesis
-
-__all__ = ["SAFETY_INTENTS", "Hypothesis", "IntentDecider", "Thresholds", "is_echo"]
+from ..events import Heard, Unclear
+from ..grammar import SAFETY_INTENTS, Grammar, normalize
+from ..recognizers.base import Hypothesis
+from .echo_policy import is_echo
 
 
 @dataclass(frozen=True)
@@ -33,19 +32,10 @@ class Thresholds:
     sure_partial: float = 0.5  # a partial this confident needs no confirming (engines that score partials)
 
 
-# A partial stop/pain must not be contradicted for this long before it acts.
-# "stop" waits longer: the beginning of "start" looks like it for a moment
-# (measured: a 120 ms window still let "start" through as "stop"). Only
-# another command contradicts a "stop": pocketsphinx often turns a partial
-# "stop" into an empty guess a moment later (the coach's voice left in the
-# microphone, or just the word's release), and a missed stop is the worse
-# error. Measured on the benchmark's stop-cut trials: 0 of 4 heard when an
-# empty partial contradicted, 2 of 4 when not; "start" still 4 of 4 right.
-# While the user talks over the coach (barge-in) a "stop" waits only for the
-# next partial (they come every 0.1 s of audio, and each is taken in before
-# the wait is checked), which would say "start" if it were.
-# (A lone pain word like "ow" that empties stays contradicted: it is what a
-# garbage model most often makes of echo.)
+# How long a partial stop or pain phrase must stand uncontradicted before it acts
+# (shorter over the coach's voice). "stop" waits longest, as the start of "start"
+# looks like it, and an empty partial does not contradict it; the measurements
+# behind these numbers are in docs/listening.md.
 CONFIRM_SECONDS = {"Stop": 0.25, "Pain": 0.12, "Symptom": 0.12}
 BARGE_IN_CONFIRM_SECONDS = 0.11
 KEPT_OVER_EMPTY_GUESSES = frozenset({"Stop"})
@@ -130,11 +120,3 @@ class IntentDecider:
         if hearing.confidence >= needed:
             return Heard(intent, text, hearing.confidence)
         return None if coach_speaking else Unclear(text)
-
-
-def is_echo(heard: str, spoken: str) -> bool:
-    """True when every word heard is (the start of, or starts) a word the coach was saying."""
-    spoken_words = set(normalize(spoken).split())
-    return bool(spoken_words) and all(
-        any(word.startswith(said) or said.startswith(word) for said in spoken_words) for word in heard.split()
-    )

@@ -1,0 +1,162 @@
+"""What counts as the coach's own voice, which must never act as a command.
+
+Three checks, in the order audio meets them: a frame in which the echo
+canceller left nothing but its residue is not speech (:class:`ResidueDetector`);
+an utterance heard while the coach spoke that still sounds like the speaker
+is the coach's voice, wholly or in part (:class:`EchoPolicy`); and a word the
+coach was saying is not the user's (:func:`is_echo`).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..grammar import Grammar, normalize
+from ..recognizers.base import Hypothesis
+from .echo_measures import echo_correlation, residual_db
+
+if TYPE_CHECKING:  # types only: the decider imports this module, and loads no audio library
+    from ..audio.microphone import Frame
+    from ..audio.speaker import AudioSpeaker
+    from .echo_canceller import SpeakerReference
+
+# A frame out of the canceller that is only its residue (see ResidueDetector):
+RESIDUE_MARGIN_DB = 15.0  # a frame this much above the residue's usual level holds another voice
+RESIDUE_HISTORY_FRAMES = 150  # the usual level: the median over the last 150 frames (3 s) the coach spoke
+RESIDUE_MIN_FRAMES = 10  # fewer frames than this tell nothing yet
+RESIDUE_LEARNT_DB = -25.0  # the residue is told apart only once it is usually this far below the coach
+ROOM_TAIL_FRAMES = 12  # the coach's voice lingers in the room (and the filter) this long: 0.24 s
+COACH_QUIET_DB = 50.0  # a played level below this (RMS about 300) is the coach being quiet
+
+# An utterance heard while the coach spoke (see EchoPolicy):
+ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
+UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
+ECHO_WINDOW_FRAMES = 30  # the last 0.6 s of the microphone: about one short command
+CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: only the coach's voice
+ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
+ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
+
+
+class ResidueDetector:
+    """Tells the frames in which the echo canceller left nothing but residue.
+
+    A recognizer hears even a faint residue of the coach's voice as speech,
+    so such frames are marked for it. The residue follows the coach's level,
+    some decibels down: a frame well above the usual gap holds someone else's
+    voice, and until the canceller has learnt the room nothing is residue.
+    """
+
+    def __init__(self) -> None:
+        self._gaps: deque[float] = deque(maxlen=RESIDUE_HISTORY_FRAMES)  # cleaned level minus the coach's, in dB
+        self._played: deque[float] = deque(maxlen=ROOM_TAIL_FRAMES)
+
+    def only_residue(self, cleaned_db: float, played_db: float) -> bool:
+        """True when a frame out of the canceller, at ``cleaned_db`` (:func:`.level_db`),
+        is only what is left of the speaker's output lined up with it, at ``played_db``."""
+        self._played.append(played_db)
+        coach = max(self._played)
+        if coach < COACH_QUIET_DB:
+            return False  # the coach is quiet: whatever is heard is someone else
+        gap = cleaned_db - coach
+        self._gaps.append(gap)
+        if len(self._gaps) < RESIDUE_MIN_FRAMES:
+            return False
+        usual = statistics.median(self._gaps)
+        if usual > RESIDUE_LEARNT_DB:
+            return False  # the canceller is still learning the room: a voice would look like residue
+        return gap <= usual + RESIDUE_MARGIN_DB
+
+
+@dataclass(frozen=True)
+class EchoVerdict:
+    """What :class:`EchoPolicy` makes of one hypothesis."""
+
+    coach_lines: tuple[str, ...] = ()  # what the coach was saying that may be in it: those words are not the user's
+    own_voice: bool = False  # nothing but the coach's voice was heard: the hypothesis counts for nothing
+    barge_in: bool = False  # the coach is talking, and someone else too
+    score: float | None = None  # how much the microphone sounded like the coach (0..1), when measured
+    residual_db: float | None = None  # how much of what was heard the canceller left (dB), when measured
+
+    @property
+    def coach_words(self) -> str:
+        return " ".join(self.coach_lines)
+
+
+class EchoPolicy:
+    """Whether a hypothesis heard while the coach spoke is its voice, wholly or in part.
+
+    Only a hypothesis that could act is measured, on the last 0.6 s of the
+    microphone: if the canceller left no more than ``CANCELLED_DB`` of it, or
+    it correlates with what the speaker played at ``ECHO_ONLY`` or more, it is
+    only the coach's voice; at ``ECHO_LIKELY`` or more, the coach's words in it
+    do not count.
+    """
+
+    def __init__(
+        self, grammar: Grammar, speaker: AudioSpeaker, reference: SpeakerReference, cancelling: bool
+    ) -> None:
+        self.grammar = grammar
+        self.speaker = speaker  # which lines the coach said, and when
+        self.reference = reference  # what the speaker played, sample by sample
+        self.cancelling = cancelling  # the frames are cleaned by an echo canceller
+        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_WINDOW_FRAMES)  # (heard, cleaned)
+        self._utterance_start: float | None = None
+
+    def hear(self, heard: Frame, cleaned: Frame) -> None:
+        """Keep a microphone frame, as heard and as it left the canceller."""
+        self._recent.append((heard, cleaned))
+
+    def judge(self, hypothesis: Hypothesis, heard_at: float, now: float) -> EchoVerdict:
+        """The verdict on ``hypothesis``, given with the frame heard at ``heard_at``."""
+        if self._utterance_start is None:
+            self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
+        playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS, now))
+        verdict = self._judge(hypothesis, playing)
+        if hypothesis.final and not verdict.own_voice:
+            self._utterance_start = None
+        return verdict
+
+    def _judge(self, hypothesis: Hypothesis, playing: tuple[str, ...]) -> EchoVerdict:
+        could_act = (
+            hypothesis.final
+            or self.grammar.parse(hypothesis.text) is not None
+            or self.grammar.safety_word(hypothesis.heard)
+        )
+        if not playing or not could_act:
+            return EchoVerdict(playing)
+        left = self._residual_db()
+        score = 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
+        if score >= ECHO_ONLY:
+            return EchoVerdict(playing, own_voice=True, score=score, residual_db=left)
+        heard_coach = playing if score >= ECHO_LIKELY else ()
+        return EchoVerdict(heard_coach, barge_in=True, score=score, residual_db=left)
+
+    def _residual_db(self) -> float | None:
+        """How much of the last 0.6 s the canceller left, or None without a canceller."""
+        if not self.cancelling or not self._recent:
+            return None
+        heard = np.concatenate([raw.samples for raw, _ in self._recent])
+        cleaned = np.concatenate([clean.samples for _, clean in self._recent])
+        return residual_db(heard, cleaned)
+
+    def _correlation(self) -> float:
+        """How much the last 0.6 s of the microphone sounds like what the speaker played (0..1)."""
+        if not self._recent:
+            return 0.0
+        heard = np.concatenate([raw.samples for raw, _ in self._recent])
+        start = self._recent[0][0].time
+        output, output_start = self.reference.echo_source(start, len(heard))
+        return echo_correlation(heard, start, output, output_start)
+
+
+def is_echo(heard: str, spoken: str) -> bool:
+    """True when every word heard is (the start of, or starts) a word the coach was saying."""
+    spoken_words = set(normalize(spoken).split())
+    return bool(spoken_words) and all(
+        any(word.startswith(said) or said.startswith(word) for said in spoken_words) for word in heard.split()
+    )

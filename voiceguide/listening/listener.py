@@ -1,0 +1,120 @@
+"""The listener thread: microphone frames in, the coach's events out.
+
+Each frame goes, in this order, through the echo canceller, the recognizer,
+the echo policy and the decider; what the decider makes of it is posted to
+the runner.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from ..audio.microphone import Frame, Microphone
+from ..events import DeviceLost, Heard, Unclear
+from ..recognizers.base import Hypothesis, Recognizer
+from .decider import IntentDecider
+from .echo_canceller import EchoCanceller, SpeakerReference
+from .echo_policy import EchoPolicy
+
+
+class Listener:
+    """Microphone → echo canceller → recognizer → echo policy → decider → the runner's queue."""
+
+    def __init__(
+        self,
+        microphone: Microphone,
+        canceller: EchoCanceller | None,
+        reference: SpeakerReference,
+        recognizer: Recognizer,
+        echo_policy: EchoPolicy,
+        decider: IntentDecider,
+        post: Callable[[object], None],
+        on_lost: Callable[[str], None] | None = None,
+        show: Callable[[str], None] | None = None,
+        after_command: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.microphone = microphone
+        self.canceller = canceller  # None: the frames reach the recognizer as heard
+        self.reference = reference  # what the speaker played, shared with the canceller
+        self.recognizer = recognizer
+        self.echo_policy = echo_policy
+        self.decider = decider
+        self.post = post
+        self.on_lost = on_lost  # called with the reason when the microphone is lost
+        self.show = show  # shown what was heard and ignored (--show-heard)
+        self.after_command = after_command  # called after each final the coach is told of as a command
+        self.clock = clock
+        self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        if self.canceller is not None and not self._thread.is_alive():
+            self.canceller.close()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            heard = self.microphone.read(timeout=0.2)
+            if heard is None:
+                error = self.microphone.error
+                if error is not None:
+                    self._lost(str(error))
+                    return
+                continue
+            cleaned = self._cancel_echo(heard)
+            self.echo_policy.hear(heard, cleaned)
+            hypothesis = self.recognizer.accept(cleaned.samples.tobytes(), cleaned.echo_only)
+            if hypothesis is not None:
+                self._consider(hypothesis, cleaned.time)
+            confirmed = self.decider.poll(self.clock())
+            if confirmed is not None:
+                self._post(confirmed, confirmed.text, "partial")
+
+    def _lost(self, reason: str) -> None:
+        self.post(DeviceLost("microphone", reason))
+        if self.on_lost:
+            self.on_lost(reason)
+
+    def _cancel_echo(self, frame: Frame) -> Frame:
+        if self.canceller is not None:
+            return self.canceller.process(frame)  # takes in what the speaker played, too
+        self.reference.pull()
+        return frame
+
+    def _consider(self, hypothesis: Hypothesis, heard_at: float) -> None:
+        verdict = self.echo_policy.judge(hypothesis, heard_at, self.clock())
+        self.last_echo_score = verdict.score
+        if verdict.own_voice:
+            # Nothing the user said: the decider is given an empty hypothesis in its place.
+            self.decider.decide(Hypothesis("", hypothesis.final, 0.0), coach_speaking=True, echo_text=verdict.coach_words)
+            if self.show is not None and hypothesis.text:
+                left = "" if verdict.residual_db is None else f", {verdict.residual_db:.0f} dB left after cancelling"
+                self.show(f"ignored: {hypothesis.text!r}, the coach's own voice (echo {verdict.score:.2f}{left})")
+            return
+        event = self.decider.decide(
+            hypothesis,
+            coach_speaking=bool(verdict.coach_lines),
+            echo_text=verdict.coach_words,
+            now=self.clock(),
+            barge_in=verdict.barge_in,
+        )
+        if event is not None:
+            self._post(event, hypothesis.text or hypothesis.heard, "final" if hypothesis.final else "partial")
+
+    def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
+        self.post(event)
+        if stage == "final" and isinstance(event, Heard) and self.after_command is not None:
+            self.after_command()
+        if self.show is not None:
+            name = event.intent if isinstance(event, Heard) else "unclear"
+            confidence = event.confidence if isinstance(event, Heard) else 0.0
+            echo = "" if self.last_echo_score is None else f", echo {self.last_echo_score:.2f}"
+            self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {stage}{echo})")
