@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 import pytest
 import yaml
 
 from voiceguide.coach.dispatch import HANDLERS, dispatch_table
-from voiceguide.grammar import Grammar
+from voiceguide.grammar import Grammar, packaged_grammar_file
 from voiceguide.intents import Intent, IntentMismatch
 
 
 def packaged_grammar() -> dict:
-    return yaml.safe_load((resources.files("voiceguide.grammars") / "en.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(packaged_grammar_file().read_text(encoding="utf-8"))
 
 
 def test_the_packaged_grammar_loads_and_has_every_intent_the_coach_handles():

@@ -67,3 +67,16 @@ def test_sound_server_clients_keep_their_cookie_with_the_server(pulse, tmp_path)
     done = subprocess.run([sys.executable, "-c", query], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and int(done.stdout) > 0, done.stderr
     assert [path.relative_to(home) for path in home.rglob("*")] == []
+
+
+def test_pip_install_gets_every_package_of_the_app_and_nothing_else():
+    import tomllib
+
+    listed = set(tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(path.parent.relative_to(REPOSITORY).parts)
+        for path in (REPOSITORY / "voiceguide").rglob("__init__.py")
+        if "__pycache__" not in path.parts
+    }
+    assert found | {"voiceguide.grammars"} == listed  # the grammar folder is installed as voiceguide.grammars
+    assert not {name for name in listed if name.startswith(("bench", "tests"))}

@@ -36,7 +36,7 @@ class Parsed:
     text: str
 
 
-def _packaged_grammar(language: str):
+def packaged_grammar_file(language: str = "en"):
     """The installed grammar; in a source checkout, the top-level grammars/ folder."""
     try:
         return resources.files("voiceguide.grammars") / f"{language}.yaml"
@@ -57,7 +57,7 @@ class Grammar:
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
         """Read a grammar file; its intents must be exactly the ones the coach handles."""
         if path is None:
-            text = _packaged_grammar(language).read_text(encoding="utf-8")
+            text = packaged_grammar_file(language).read_text(encoding="utf-8")
             source = f"grammars/{language}.yaml"
         else:
             text = Path(path).read_text(encoding="utf-8")
