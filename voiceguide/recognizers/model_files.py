@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from voiceguide.recognizers.base import RecognizerError
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,30 @@ class ModelLocation:
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+def named_places(
+    explicit: Path | None, variable: str, env: Mapping[str, str], configured: Path | None, is_model: Callable[[Path], bool]
+) -> list[tuple[str, Path]]:
+    """The places the user named, in order: ``--model``, the environment variable, the settings' model_path (if it is this kind)."""
+    places: list[tuple[str, Path]] = []
+    if explicit is not None:
+        places.append(("--model", Path(explicit)))
+    if env.get(variable):
+        places.append((variable, Path(env[variable])))
+    if configured is not None and is_model(Path(configured)):
+        places.append(("settings model_path", Path(configured)))
+    return places
+
+
+def first_valid(locations: list[ModelLocation], variable: str, hint: str) -> Path | None:
+    """The first valid model; a folder named by ``--model`` or ``variable`` that is not one is an error, not skipped."""
+    for location in locations:
+        if location.ok:
+            return location.path
+        if location.source in ("--model", variable):
+            raise RecognizerError(f"{location.problem} (given by {location.source}); fix the path or {hint}.")
+    return None
 
 
 def sha256_of(path: Path) -> str:

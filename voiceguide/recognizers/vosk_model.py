@@ -29,7 +29,7 @@ from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, progress_bar, sha256_of
+from voiceguide.recognizers.model_files import ModelLocation, first_valid, named_places, progress_bar, sha256_of
 
 MODEL_NAME = "vosk-model-small-en-us-0.15"
 MODEL_BASE_URL = "https://alphacephei.com/vosk/models/"
@@ -107,13 +107,7 @@ def candidate_locations(
     ``configured`` (the settings file's model_path) counts only when it holds a vosk model.
     """
     env = os.environ if env is None else env
-    places: list[tuple[str, Path]] = []
-    if explicit is not None:
-        places.append(("--model", Path(explicit)))
-    if env.get(ENV_MODEL):
-        places.append((ENV_MODEL, Path(env[ENV_MODEL])))
-    if configured is not None and is_model(Path(configured)):
-        places.append(("settings model_path", Path(configured)))
+    places = named_places(explicit, ENV_MODEL, env, configured, is_model)
     places.append(("user cache", cache_dir if cache_dir is not None else default_model_dir()))
     for folder in vosk_model_dirs(env, home):
         if folder.is_dir():
@@ -136,14 +130,7 @@ def find_model(
     An explicit directory or ``$VOICEGUIDE_VOSK_MODEL`` that is not a valid
     model is an error (the user asked for it), not something to skip.
     """
-    for location in candidate_locations(explicit, env, home, cache_dir, configured=configured):
-        if location.ok:
-            return location.path
-        if location.source in ("--model", ENV_MODEL):
-            raise RecognizerError(
-                f"{location.problem} (given by {location.source}); fix the path or {DOWNLOAD_HINT}."
-            )
-    return None
+    return first_valid(candidate_locations(explicit, env, home, cache_dir, configured=configured), ENV_MODEL, DOWNLOAD_HINT)
 
 
 def model_url(url: str | None = None, env: Mapping[str, str] | None = None) -> str:

