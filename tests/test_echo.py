@@ -7,7 +7,10 @@ import pytest
 
 from tests.support.speech import synthesise
 from voiceguide.listening.echo_measures import echo_correlation, level_db
-from voiceguide.listening.echo_policy import ECHO_LIKELY, ResidueDetector
+from voiceguide.audio.microphone import Frame
+from voiceguide.grammar import Grammar
+from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy, ResidueDetector
+from voiceguide.recognizers.base import Hypothesis
 
 RATE = 16000
 
@@ -123,3 +126,26 @@ def test_a_pause_of_the_coach_is_not_residue_and_does_not_unlearn_it(coach_voice
     again = np.zeros(len(verdicts), dtype=bool)
     again[(len(coach_voice) + len(pause)) // FRAME : (len(coach_voice) + len(pause) + RATE) // FRAME] = True
     assert verdicts[again & coach_loud].mean() > 0.9  # the first second of the coach again
+
+
+class Stub:
+    """Just the attributes EchoPolicy reads of the speaker, the reference and the canceller."""
+
+    def __init__(self, **attributes: object) -> None:
+        self.__dict__.update(attributes)
+
+
+@pytest.mark.parametrize("hears_speaker", [True, False])
+def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the_speaker(user_voice, hears_speaker):
+    """With headphones the canceller never finds the coach in the microphone: what it hears is the user's,
+    however alike the two voices are (here: the very same waveform)."""
+    played = np.concatenate([np.zeros(8000), user_voice, np.zeros(8000)]).astype(np.int16)
+    speaker = Stub(spoken_between=lambda start, end: ["Three."])
+    reference = Stub(echo_source=lambda start, length: (played, 0.0))
+    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker))
+    for index in range(len(user_voice) // 320):
+        frame = Frame(played[8000 + 320 * index : 8320 + 320 * index], RATE, 0.5 + index * 0.02, index)
+        policy.hear(frame, frame)  # the canceller took nothing out
+    verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="ow oh"), 0.5 + index * 0.02, 2.0)
+    assert verdict.own_voice is hears_speaker
+    assert verdict.coach_lines == (("Three.",) if hears_speaker else ())

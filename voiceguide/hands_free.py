@@ -148,7 +148,7 @@ def _run_listening(
     canceller = open_echo_canceller(reference, microphone.frame_samples, notice)
     listener = Listener(
         microphone, canceller, reference, recognizer,
-        EchoPolicy(grammar, speaker, reference, cancelling=canceller is not None),
+        EchoPolicy(grammar, speaker, reference, canceller),
         IntentDecider(grammar),
         runner.post,
         on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),

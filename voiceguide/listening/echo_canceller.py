@@ -164,6 +164,11 @@ class EchoCanceller:
         echo_only = self._residue.only_residue(cleaned_db, level_db(played))
         return Frame(cleaned, frame.sample_rate, frame.time, frame.index, echo_only)
 
+    @property
+    def hears_speaker(self) -> bool:
+        """Whether the coach's voice has been found in the microphone (False with headphones)."""
+        return self.delay_score >= ALIGN_SURE
+
     def _wait_for_reference(self, until: int) -> None:
         missing = until - self.reference.count
         if missing <= 0 or missing > MAX_WAIT_SECONDS * self.sample_rate:  # ready, or the speaker is not playing

@@ -23,7 +23,7 @@ from .echo_measures import echo_correlation, residual_db
 if TYPE_CHECKING:  # types only: the decider imports this module, and loads no audio library
     from ..audio.microphone import Frame
     from ..audio.speaker import AudioSpeaker
-    from .echo_canceller import SpeakerReference
+    from .echo_canceller import EchoCanceller, SpeakerReference
 
 # A frame out of the canceller that is only its residue (see ResidueDetector):
 RESIDUE_MARGIN_DB = 15.0  # a frame this much above the residue's usual level holds another voice
@@ -40,6 +40,7 @@ ECHO_WINDOW_FRAMES = 30  # the last 0.6 s of the microphone: about one short com
 CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: only the coach's voice
 ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
 ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
+UNCANCELLED_DB = -3.0  # the canceller took out less than this: it found no coach's voice to take out
 
 
 class ResidueDetector:
@@ -94,16 +95,19 @@ class EchoPolicy:
     microphone: if the canceller left no more than ``CANCELLED_DB`` of it, or
     it correlates with what the speaker played at ``ECHO_ONLY`` or more, it is
     only the coach's voice; at ``ECHO_LIKELY`` or more, the coach's words in it
-    do not count.
+    do not count. When the canceller has never found the coach's voice in the
+    microphone (headphones) and took nothing out, what was heard is someone
+    else's: a correlation between two voices is then chance, and a groan over
+    the count must still reach the coach.
     """
 
     def __init__(
-        self, grammar: Grammar, speaker: AudioSpeaker, reference: SpeakerReference, cancelling: bool
+        self, grammar: Grammar, speaker: AudioSpeaker, reference: SpeakerReference, canceller: EchoCanceller | None
     ) -> None:
         self.grammar = grammar
         self.speaker = speaker  # which lines the coach said, and when
         self.reference = reference  # what the speaker played, sample by sample
-        self.cancelling = cancelling  # the frames are cleaned by an echo canceller
+        self.canceller = canceller  # None: the frames reach the recognizer as heard
         self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_WINDOW_FRAMES)  # (heard, cleaned)
         self._utterance_start: float | None = None
 
@@ -130,6 +134,8 @@ class EchoPolicy:
         if not playing or not could_act:
             return EchoVerdict(playing)
         left = self._residual_db()
+        if self.canceller is not None and not self.canceller.hears_speaker and left is not None and left > UNCANCELLED_DB:
+            return EchoVerdict(barge_in=True, score=0.0, residual_db=left)
         score = 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
         if score >= ECHO_ONLY:
             return EchoVerdict(playing, own_voice=True, score=score, residual_db=left)
@@ -138,7 +144,7 @@ class EchoPolicy:
 
     def _residual_db(self) -> float | None:
         """How much of the last 0.6 s the canceller left, or None without a canceller."""
-        if not self.cancelling or not self._recent:
+        if self.canceller is None or not self._recent:
             return None
         heard = np.concatenate([raw.samples for raw, _ in self._recent])
         cleaned = np.concatenate([clean.samples for _, clean in self._recent])
