@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from tests.support.speech import synthesise
-from voiceguide.listening.echo_measures import echo_correlation, level_db
 from voiceguide.audio.microphone import Frame
+from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import Grammar
+from voiceguide.listening.echo_measures import echo_correlation
 from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy, ResidueDetector
 from voiceguide.recognizers.base import Hypothesis
 

@@ -17,7 +17,8 @@ from tests.support.speech import speech_file, synthesise
 from voiceguide.audio import Frame, Microphone, Player, Voice
 from voiceguide.audio.pcm import Timeline
 from voiceguide.listening.echo_canceller import EchoCanceller, SpeakerReference
-from voiceguide.listening.echo_measures import echo_alignment, level_db, residual_db
+from voiceguide.audio.pcm import level_db
+from voiceguide.listening.echo_measures import echo_alignment, residual_db
 
 RATE = 16000
 FRAME = 320  # 20 ms

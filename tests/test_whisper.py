@@ -200,3 +200,23 @@ def test_download_from_a_hub_on_loopback(tmp_path) -> None:
         done = subprocess.run(command, env=env | {"HF_ENDPOINT": endpoint}, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "not the expected model" in done.stderr
+
+
+def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> None:
+    """The breath after a word is speech to the VAD for a tenth of a second or more (after a
+    final "p", say); the decode of the final need not wait for it: speech 30 dB below its loudest is a pause."""
+    utterances = whisper.decoder
+    audio = np.frombuffer(said("yes", "en-us", 165), "<i2")
+    loud = np.flatnonzero(np.abs(audio) > 500)
+    word = audio[max(0, loud[0] - 1600) : loud[-1] + 1]
+    breath = (np.random.default_rng(1).standard_normal(512) * 3).astype(np.int16)  # about 60 dB down
+    utterances.start()
+    for at in range(0, len(word), 512):
+        utterances.add(word[at : at + 512], speech=True)
+    assert not utterances.partial_ready
+    utterances.add(breath, speech=True)  # the VAD still says speech
+    assert utterances.partial_ready
+    partial = utterances.partial()
+    assert partial is not None and partial.text == "yes" and partial.confidence > 0.5 and not partial.final
+    utterances.add(word[:512], speech=True)  # the voice again: the pause is over
+    assert not utterances.partial_ready and utterances.finish() is not None

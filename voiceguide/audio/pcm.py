@@ -38,6 +38,12 @@ class Pcm:
         return float(np.sqrt(np.mean(self.samples.astype(np.float64) ** 2)))
 
 
+def level_db(samples: np.ndarray) -> float:
+    """Mean power of int16 ``samples`` in dB (re one step squared; silence is 0)."""
+    as_float = samples.astype(np.float64)
+    return float(10 * np.log10(np.dot(as_float, as_float) / max(len(as_float), 1) + 1.0))
+
+
 def lowpass_taps(from_rate: int, to_rate: int, taps: int = 63) -> np.ndarray:
     """A windowed-sinc low-pass that keeps what ``to_rate`` can carry."""
     cutoff = 0.45 * to_rate / from_rate  # in cycles per input sample

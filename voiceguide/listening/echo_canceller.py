@@ -16,9 +16,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..audio.microphone import Frame
-from ..audio.pcm import StreamResampler, Timeline
+from ..audio.pcm import StreamResampler, Timeline, level_db
 from ..audio.player import Player
-from .echo_measures import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, decimate, echo_alignment, level_db, window_correlation
+from .echo_measures import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, decimate, echo_alignment, window_correlation
 from .echo_policy import ResidueDetector
 
 LEAD_SECONDS = 0.03  # the reference goes in this early, so that the echo falls inside the filter

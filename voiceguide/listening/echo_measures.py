@@ -74,12 +74,6 @@ def echo_correlation(mic: np.ndarray, mic_start: float, output: np.ndarray, outp
     return echo_alignment(mic, mic_start, output, output_start).score
 
 
-def level_db(samples: np.ndarray) -> float:
-    """Mean power of int16 ``samples`` in dB (re one step squared; silence is 0)."""
-    as_float = samples.astype(np.float64)
-    return float(10 * np.log10(np.dot(as_float, as_float) / max(len(as_float), 1) + 1.0))
-
-
 def residual_db(heard: np.ndarray, cleaned: np.ndarray) -> float:
     """How much of the energy ``heard`` is left in ``cleaned``, in dB (0 = all of it)."""
     heard = heard.astype(np.float64)

@@ -5,7 +5,9 @@ Finals: the utterance's speech decoded against the grammar
 soon as the speech pauses, while the endpointer still waits for the silence
 that ends the utterance: it is given at once as a scored partial (so "stop"
 and pain act within a decode of the end of the word), and it is the final
-when no more speech comes.
+when no more speech comes. The voice falling quiet (``QUIET_DB`` below the
+utterance's loudest) is a pause too: the VAD still calls the breath after
+a final "p" speech for a tenth of a second or more.
 
 Partials mid-speech, every ``partial_every``: the free transcript of what was
 said so far, unscored (the listener confirms a safety phrase in them).
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import normalize
 from voiceguide.recognizers.base import Hypothesis, RecognizerError
 from voiceguide.recognizers.endpointing import SAMPLE_RATE, EndpointSettings
@@ -30,6 +33,7 @@ from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
 TAIL_SECONDS = 0.1  # audio kept after the last speech when an utterance ends without a pause (cut at its longest)
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
+QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pause (a word's quiet end)
 ENDPOINT = EndpointSettings(partial_every=0.2)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
@@ -84,20 +88,28 @@ class WhisperUtterances(UtteranceDecoder):
         self._chunks: list[np.ndarray] = []
         self._length = 0
         self._last_speech = 0
+        self._last_sound = 0  # audio length at the last speech that was not quiet
+        self._loudest_db = 0.0
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
         self._final_news = False  # a final decoded at a pause, not yet given as a partial
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
         was_speaking = self._length > 0 and self._last_speech == self._length
+        was_sounding = self._length > 0 and self._last_sound == self._length
         self._chunks.append(samples)
         self._length += len(samples)
         if speech:
             self._last_speech = self._length
-            self._ready = None
-        elif was_speaking:
-            # Speech just stopped: the words so far are whole. Decode them as a
-            # final now; if no more speech comes, it is the utterance's final.
+            level = level_db(samples)
+            self._loudest_db = max(self._loudest_db, level)
+            if level > self._loudest_db - QUIET_DB:
+                self._last_sound = self._length
+                self._ready = None
+                return
+        if was_sounding or (was_speaking and not speech):
+            # Speech just paused or fell quiet: the words so far are whole. Decode
+            # them as a final now; if no more speech comes, it is the utterance's final.
             self._ready = (self._length, self._final(self._audio()))
             self._final_news = True
 
@@ -122,7 +134,7 @@ class WhisperUtterances(UtteranceDecoder):
         return partial
 
     def finish(self) -> Hypothesis | None:
-        if self._ready is not None:  # no speech since the pause it was decoded at
+        if self._ready is not None and self._ready[0] >= self._last_speech:  # no speech since the pause it was decoded at
             return self._ready[1]
         return self._final(self._audio()[: self._last_speech + int(TAIL_SECONDS * SAMPLE_RATE)])
 
