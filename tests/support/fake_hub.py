@@ -43,6 +43,9 @@ def serve_repo(repo: str, revision: str, files: Mapping[str, bytes]) -> Iterator
 
         def do_HEAD(self) -> None:  # noqa: N802
             requests.append(f"HEAD {self.path}")
+            self._send_file(with_body=False)
+
+        def _send_file(self, with_body: bool) -> None:
             found = self._file()
             if found is None:
                 self.send_response(404)
@@ -51,6 +54,8 @@ def serve_repo(repo: str, revision: str, files: Mapping[str, bytes]) -> Iterator
             self.send_response(200)
             self._headers_for(*found)
             self.end_headers()
+            if with_body:
+                self.wfile.write(found[1])
 
         def do_GET(self) -> None:  # noqa: N802
             requests.append(f"GET {self.path}")
@@ -76,15 +81,7 @@ def serve_repo(repo: str, revision: str, files: Mapping[str, bytes]) -> Iterator
                 self.end_headers()
                 self.wfile.write(body)
                 return
-            found = self._file()
-            if found is None:
-                self.send_response(404)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self._headers_for(*found)
-            self.end_headers()
-            self.wfile.write(found[1])
+            self._send_file(with_body=True)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
