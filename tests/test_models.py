@@ -6,7 +6,6 @@ import argparse
 import hashlib
 import http.server
 import io
-import threading
 import zipfile
 from collections.abc import Iterator
 from functools import partial
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.fake_hub import on_loopback
 from voiceguide.recognizers import RecognizerError
 from voiceguide.recognizers import vosk_model, whisper_model
 from voiceguide.recognizers.cli import add_commands
@@ -127,15 +127,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "www"
     root.mkdir()
-    handler = partial(_Handler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/", root
+        with on_loopback(partial(_Handler, directory=str(root))) as url:
+            yield f"{url}/", root
     finally:
-        httpd.shutdown()
-        httpd.server_close()
         _Handler.truncate.clear()
 
 
