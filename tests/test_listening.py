@@ -7,6 +7,8 @@ import pytest
 from voiceguide.events import Heard, Unclear
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider, is_echo
+from voiceguide.listening.echo_policy import EchoVerdict
+from voiceguide.listening.listener import Listener
 from voiceguide.recognizers.base import Hypothesis
 
 
@@ -100,3 +102,24 @@ def test_is_echo():
     assert is_echo("stop", "Stop now, and relax gently.")
     assert is_echo("it hurt", "If anything hurts, say it hurts.")
     assert not is_echo("stop it hurts", "Stop now, and relax gently.")
+
+
+class CoachTalking:
+    """An echo policy for which the coach is saying ``line`` (and the microphone holds someone else)."""
+
+    def __init__(self, line: str) -> None:
+        self.line = line
+
+    def judge(self, hypothesis: Hypothesis, heard_at: float, now: float) -> EchoVerdict:
+        return EchoVerdict((self.line,) if self.line else (), barge_in=bool(self.line), score=0.1)
+
+
+@pytest.mark.parametrize("coach_line", ["Hold for 10 seconds.", ""])
+def test_show_heard_tells_why_a_final_was_not_acted_on(decider, coach_line):
+    posted, shown = [], []
+    listener = Listener(None, None, None, None, CoachTalking(coach_line), decider, posted.append, show=shown.append)
+    listener._consider(Hypothesis("next", True, 0.5), heard_at=1.0)  # too unsure over the coach's voice
+    if coach_line:
+        assert posted == [] and shown == ["ignored: 'next' (confidence 0.50, said while the coach spoke, echo 0.10)"]
+    else:  # the coach is quiet: the command acts, and is shown as heard
+        assert posted == [Heard("Next", "next", 0.5)] and shown[0].startswith("heard: Next ('next', confidence 0.50, final")

@@ -92,6 +92,19 @@ def test_whisper_rejects_what_is_not_a_command(whisper, sentence) -> None:
     assert any(h.heard for h in heard)  # what it heard is kept, for pain words and for --show-heard
 
 
+@pytest.mark.parametrize("voice", [FESTIVAL_USER, "en-us"])
+def test_a_short_word_is_heard_wherever_it_falls_in_the_detectors_windows(whisper, voice) -> None:
+    # The hands-free tests' users. Where the word starts within the detector's 32 ms windows changes
+    # what it hears of it: a short word's speech probability, and whether its last sound is "speech".
+    pcm = said("next", voice, 150)
+    wrong = {}
+    for shift in range(0, 512, 64):
+        heard = [h.text or f"({h.heard})" for h in finals(stream(whisper, bytes(2 * shift) + pcm))]
+        if heard != ["next"]:
+            wrong[shift] = heard
+    assert not wrong, wrong
+
+
 def test_a_pain_word_outside_the_grammar_is_a_safety_event(whisper, grammar) -> None:
     decider = IntentDecider(grammar)
     events = []

@@ -55,9 +55,9 @@ class CoachProcess:
             try:
                 item = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"no {words!r} in time; said: {self.last_said()}; stderr: {self.errors[-6:]}") from None
+                raise AssertionError(f"no {words!r} in time; said: {self.last_said()}; stderr: {self.errors[-10:]}") from None
             if item is None:
-                raise AssertionError(f"the coach ended before {words!r}; said: {self.last_said()}; stderr: {self.errors[-6:]}")
+                raise AssertionError(f"the coach ended before {words!r}; said: {self.last_said()}; stderr: {self.errors[-10:]}")
             self.captions.append(item)
             if words in item[1]:
                 return item

@@ -108,6 +108,12 @@ class Listener:
         )
         if event is not None:
             self._post(event, hypothesis.text or hypothesis.heard, "final" if hypothesis.final else "partial")
+        elif hypothesis.final and verdict.coach_lines and self.show is not None and (hypothesis.text or hypothesis.heard):
+            # Too unsure, or only the coach's words, while it talked: shown, so that a missed command can be told why.
+            self.show(
+                f"ignored: {hypothesis.text or hypothesis.heard!r} (confidence {hypothesis.confidence:.2f}, "
+                f"said while the coach spoke{'' if verdict.score is None else f', echo {verdict.score:.2f}'})"
+            )
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
         self.post(event)

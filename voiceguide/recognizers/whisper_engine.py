@@ -5,9 +5,11 @@ Finals: the utterance's speech decoded against the grammar
 soon as the speech pauses, while the endpointer still waits for the silence
 that ends the utterance: it is given at once as a scored partial (so "stop"
 and pain act within a decode of the end of the word), and it is the final
-when no more speech comes. The voice falling quiet (``QUIET_DB`` below the
-utterance's loudest) is a pause too: the VAD still calls the breath after
-a final "p" speech for a tenth of a second or more.
+when it is a sentence and nothing more is heard (else the utterance is
+decoded again whole: a word's last "t" may be too short to be called
+speech). The voice falling quiet (``QUIET_DB`` below the utterance's
+loudest) is a pause too: the VAD still calls the breath after a final "p"
+speech for a tenth of a second or more.
 
 Partials mid-speech, every ``partial_every``: the free transcript of what was
 said so far, unscored (the listener confirms a safety phrase in them).
@@ -34,7 +36,10 @@ from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 TAIL_SECONDS = 0.1  # audio kept after the last speech when an utterance ends without a pause (cut at its longest)
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
 QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pause (a word's quiet end)
-ENDPOINT = EndpointSettings(partial_every=0.2)
+# Silero hears a short word ("next", "stop") at 0.35 to 0.6 for as few as three windows: a lower
+# threshold and no minimum beyond the three windows that start an utterance keep it; Whisper and
+# the grammar's judgement, not the detector, tell a word from a noise (docs/whisper-engine.md).
+ENDPOINT = EndpointSettings(partial_every=0.2, threshold=0.35, min_speech=0.09)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
 
@@ -89,6 +94,7 @@ class WhisperUtterances(UtteranceDecoder):
         self._length = 0
         self._last_speech = 0
         self._last_sound = 0  # audio length at the last speech that was not quiet
+        self._last_loud = 0  # ... at the last audio that was not quiet, speech or not (a word's last "t" may not be)
         self._loudest_db = 0.0
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
         self._final_news = False  # a final decoded at a pause, not yet given as a partial
@@ -99,11 +105,13 @@ class WhisperUtterances(UtteranceDecoder):
         was_sounding = self._length > 0 and self._last_sound == self._length
         self._chunks.append(samples)
         self._length += len(samples)
+        level = level_db(samples)
         if speech:
             self._last_speech = self._length
-            level = level_db(samples)
             self._loudest_db = max(self._loudest_db, level)
-            if level > self._loudest_db - QUIET_DB:
+        if level > self._loudest_db - QUIET_DB:
+            self._last_loud = self._length
+            if speech:
                 self._last_sound = self._length
                 self._ready = None
                 return
@@ -134,9 +142,11 @@ class WhisperUtterances(UtteranceDecoder):
         return partial
 
     def finish(self) -> Hypothesis | None:
-        if self._ready is not None and self._ready[0] >= self._last_speech:  # no speech since the pause it was decoded at
-            return self._ready[1]
-        return self._final(self._audio()[: self._last_speech + int(TAIL_SECONDS * SAMPLE_RATE)])
+        end = max(self._last_speech, self._last_loud)
+        if self._ready is not None and self._ready[0] >= end and self._ready[1] is not None and self._ready[1].text:
+            return self._ready[1]  # a sentence, and nothing heard since the pause it was decoded at
+        # Decoded again with all that was heard: what followed the pause may make a sentence of it.
+        return self._final(self._audio()[: end + int(TAIL_SECONDS * SAMPLE_RATE)])
 
     def _audio(self) -> np.ndarray:
         if len(self._chunks) > 1:
