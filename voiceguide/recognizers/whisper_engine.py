@@ -36,10 +36,10 @@ from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 TAIL_SECONDS = 0.1  # audio kept after the last speech when an utterance ends without a pause (cut at its longest)
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
 QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pause (a word's quiet end)
-# Silero hears a short word ("next", "stop") at 0.35 to 0.6 for as few as three windows: a lower
-# threshold and no minimum beyond the three windows that start an utterance keep it; Whisper and
-# the grammar's judgement, not the detector, tell a word from a noise (docs/whisper-engine.md).
-ENDPOINT = EndpointSettings(partial_every=0.2, threshold=0.35, min_speech=0.09)
+# Silero hears a short word of a synthetic voice ("next") above 0.5 for as few as three or four
+# windows: no minimum beyond the three that start an utterance. Whisper and the grammar's
+# judgement, not the detector, tell a word from a click (docs/whisper-engine.md).
+ENDPOINT = EndpointSettings(partial_every=0.2, min_speech=0.09)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
 
