@@ -33,7 +33,7 @@ from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecogni
 from voiceguide.recognizers.whisper_decoder import Decoded, WhisperDecoder
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
-TAIL_SECONDS = 0.1  # audio kept after the last speech when an utterance ends without a pause (cut at its longest)
+TAIL_SECONDS = 0.1  # audio kept after the last sound when an utterance is decoded again at its end
 MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
 QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pause (a word's quiet end)
 # Silero hears a short word of a synthetic voice ("next") above 0.5 for as few as three or four
