@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .events import Heard, Say, Unclear
-from .grammar import Grammar
+from .intents import Context
 from .runner import InputClosed, Runner
+from .understanding import Understanding
 
 WORDS_PER_SECOND = 2.7
 
@@ -85,7 +86,15 @@ class TextSpeaker:
                     on_done(line.utterance_id)
 
 
-def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> threading.Thread:
+def typed_event(understanding: Understanding, context: Context, text: str) -> Heard | Unclear:
+    """A typed line as the coach hears it: understood as spoken words are, in the coach's context."""
+    understood = understanding.understand(text, context)
+    if understood.intent is None:
+        return Unclear(understood.heard)
+    return Heard(understood.intent, understood.heard, understood.confidence)
+
+
+def read_typed_lines(source: TextIO, understanding: Understanding, runner: Runner) -> threading.Thread:
     """Post what the user types to the runner, line by line, until end of input."""
 
     def read() -> None:
@@ -93,8 +102,7 @@ def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> thread
             text = raw.strip()
             if not text:
                 continue
-            parsed = grammar.parse(text)
-            runner.post(Heard(parsed.intent, parsed.text) if parsed else Unclear(text))
+            runner.post(typed_event(understanding, runner.context, text))
         runner.post(InputClosed())
 
     thread = threading.Thread(target=read, name="typed-input", daemon=True)
