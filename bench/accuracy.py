@@ -18,6 +18,9 @@ from voiceguide.grammar import SAFETY_INTENTS, Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers.base import Hypothesis
 from voiceguide.recognizers.whisper_engine import THREADS_VARIABLE
+from voiceguide.routine import load_routine
+from voiceguide.understanding import Understanding
+from voiceguide.understanding.loading import build_index
 
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
@@ -33,6 +36,13 @@ class Outcome:
     seconds: float  # decoding time
     audio_seconds: float
     as_own_voice: str | None = None  # a coach line: the decision when the listener knows the coach is saying it
+
+
+def session_understanding(grammar: Grammar) -> Understanding:
+    """The understanding stage a session of the default routine has."""
+    from voiceguide.coach.lines import known_lines
+
+    return Understanding(grammar, build_index(grammar, known_lines(load_routine())))
 
 
 def hear(recognizer, audio: np.ndarray, calls: list[float] | None = None) -> list[tuple[float, Hypothesis | None]]:
@@ -97,7 +107,8 @@ def _init_worker(engine: str, model: str | None, cache: str, threads: int = 1) -
         create_recognizer, engine, grammar.sentences, grammar.safety_sentences, Path(model) if model else None,
         fall_back=False,
     )
-    _worker["decider"] = IntentDecider(grammar)
+    # The app's understanding stage, as in a session; utterances are decided as if said mid-exercise.
+    _worker["decider"] = IntentDecider(grammar, understanding=session_understanding(grammar))
     _worker["cache"] = Path(cache)
 
 
@@ -111,7 +122,7 @@ def _run_session(jobs: list[tuple[int, Utterance, Condition]]) -> list[tuple[int
         hypotheses = hear(recognizer, audio)
         seconds = time.perf_counter() - started
         decided, text = decide(hypotheses, decider)
-        own = decide(hypotheses, IntentDecider(decider.grammar), utterance.text)[0] if utterance.category == "coach" else None
+        own = decide(hypotheses, IntentDecider(decider.grammar, understanding=decider.understanding), utterance.text)[0] if utterance.category == "coach" else None
         outcomes.append((seed, Outcome(utterance, condition.name, decided, text, seconds, len(audio) / SAMPLE_RATE, own)))
     return outcomes
 

@@ -235,6 +235,10 @@ def run_bench(
         "quick": quick,
         "accuracy": {},
     }
+    from . import understanding
+
+    say("understanding: the natural phrasings as text, with the grammar alone and by meaning...")
+    results["understanding"] = understanding.run_understanding()
     commands, negatives = build_corpus(size)
     command_conditions = corpus.conditions(size.snrs)
     negative_conditions = corpus.conditions(size.negative_snrs)

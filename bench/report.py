@@ -130,6 +130,11 @@ def _engine_markdown(engine: str, report: dict[str, Any]) -> list[str]:
 
 def markdown(results: dict[str, Any]) -> str:
     lines = [f"Benchmark of {results.get('started', '')} on {results.get('machine', '')}.", ""]
+    if results.get("understanding"):
+        from .understanding import markdown as understanding_markdown
+
+        lines += ["**Understanding, on text** (no audio: what the stage makes of the words themselves)", ""]
+        lines += [understanding_markdown(results["understanding"])]
     for engine, report in results.get("accuracy", {}).items():
         lines += _engine_markdown(engine, report)
     for engine, latency in (results.get("latency") or {}).items():

@@ -140,3 +140,19 @@ def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> No
             right[start] += decode(recognizer, decider, corpus.load_or_synthesise(utterance, tmp_path))[0] == utterance.expected
     assert first["en-us"] == {"generic": right["generic"] / len(tests), "returning": right["returning"] / len(tests), "count": len(tests)}
     assert right["returning"] > right["generic"]  # the kept state helps: the comparison is not of empty decodes
+
+
+def test_the_understanding_report_compares_the_grammar_alone_with_understanding() -> None:
+    from bench.understanding import markdown, run_understanding
+
+    report = run_understanding()
+    alone, understood = report["grammar alone"], report["with understanding"]
+    held_out = "held-out phrasings"
+    assert understood[held_out]["understood %"] > alone[held_out]["understood %"] + 15
+    assert understood[held_out]["phrasings"] == 440
+    assert set(understood[held_out]["per intent %"]) >= {"Next", "Stop", "Pain", "Yes"}
+    for negatives in ("held-out room talk", "held-out half sentences", "the coach's own lines, said by someone else"):
+        assert understood[negatives]["false moves"] == 0, understood[negatives]["examples"]
+    # A pain phrase the stage does not place still stops or pauses the coach (rule 7).
+    assert understood[held_out]["pain and symptoms mid-exercise: stopped or paused %"] == 100.0
+    assert "| held-out phrasings |" in markdown(report)

@@ -53,6 +53,19 @@ def stream(recognizer, pcm: bytes) -> list[tuple[float, object]]:
     return out
 
 
+def decided(recognizer, decider: IntentDecider, pcm: bytes) -> list:
+    """The events the decider posts for ``pcm``, polled after every chunk as the listener does."""
+    recognizer.reset()
+    events = []
+    for start in range(0, len(pcm) + CHUNK, CHUNK):
+        seconds = (start + CHUNK) / 32000
+        hypothesis = recognizer.accept(pcm[start : start + CHUNK]) if start < len(pcm) else recognizer.flush()
+        if hypothesis is not None:
+            events.append(decider.decide(hypothesis, now=seconds))
+        events.append(decider.poll(seconds))
+    return [event for event in events if event is not None]
+
+
 def finals(results) -> list:
     return [h for _, h in results if h.final]
 
@@ -106,11 +119,8 @@ def test_a_short_word_is_heard_wherever_it_falls_in_the_detectors_windows(whispe
 
 
 def test_a_pain_word_outside_the_grammar_is_a_safety_event(whisper, grammar) -> None:
-    decider = IntentDecider(grammar)
-    events = []
-    for seconds, hypothesis in stream(whisper, said("ooh my ankle is really numb")):
-        events += [decider.decide(hypothesis, now=seconds), decider.poll(seconds)]  # as the listener does
-    assert "Symptom" in [getattr(e, "intent", None) for e in events if e is not None]
+    events = decided(whisper, IntentDecider(grammar), said("ooh my ankle is really numb"))
+    assert "Symptom" in [getattr(e, "intent", None) for e in events]
 
 
 def test_stop_acts_on_a_partial_before_the_utterance_ends(whisper, grammar) -> None:
@@ -233,3 +243,28 @@ def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> Non
     assert partial is not None and partial.text == "yes" and partial.confidence > 0.5 and not partial.final
     utterances.add(word[:512], speech=True)  # the voice again: the pause is over
     assert not utterances.partial_ready and utterances.finish() is not None
+
+
+def test_phrasings_the_grammar_lacks_are_understood_from_what_whisper_heard(whisper, grammar) -> None:
+    """Issue 20: the free transcript goes to the understanding stage, weighed by the coach's context."""
+    from voiceguide.coach.lines import known_lines
+    from voiceguide.intents import Context
+    from voiceguide.routine import load_routine
+    from voiceguide.understanding import Understanding
+    from voiceguide.understanding.loading import build_index
+
+    understanding = Understanding(grammar, build_index(grammar, known_lines(load_routine())))
+    cases = [
+        ("can we move on", Context.BETWEEN, "Next"),
+        ("how long is left on this one", Context.EXERCISE, "Status"),
+        ("please stop immediately", Context.EXERCISE, "Stop"),
+        ("my lower back is aching", Context.EXERCISE, "Pain"),
+        ("not now", Context.QUESTION, "No"),
+    ]
+    wrong = {}
+    for text, context, intent in cases:
+        decider = IntentDecider(grammar, understanding=understanding, context=lambda context=context: context)
+        intents = [getattr(e, "intent", None) for e in decided(whisper, decider, said(text))]
+        if intent not in intents:
+            wrong[text] = (intents, decider.why)
+    assert not wrong, wrong

@@ -19,4 +19,6 @@ def known_lines(routine: Routine, level: str = "standard") -> list[str]:
         lines += [exercise.purpose, *exercise.form]
     lines += list(vars(routine.safety).values())
     lines += [value for name, value in vars(wording).items() if name.isupper() and isinstance(value, str)]
-    return [line for line in dict.fromkeys(lines) if line and wording.HOLD_SLOT not in line]
+    lines += [wording.hold(seconds, say_length=True) for seconds in range(1, 61)] + [wording.hold(0, say_length=False)]
+    holds = wording.seconds_text(5)  # a hold's length is filled in as the session goes; any length stands for it here
+    return [line.replace(wording.HOLD_SLOT, holds) for line in dict.fromkeys(lines) if line]
