@@ -23,6 +23,11 @@ def in_hold(driver: Driver) -> bool:
     return driver.coach.step.kind is StepKind.HOLD and driver.coach.state.hold.counting
 
 
+def hold_said(driver: Driver) -> bool:
+    """A hold's line is being said: its seconds are counted when it ends."""
+    return driver.coach.step.kind is StepKind.HOLD and bool(driver.speaking) and driver.speaking[-1].text.startswith("Hold")
+
+
 def started() -> Driver:
     driver = Driver.new().begin()
     driver.settle()
@@ -168,7 +173,7 @@ def test_an_exercise_is_named_explained_held_and_counted():
     assert "Lie on your back." in text
     assert "We'll do this 10 times, holding for 5 seconds each time." in text
     hold = text.index("Hold for 5 seconds.")
-    assert text[hold + 1: hold + 6] == ["4", "3", "2", "1", "Relax."]
+    assert text[hold + 1: hold + 7] == ["5", "4", "3", "2", "1", "Relax."]
     assert "That's 1 of 10." in text and "That's 2 of 10." in text
 
 
@@ -221,10 +226,11 @@ def test_a_whole_session_to_the_summary():
 
 def test_repeat_says_the_instruction_again_in_full_and_restarts_the_hold():
     driver = at_hold(rep=2)
+    driver.step()  # "5"
     driver.step()  # "4"
     mark = len(driver.said)
     driver.hear("Repeat")
-    driver.run_until(lambda d: in_hold(d))
+    driver.run_until(hold_said)
     assert driver.texts(mark) == [
         "As you breathe out, contract your abdominal muscles, push your belly button toward the floor, and flatten your low back.",
         "Hold for 5 seconds.",
@@ -243,7 +249,7 @@ def test_pause_then_resume_restarts_the_interrupted_hold():
     assert not driver.step()
     mark = len(driver.said)
     driver.hear("Resume")
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.texts(mark) == ["Continuing.", "Hold for 5 seconds."]
     assert driver.coach.step.where.rep == 2
 
@@ -356,7 +362,7 @@ def test_form_check_during_pelvic_tilt_then_back_where_the_user_was():
     driver.step()
     actions = driver.say_text("how do I check my form")
     assert isinstance(actions[0], CutSpeech)
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     answer = " ".join(driver.texts(len(driver.said) - 3))
     for words in ("pinky", "hip bone", "thumb", "lowest rib", "smaller"):
         assert words in answer
@@ -405,7 +411,7 @@ def test_after_pain_resume_starts_the_repetition_again_gently():
     driver = state_pain_answered()
     mark = len(driver.said)
     driver.hear("Resume")
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.texts(mark) == [
         "Okay, let's carry on gently. Stop at once if it hurts again.",
         "As you breathe out, contract your abdominal muscles, push your belly button toward the floor, and flatten your low back.",
@@ -498,7 +504,7 @@ def test_resume_offer_yes_continues_where_the_user_left_off():
     driver.settle()
     assert "continue where you left off, at knee to chest, left side?" in driver.said[-1].text
     driver.say_text("yes")
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.coach.step.where == Where(1, 0, 2, "left")
     assert driver.texts()[-3:-1] == [  # after a break, the repetition is said in full
         "Okay, let's continue where you left off.",

@@ -33,6 +33,11 @@ def in_hold(driver: Driver) -> bool:
     return driver.coach.step.kind is StepKind.HOLD and driver.coach.state.hold.counting
 
 
+def hold_said(driver: Driver) -> bool:
+    """A hold's line is being said: its seconds are counted when it ends."""
+    return driver.coach.step.kind is StepKind.HOLD and bool(driver.speaking) and driver.speaking[-1].text.startswith("Hold")
+
+
 def saying(text: str):
     return lambda d: bool(d.speaking) and d.speaking[-1].text == text
 
@@ -110,9 +115,10 @@ def test_a_finished_repetition_is_not_done_or_counted_again(interruption, moment
 def test_an_interrupted_hold_is_done_again_and_counted_once(interruption):
     driver = started()
     driver.run_until(lambda d: in_hold(d) and d.coach.step.where.rep == 2)
+    driver.step()  # "5"
     driver.step()  # "4"
     interruption(driver)
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.coach.step.where.rep == 2 and driver.said[-1].text == "Hold for 5 seconds."
     driver.run_until(saying("That's 3 of 10."))
     assert counts(driver) == [1, 2, 3]
@@ -124,7 +130,7 @@ def test_repeat_after_a_count_says_the_next_repetition_in_full():
     driver.run_until(saying("That's 2 of 10."))
     mark = len(driver.said)
     driver.say_text("repeat")
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.texts(mark) == [TILT_FULL, "Hold for 5 seconds."]
     assert driver.coach.step.where.rep == 3
 
@@ -133,7 +139,7 @@ def test_after_pain_the_repetition_starts_again_in_full():
     driver = started()
     driver.run_until(lambda d: in_hold(d) and d.coach.step.where.rep == 4)
     pain_no_resume(driver)
-    driver.run_until(in_hold)
+    driver.run_until(hold_said)
     assert driver.texts()[-3:] == ["Okay, let's carry on gently. Stop at once if it hurts again.", TILT_FULL, "Hold for 5 seconds."]
 
 
@@ -351,3 +357,51 @@ def test_pain_before_the_session_starts_offers_no_skip():
     driver.say_text("resume")
     driver.settle()
     assert driver.said[-1].text == "When you're ready, say let's begin." and driver.coach.mode is Mode.READY
+
+
+# ------------------------------------------------------------- the countdown
+
+
+def hold_counts(driver: Driver, hold_line: str, after: str) -> list[str]:
+    """What is said from a hold's line up to the line after the hold."""
+    text = driver.texts()
+    start = text.index(hold_line)
+    return text[start + 1 : text.index(after, start)]
+
+
+def test_a_short_hold_counts_every_second_from_its_length():
+    driver = started()
+    driver.run_until(saying("That's 1 of 10."))
+    assert hold_counts(driver, "Hold for 5 seconds.", "Relax.") == ["5", "4", "3", "2", "1"]
+    driver = started()
+    driver.settle()
+    driver.say_text("next")  # knee to chest: 10 s holds
+    driver.run_until(saying("Lower your leg."))
+    assert hold_counts(driver, "Hold for 10 seconds.", "Lower your leg.") == [str(n) for n in range(10, 0, -1)]
+
+
+def test_a_long_hold_says_halfway_and_counts_its_last_five_seconds():
+    driver = started()
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")  # to the hamstring stretch: 15 s holds
+    driver.run_until(saying("Lower your leg."))
+    assert hold_counts(driver, "Hold for 15 seconds.", "Lower your leg.") == ["Halfway.", "5", "4", "3", "2", "1"]
+
+
+def test_each_count_starts_its_second():
+    driver = started()
+    driver.run_until(saying("Hold for 5 seconds."))
+    mark = len(driver.said)
+    driver.step()  # the hold's line ends: its seconds start
+    start = driver.clock.now
+    times = {}
+    while driver.said[-1].text != "Relax.":
+        before = len(driver.said)
+        driver.step()
+        for say in driver.said[before:]:
+            times[say.text] = driver.clock.now - start
+    for say in driver.said[mark:]:
+        times.setdefault(say.text, 0.0)
+    assert [round(times[str(n)]) for n in (5, 4, 3, 2, 1)] == [0, 1, 2, 3, 4]
+    assert round(times["Relax."]) == 5

@@ -30,6 +30,10 @@ from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruc
 from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
 
 
+SHORT_HOLD = 10  # a hold this long or shorter is counted every second
+LAST_COUNTED = 5  # a longer one says its halfway point and counts its last seconds
+
+
 class Coach:
     """The dialogue state machine for one session."""
 
@@ -202,7 +206,7 @@ class Coach:
                 return
             if step.kind is StepKind.HOLD:
                 seconds = self._hold_seconds(step)
-                state.hold.seconds_left = seconds
+                state.hold.seconds_left = state.hold.length = seconds
                 state.hold.counting = False
                 self.say(self._hold_line(step, seconds), "instruction", step=True)
                 return
@@ -312,7 +316,7 @@ class Coach:
             self.resume_plan(restart_rep=False)  # an aside interrupted the current step
         elif self.step.kind is StepKind.HOLD:
             self.state.hold.counting = True
-            self.outbox.set_timer(1.0)
+            self._count_second()
         else:
             self.advance()
 
@@ -327,11 +331,19 @@ class Coach:
                 hold.counting = False
                 self.advance()
                 return
-            if hold.seconds_left <= 5 or hold.seconds_left % 5 == 0:
-                self.outbox.say_unawaited(Line(str(hold.seconds_left), "count"), self.rate)
-            self.outbox.set_timer(1.0)
+            self._count_second()
         elif self.step.kind is StepKind.REST:
             self.advance()
+
+    def _count_second(self) -> None:
+        """A second of the hold begins: a short hold says every second, a long one its halfway point and last five."""
+        hold = self.state.hold
+        left, length = hold.seconds_left, hold.length
+        if length <= SHORT_HOLD or left <= LAST_COUNTED:
+            self.outbox.say_unawaited(Line(str(left), "count"), self.rate)
+        elif left == length - length // 2:
+            self.outbox.say_unawaited(Line(wording.HALFWAY, "count"), self.rate)
+        self.outbox.set_timer(1.0)
 
     # ------------------------------------------------------------- the user
 

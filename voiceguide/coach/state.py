@@ -58,6 +58,7 @@ class ResumeOffer:
 class HoldCount:
     """The countdown of the hold under way."""
 
+    length: int = 0  # seconds, as the hold's line said when it began
     seconds_left: int = 0
     counting: bool = False  # the hold's line has been said: the seconds are being counted
     say_length: bool = True  # the next hold's line says how long it lasts

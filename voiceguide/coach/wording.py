@@ -74,6 +74,9 @@ def hold(seconds: int, say_length: bool) -> str:
     return f"Hold for {seconds_text(seconds)}." if say_length else "Hold."
 
 
+HALFWAY = "Halfway."  # said in a long hold, before its last seconds are counted
+
+
 def rep_count(rep: int, reps: int, sides: bool) -> str:
     return f"That's {rep} of {reps}{' on each side' if sides else ''}."
 
