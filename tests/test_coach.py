@@ -320,7 +320,8 @@ def test_slower_and_faster_change_rests_speech_and_holds_within_the_range():
     driver.hear("Slower")
     driver.hear("Slower")
     assert driver.said[-1].text == "This is already the slowest pace."
-    driver.run_until(lambda d: d.speaking and d.speaking[-1].text.startswith("Hold for"))
+    # The hold under way is never made longer: the next one is.
+    driver.run_until(lambda d: d.speaking and d.speaking[-1].text.startswith("Hold for") and d.coach.step.where.side == "left")
     assert driver.speaking[-1].text == "Hold for 20 seconds." and driver.speaking[-1].rate < 0.8
     for _ in range(4):
         driver.hear("Faster")

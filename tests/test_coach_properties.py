@@ -10,7 +10,7 @@ from tests.support.driver import Driver, FakeClock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.coach import Coach, Halt, Mode
+from voiceguide.coach import Coach, CoachSettings, Halt, Mode
 from voiceguide.events import CancelTimer, CutSpeech, Record, Say, SetTimer
 from voiceguide.history import History, SessionJournal
 from voiceguide.coach.plan import StepKind, Where
@@ -229,3 +229,55 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
     painful = {r.data["exercise"] for r in driver.records if r.kind in ("pain", "symptom") and "exercise" in r.data}
     if painful:
         assert "reported pain during" in offer and offered.id not in painful, offer
+
+
+# ------------------------------------------------- the pace and the hold under way
+
+pace_moves = st.lists(
+    st.one_of(st.sampled_from([("hear", "Slower"), ("hear", "Faster")]), st.integers(1, 8).map(lambda n: ("time", n))),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 4), st.sampled_from(["gentle", "standard", "full"]), st.integers(0, 1), pace_moves)
+def test_pace_changes_never_lengthen_the_hold_under_way(exercise, level, rep, moves):
+    """However often the pace changes during a hold, it is never held longer than its line said."""
+    driver = Driver(Coach(load_routine(), FakeClock(), CoachSettings(level=level)), FakeClock()).begin()
+    driver.settle()
+    driver.hear("Start")
+    for _ in range(exercise):
+        driver.settle()
+        driver.hear("Next")
+    holds = 0
+    while True:  # the hold's line of the (rep+1)th hold of the exercise
+        driver.run_until(lambda d: d.coach.step.kind is StepKind.HOLD and d.speaking and d.speaking[-1].text.startswith("Hold"))
+        if holds == rep:
+            break
+        holds += 1
+        driver.run_until(lambda d: d.coach.step.kind is not StepKind.HOLD)
+    said = driver.speaking[-1].text
+    length = int(re.search(r"\d+", said).group()) if said != "Hold." else driver.coach.state.hold.length
+    hold_step = driver.coach.state.cursor
+    counted = 0
+
+    def tick() -> bool:
+        nonlocal counted
+        if driver.coach.state.cursor != hold_step:
+            return False
+        if not driver.speaking and driver.timer is not None:
+            counted += 1  # a second of the hold goes by
+        return driver.step()
+
+    for kind, value in moves:
+        if driver.coach.state.cursor != hold_step:
+            break
+        if kind == "hear":
+            driver.hear(value)
+        else:
+            for _ in range(value):
+                if not tick():
+                    break
+    while tick():
+        pass
+    assert counted <= length, (said, counted)

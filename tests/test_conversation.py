@@ -405,3 +405,75 @@ def test_each_count_starts_its_second():
         times.setdefault(say.text, 0.0)
     assert [round(times[str(n)]) for n in (5, 4, 3, 2, 1)] == [0, 1, 2, 3, 4]
     assert round(times["Relax."]) == 5
+
+
+# ------------------------------------------------------------- the pace
+
+
+def at_hamstring_hold(level: str = "full") -> Driver:
+    driver = started(settings=CoachSettings(level=level))
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")
+    driver.run_until(hold_said)
+    driver.step()  # the hold's line ends: its seconds start
+    return driver
+
+
+def seconds_until(driver: Driver, text: str) -> float:
+    start = driver.clock.now
+    driver.run_until(saying(text))
+    return driver.clock.now - start
+
+
+def test_faster_during_a_hold_shortens_what_is_left_of_it():
+    driver = at_hamstring_hold()  # 20 s at the full level; one step faster is 17 s
+    assert driver.said[-1].text == "Hold for 20 seconds."
+    for _ in range(10):
+        driver.step()
+    assert driver.coach.state.hold.seconds_left == 10
+    mark = len(driver.said)
+    driver.say_text("faster")
+    left = seconds_until(driver, "Lower your leg.")
+    assert driver.texts(mark) == ["Okay, I'll go faster.", "Hold for 7 more seconds.", "5", "4", "3", "2", "1", "Lower your leg."]
+    assert left == pytest.approx(7, abs=0.5)  # 10 s held, 7 s more: the 17 s of the faster pace
+    driver.run_until(hold_said)
+    assert driver.speaking[-1].text == "Hold for 17 seconds."  # the next side's hold
+
+
+def test_faster_after_the_faster_length_has_passed_ends_the_hold():
+    driver = at_hamstring_hold()
+    driver.run_until(lambda d: d.coach.state.hold.seconds_left == 2)  # 18 of 20 s held
+    mark = len(driver.said)
+    driver.say_text("faster")
+    driver.run_until(saying("Lower your leg."))
+    assert driver.texts(mark) == ["Okay, I'll go faster.", "Lower your leg."]
+
+
+def test_slower_during_a_hold_never_makes_it_longer():
+    driver = at_hamstring_hold(level="standard")  # 15 s; one step slower is 18 s
+    for _ in range(5):
+        driver.step()
+    left = driver.coach.state.hold.seconds_left
+    mark = len(driver.said)
+    driver.say_text("slower")
+    assert seconds_until(driver, "Lower your leg.") == pytest.approx(left, abs=0.5)
+    assert driver.texts(mark)[:2] == ["Okay, I'll go slower.", f"Hold for {left} more seconds."]
+    driver.run_until(hold_said)
+    assert driver.speaking[-1].text == "Hold for 18 seconds."  # the next hold is slower
+
+
+def test_slower_while_a_hold_is_announced_applies_to_the_next_hold():
+    driver = started()
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")
+    driver.run_until(hold_said)
+    assert driver.speaking[-1].text == "Hold for 15 seconds."
+    mark = len(driver.said)
+    driver.say_text("slower")
+    driver.run_until(lambda d: d.coach.state.hold.counting)
+    assert seconds_until(driver, "Lower your leg.") == pytest.approx(15, abs=0.5)
+    assert driver.texts(mark)[:2] == ["Okay, I'll go slower.", "Hold for 15 seconds."]
+    driver.run_until(hold_said)
+    assert driver.speaking[-1].text == "Hold for 18 seconds."

@@ -140,6 +140,7 @@ class Coach:
         self.outbox.cut()
         self.state.hold.counting = False
         self.state.hold.say_length = True  # after any interruption, a hold says its length again
+        self.state.hold.carry_on = None  # ... and starts again from its length
 
     def halt_for(self, halt: Halt) -> None:
         self.silence()
@@ -205,16 +206,17 @@ class Coach:
                 self._say_step(step)
                 return
             if step.kind is StepKind.HOLD:
-                seconds = self._hold_seconds(step)
-                state.hold.seconds_left = state.hold.length = seconds
-                state.hold.counting = False
-                self.say(self._hold_line(step, seconds), "instruction", step=True)
+                if state.hold.carry_on is not None and state.hold.carry_on <= 0:
+                    state.hold.carry_on = None  # a faster pace: the hold is already long enough
+                    state.cursor += 1
+                    continue
+                self.say(self._start_hold(step), "instruction", step=True)
                 return
             if step.kind is StepKind.REST:
                 self.outbox.set_timer(rest_seconds(state.pace))
                 return
             if step.kind is StepKind.REP_DONE:
-                self.record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self.position())
+                self.record("rep_done", hold_seconds=self.hold_length(step), reps=step.reps, **self.position())
                 if step.ends_exercise:
                     self._exercise_done(step.where.exercise)
                 state.cursor += 1
@@ -280,16 +282,30 @@ class Coach:
                 text = step.full
                 self.state.cursor = last_instruction_line(self.plan, self.state.cursor)
             self.state.full_instruction = False
-        text = text.replace(wording.HOLD_SLOT, wording.seconds_text(self._hold_seconds(step)))
+        text = text.replace(wording.HOLD_SLOT, wording.seconds_text(self.hold_length(step)))
         self.say(text, step.kind_of_line, step=True)
 
-    def _hold_line(self, step: Step, seconds: int) -> str:
-        """A set's first repetition, and a hold after any interruption, say how long; later ones just "Hold."."""
-        say_length = step.where.rep <= 1 or self.state.hold.say_length
-        self.state.hold.say_length = False
-        return wording.hold(seconds, say_length)
+    def _start_hold(self, step: Step) -> str:
+        """Set up the hold's count and give its line.
 
-    def _hold_seconds(self, step: Step) -> int:
+        A set's first repetition, and a hold after any interruption, say how
+        long; later ones just "Hold.". A hold that goes on after a change of
+        pace says what is left of it.
+        """
+        hold = self.state.hold
+        hold.counting = False
+        carry_on, hold.carry_on = hold.carry_on, None
+        if carry_on is not None:
+            hold.seconds_left = carry_on
+            hold.say_length = False
+            return wording.hold_on(carry_on, started=carry_on < hold.length)
+        hold.seconds_left = hold.length = self.hold_length(step)
+        say_length = step.where.rep <= 1 or hold.say_length
+        hold.say_length = False
+        return wording.hold(hold.length, say_length)
+
+    def hold_length(self, step: Step) -> int:
+        """The seconds a hold step lasts at the level and pace now."""
         exercise = self.routine.exercises[step.where.exercise]
         hold = step.hold or (exercise.sets[step.where.set].hold if exercise.sets else None)
         return hold_seconds(hold, self.settings.level, self.state.pace) if hold is not None else 0

@@ -62,6 +62,7 @@ class HoldCount:
     seconds_left: int = 0
     counting: bool = False  # the hold's line has been said: the seconds are being counted
     say_length: bool = True  # the next hold's line says how long it lasts
+    carry_on: int | None = None  # after a change of pace, the seconds the hold under way goes on for
 
 
 @dataclass

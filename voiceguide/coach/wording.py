@@ -74,6 +74,11 @@ def hold(seconds: int, say_length: bool) -> str:
     return f"Hold for {seconds_text(seconds)}." if say_length else "Hold."
 
 
+def hold_on(seconds: int, started: bool) -> str:
+    """A hold going on after a change of pace: what is left of it."""
+    return f"Hold for {seconds} more {'second' if seconds == 1 else 'seconds'}." if started else hold(seconds, True)
+
+
 HALFWAY = "Halfway."  # said in a long hold, before its last seconds are counted
 
 
