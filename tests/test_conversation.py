@@ -477,3 +477,18 @@ def test_slower_while_a_hold_is_announced_applies_to_the_next_hold():
     assert driver.texts(mark)[:2] == ["Okay, I'll go slower.", "Hold for 15 seconds."]
     driver.run_until(hold_said)
     assert driver.speaking[-1].text == "Hold for 18 seconds."
+
+
+# ------------------------------------------------------------- between exercises
+
+
+@pytest.mark.parametrize("before", ["what can I say", "how many left", "why", "how do I check my form", "pause"])
+def test_repeat_between_exercises_says_what_comes_next(before):
+    driver = started()
+    driver.settle()  # pelvic tilt done: waiting for the user before knee to chest
+    driver.say_text(before)
+    driver.settle()
+    driver.say_text("repeat")
+    driver.settle()
+    assert driver.said[-1].text == "Next is knee to chest. Take a moment, and say next when you're ready."
+    assert driver.coach.mode is Mode.WAITING
