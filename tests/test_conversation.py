@@ -492,3 +492,89 @@ def test_repeat_between_exercises_says_what_comes_next(before):
     driver.settle()
     assert driver.said[-1].text == "Next is knee to chest. Take a moment, and say next when you're ready."
     assert driver.coach.mode is Mode.WAITING
+
+
+# ------------------------------------------------------------- symptoms
+
+
+def turn(driver: Driver, text: str) -> list[str]:
+    """What the coach says in answer to ``text``, up to where it waits for the user."""
+    mark = len(driver.said)
+    driver.say_text(text)
+    driver.settle()
+    return driver.texts(mark)
+
+
+@pytest.mark.parametrize(
+    "words, named, not_named",
+    [
+        ("I feel dizzy", "dizzy", "numbness"),
+        ("i'm lightheaded", "dizzy", "numbness"),
+        ("my leg is numb", "Numbness", "tingling"),
+        ("my foot is tingling", "Tingling", "numbness"),
+        ("my legs are like jelly", "Weakness", "numbness"),
+    ],
+)
+def test_each_symptom_gets_advice_that_names_it(words, named, not_named):
+    driver = started()
+    driver.run_until(in_hold)
+    said = " ".join(turn(driver, words))
+    assert named in said and not_named not in said.lower(), said
+    assert "spine professional" in said
+    assert driver.kinds("symptom")[0].data["words"] == words.lower()
+
+
+def test_dizziness_means_lie_still_and_get_help_if_it_does_not_pass():
+    driver = started()
+    driver.run_until(in_hold)
+    said = " ".join(turn(driver, "I feel dizzy"))
+    assert "Stop now" in said and "lying down" in said and "keep still" in said and "does not pass, get help" in said
+    assert driver.kinds("symptom")[0].data["symptoms"] == ["dizziness"]
+
+
+def symptom_by_answer(driver: Driver) -> list[str]:
+    turn(driver, "stop")
+    turn(driver, "yes")  # in pain
+    return turn(driver, "yes")  # weakness, tingling or numbness
+
+
+def symptom_by_words(driver: Driver) -> list[str]:
+    return turn(driver, "my leg is numb")
+
+
+@pytest.mark.parametrize("report", [symptom_by_answer, symptom_by_words], ids=lambda f: f.__name__)
+def test_after_a_symptom_the_coach_offers_to_end_and_never_invites_carrying_on(report):
+    driver = started()
+    driver.run_until(in_hold)
+    said = report(driver)
+    assert "spine professional immediately" in " ".join(said)
+    assert not [line for line in said if "resume" in line or "carry on" in line or "skip" in line], said
+    assert said[-1].endswith("Shall I end the session now? Say yes or no.")
+    assert "start me again" in " ".join(said)  # how to go on another day
+    hint = turn(driver, "next")
+    assert not [line for line in hint if "resume" in line or "carry on" in line], hint
+    assert driver.coach.mode is Mode.HALTED
+    said = turn(driver, "yes")
+    assert driver.ended is not None and driver.ended.completed is False
+    assert "Okay, we'll end the session here." in said
+
+
+def test_no_to_ending_after_a_symptom_rests_and_resume_needs_asking():
+    driver = started()
+    driver.run_until(in_hold)
+    symptom_by_words(driver)
+    said = turn(driver, "no")
+    assert not [line for line in said if "resume" in line or "carry on" in line], said
+    assert "end" in said[-1] and driver.coach.mode is Mode.HALTED and driver.ended is None
+    driver.clock.now += 3600
+    assert not driver.step()
+    said = turn(driver, "resume")  # asked for explicitly: carries on gently
+    assert said[:2] == ["Okay, let's carry on gently. Stop at once if it hurts again.", TILT_FULL]
+
+
+def test_every_symptom_word_of_the_grammar_names_a_symptom():
+    from voiceguide.coach.symptoms import symptoms_named
+    from voiceguide.grammar import Grammar
+
+    words = Grammar.load().safety_words["Symptom"]
+    assert words and [word for word in words if not symptoms_named(word)] == []

@@ -23,7 +23,11 @@ def on_yes(coach: Coach, event: Heard) -> None:
         safety.on_pain(coach, event)
     elif question is Question.SYMPTOMS:
         coach.record("symptom", words=event.text, **coach.report_position())
-        coach.say(f"{coach.routine.safety.symptom_advice} {prompts.after_pain(coach)}", "safety")
+        coach.silence()
+        safety.symptom_advice(coach, ())
+    elif question is Question.END_OFFER:
+        coach.record("quit", words=event.text, **coach.position())
+        coach.finish(completed=False)
     elif question is Question.ALL_RIGHT:
         moving.carry_on(coach)
     elif question is Question.RESUME_OFFER:
@@ -44,6 +48,8 @@ def on_no(coach: Coach, event: Heard) -> None:
         coach.say(wording.no_other_symptoms(prompts.after_pain(coach)), "prompt")
     elif question is Question.ALL_RIGHT:
         safety.on_pain(coach, event)
+    elif question is Question.END_OFFER:
+        coach.say(wording.REST_AFTER_SYMPTOM, "prompt")
     elif question is Question.RESUME_OFFER:
         coach.record("resume_declined")
         coach.say(wording.RESUME_DECLINED, "prompt")

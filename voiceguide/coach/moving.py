@@ -55,6 +55,7 @@ def on_skip(coach: Coach, event: Heard) -> None:
     coach.silence()
     state.halt = None
     state.question = None
+    state.needs_professional = False
     following = skipped + 1
     if following >= len(coach.routine.exercises):
         coach.finish(completed=False)
@@ -135,6 +136,7 @@ def carry_on(coach: Coach) -> None:
     coach.silence()
     coach.record("resume", after=halt.value if halt else None, **coach.position())
     after_pain = halt is Halt.PAIN
+    state.needs_professional = False  # asked for: the user goes on
     if after_pain:
         coach.queue(wording.CARRY_ON_GENTLY, "safety")
     else:

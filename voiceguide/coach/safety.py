@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..events import DeviceLost, Heard, Unclear
 from . import prompts, wording
 from .state import Halt, Mode, Question
+from .symptoms import Symptom, symptoms_named
 
 if TYPE_CHECKING:
     from .core import Coach
@@ -39,19 +40,32 @@ def on_pain(coach: Coach, event: Heard) -> None:
 
 
 def on_symptom(coach: Coach, event: Heard) -> None:
-    """Weakness, tingling, numbness: like pain, with the advice to see a professional."""
-    _report(coach, event, "symptom")
-    coach.state.question = None
-    coach.queue(coach.routine.safety.symptom_advice, "safety")
-    coach.queue(prompts.after_pain(coach), "prompt")
+    """Weakness, tingling, numbness, dizziness: like pain, with advice that names it, and the offer to end."""
+    named = symptoms_named(event.text)
+    _report(coach, event, "symptom", symptoms=[symptom.value for symptom in named])
+    symptom_advice(coach, named)
+
+
+def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
+    """The advice for the symptoms named (the routine's own when none is), then the offer to end.
+
+    A symptom needs a professional: the coach never invites carrying on in
+    the same breath. Only an explicit "resume" (or "skip") goes on.
+    """
+    coach.state.needs_professional = True
+    coach.state.question = Question.END_OFFER
+    for line in wording.symptom_advice([symptom.value for symptom in named]) or [coach.routine.safety.symptom_advice]:
+        coach.queue(line, "safety")
+    coach.queue(wording.another_day(prompts.next_exercise_left(coach)), "safety")
+    coach.queue(wording.END_OFFER, "prompt")
     coach.say_queued()
 
 
-def _report(coach: Coach, event: Heard, kind: str) -> None:
+def _report(coach: Coach, event: Heard, kind: str, **data: object) -> None:
     """Halt for pain, count and record it, and queue the routine's word to stop."""
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
-    coach.record(kind, words=event.text, **coach.report_position())
+    coach.record(kind, words=event.text, **data, **coach.report_position())
     coach.queue(coach.routine.safety.pain_stop, "safety")
 
 

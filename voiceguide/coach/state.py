@@ -28,6 +28,7 @@ class Question(str, Enum):
     SYMPTOMS = "symptoms"  # after pain: weakness, tingling, numbness?
     ALL_RIGHT = "all_right"  # after unclear speech: is everything all right?
     RESUME_OFFER = "resume_offer"  # continue the unfinished session?
+    END_OFFER = "end_offer"  # after a symptom: shall I end the session?
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class CoachState:
     pace: int = 0  # negative is slower
     started: bool = False  # the first exercise has begun
     exercise_recorded: int | None = None  # the exercise whose start was last recorded
+    needs_professional: bool = False  # a symptom was reported: only an explicit resume or skip goes on
     full_instruction: bool = False  # the next repetition is said in full, not as its short cue
     hold: HoldCount = field(default_factory=HoldCount)
     # What the summary and the session's record tell.

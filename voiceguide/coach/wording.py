@@ -122,6 +122,37 @@ MICROPHONE_LOST = "I can't hear you any more, so I've paused. Type what you woul
 SPEAKER_LOST = "The speaker stopped working, so I've paused. I'll show what I say as text. Say or type continue when you're ready."
 
 
+def symptom_advice(symptoms: Sequence[str]) -> list[str]:
+    """The advice for the symptoms a report named ("numbness", "dizziness", ...), each by its name."""
+    lines = []
+    others = [symptom for symptom in symptoms if symptom != "dizziness"]
+    if others:
+        needs = "needs" if len(others) == 1 else "need"
+        names = _join(others)
+        lines.append(f"{names[0].upper()}{names[1:]} {needs} a professional's attention. Please contact your spine professional immediately.")
+    if "dizziness" in symptoms:
+        lines.append(DIZZINESS_ADVICE)
+    return lines
+
+
+DIZZINESS_ADVICE = (
+    "If you feel dizzy or faint, stay lying down and keep still, and breathe slowly until it passes. "
+    "If it does not pass, get help. Please contact your spine professional about it."
+)
+
+
+def another_day(next_exercise: bool) -> str:
+    """After a symptom: how to go on another day."""
+    if next_exercise:
+        return "Another day, when your spine professional says it's fine, start me again, and I'll offer to go on with the next exercise."
+    return "Another day, when your spine professional says it's fine, just start me again."
+
+
+END_OFFER = "Shall I end the session now? Say yes or no."
+REST_AFTER_SYMPTOM = "Okay. Rest as long as you need. I won't go on by myself. Say end when you want to finish the session."
+HALTED_AFTER_SYMPTOM = "We've stopped because of your symptoms. Say end to finish the session."
+
+
 def after_pain(choices: str) -> str:
     return f"Rest as long as you need. I won't go on by myself. When you're ready, {choices}"
 
@@ -135,6 +166,7 @@ def stopped_again_after_pain(choices: str) -> str:
 
 
 # What can be said after pain: only what exists at that moment.
+PAIN_CHOICES_AFTER_SYMPTOM = "say end to finish the session."
 PAIN_CHOICES_BEFORE_START = "say resume, or end to finish the session."
 PAIN_CHOICES_IN_LAST_EXERCISE = "say resume to carry on gently, or end to finish the session."
 PAIN_CHOICES = "say resume to carry on gently, skip to move to the next exercise, or end to finish the session."
@@ -216,6 +248,7 @@ def pace_at_limit(faster: bool) -> str:
 
 
 HELP_IN_PAIN_QUESTION = "Are you in pain? Say yes or no."
+HELP_END_OFFER = f"After those symptoms, it's best to stop for today. {END_OFFER}"
 HELP_RESUME_OFFER = "Say yes to continue where you left off, or no to start from the beginning."
 HELP_ALL_WELL = "Say continue if all is well, or stop."
 HELP_READY = "Say let's begin to start the first exercise. You can also ask why, or say end to finish."
