@@ -578,3 +578,44 @@ def test_every_symptom_word_of_the_grammar_names_a_symptom():
 
     words = Grammar.load().safety_words["Symptom"]
     assert words and [word for word in words if not symptoms_named(word)] == []
+
+
+# ------------------------------------------------------------- the pain record
+
+
+def written_down(tmp_path, driver: Driver) -> History:
+    history = History.open(tmp_path / "history.sqlite3")
+    journal = SessionJournal(history, driver.coach.routine.name)
+    for record in driver.records:
+        journal.record(record)
+    return history
+
+
+def test_the_pain_record_keeps_the_words_and_the_answers_as_answers(tmp_path, monkeypatch):
+    from rich.console import Console
+
+    from voiceguide import history_cli
+    from voiceguide.cli import build_parser
+
+    driver = started()
+    driver.run_until(in_hold)
+    turn(driver, "stop")
+    turn(driver, "yes")  # are you in pain?
+    turn(driver, "yes")  # weakness, tingling or numbness?
+    turn(driver, "no")  # shall I end the session now?
+    driver.say_text("resume")
+    driver.run_until(in_hold)
+    turn(driver, "my back hurts")
+    turn(driver, "no")  # no other symptoms
+    history = written_down(tmp_path, driver)
+    reports = history.pain_reports()
+    assert [(r.kind, r.words, r.answer) for r in reports] == [("pain", "", "yes"), ("symptom", "", "yes"), ("pain", "my back hurts", "")]
+    assert reports[0].question == "Are you in pain?" and "numbness" in reports[1].question
+    answers = [e.data for e in history.events() if e.kind == "answer"]
+    assert [(a["answer"], a["question"]) for a in answers] == [("no", "Shall I end the session now?"), ("no", "Do you also feel any weakness, tingling or numbness?")]
+    history.close()
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    out = Console(file=__import__("io").StringIO(), width=200, color_system=None)
+    assert history_cli.run_history(build_parser().parse_args(["history"]), console=out) == 0
+    table = " ".join(out.file.getvalue().split())
+    assert 'pain: answered "yes" (Pelvic tilt); symptom: answered "yes" (Pelvic tilt); "my back hurts" (Pelvic tilt)' in table

@@ -6,6 +6,7 @@ answer means; with no question open, yes and okay move on like "next".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..events import Heard
@@ -20,13 +21,11 @@ def on_yes(coach: Coach, event: Heard) -> None:
     state = coach.state
     question, state.question = state.question, None
     if question is Question.IN_PAIN:
-        safety.on_pain(coach, event)
+        safety.on_pain(coach, event, answer=(wording.ARE_YOU_IN_PAIN, event.text))
     elif question is Question.SYMPTOMS:
-        coach.record("symptom", words=event.text, **coach.report_position())
-        coach.silence()
-        safety.symptom_advice(coach, ())
+        safety.on_symptom_answer(coach, event)
     elif question is Question.END_OFFER:
-        coach.record("quit", words=event.text, **coach.position())
+        coach.record("quit", answer=event.text, question=wording.SHALL_I_END, **coach.position())
         coach.finish(completed=False)
     elif question is Question.ALL_RIGHT:
         moving.carry_on(coach)
@@ -42,6 +41,8 @@ def on_yes(coach: Coach, event: Heard) -> None:
 def on_no(coach: Coach, event: Heard) -> None:
     state = coach.state
     question, state.question = state.question, None
+    if question in QUESTIONS_ASKED:
+        coach.record("answer", answer=event.text, question=QUESTIONS_ASKED[question](coach))
     if question is Question.IN_PAIN:
         coach.say(wording.NO_PAIN, "prompt")
     elif question is Question.SYMPTOMS:
@@ -56,6 +57,14 @@ def on_no(coach: Coach, event: Heard) -> None:
     else:
         state.question = question
         coach.hint(wording.okay_then(prompts.help_line(coach)))
+
+
+# The safety questions whose answers are written down, as the coach asked them.
+QUESTIONS_ASKED: dict[Question, Callable[[Coach], str]] = {
+    Question.IN_PAIN: lambda coach: wording.ARE_YOU_IN_PAIN,
+    Question.SYMPTOMS: lambda coach: coach.routine.safety.symptom_question,
+    Question.END_OFFER: lambda coach: wording.SHALL_I_END,
+}
 
 
 def on_okay(coach: Coach, event: Heard) -> None:

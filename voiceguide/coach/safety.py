@@ -29,10 +29,14 @@ def on_stop(coach: Coach, event: Heard) -> None:
     coach.say(wording.STOPPED_ASK_PAIN, "safety")
 
 
-def on_pain(coach: Coach, event: Heard) -> None:
-    """Halt, give the routine's advice, and ask about other symptoms."""
+def on_pain(coach: Coach, event: Heard, answer: tuple[str, str] | None = None) -> None:
+    """Halt, give the routine's advice, and ask about other symptoms.
+
+    ``answer`` is (question, answer) when the report is a yes to "are you in
+    pain?": it is written down as an answer, not as the words of a report.
+    """
     safety = coach.routine.safety
-    _report(coach, event, "pain")
+    _report(coach, event, "pain", answer)
     coach.state.question = Question.SYMPTOMS
     coach.queue(safety.pain_advice, "safety")
     coach.queue(safety.symptom_question, "prompt")
@@ -44,6 +48,13 @@ def on_symptom(coach: Coach, event: Heard) -> None:
     named = symptoms_named(event.text)
     _report(coach, event, "symptom", symptoms=[symptom.value for symptom in named])
     symptom_advice(coach, named)
+
+
+def on_symptom_answer(coach: Coach, event: Heard) -> None:
+    """A yes to "do you also feel any weakness, tingling or numbness?": a symptom report, written down as the answer."""
+    coach.silence()
+    coach.record("symptom", answer=event.text, question=coach.routine.safety.symptom_question, **coach.report_position())
+    symptom_advice(coach, ())
 
 
 def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
@@ -61,11 +72,12 @@ def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
     coach.say_queued()
 
 
-def _report(coach: Coach, event: Heard, kind: str, **data: object) -> None:
-    """Halt for pain, count and record it, and queue the routine's word to stop."""
+def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | None = None, **data: object) -> None:
+    """Halt for pain, count and record it (the words said, or the question answered), and queue the routine's word to stop."""
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
-    coach.record(kind, words=event.text, **data, **coach.report_position())
+    said = {"question": answer[0], "answer": answer[1]} if answer else {"words": event.text}
+    coach.record(kind, **said, **data, **coach.report_position())
     coach.queue(coach.routine.safety.pain_stop, "safety")
 
 

@@ -114,7 +114,8 @@ GOODBYE = "Take care."
 
 # ------------------------------------------------------------ safety
 
-STOPPED_ASK_PAIN = "Stopped. Are you in pain? Say yes or no."
+ARE_YOU_IN_PAIN = "Are you in pain?"
+STOPPED_ASK_PAIN = f"Stopped. {ARE_YOU_IN_PAIN} Say yes or no."
 IS_ALL_WELL = "I heard something. Is everything all right? Say continue, or stop."
 NO_PAIN = "Okay, no pain. Say continue when you're ready, or end to finish the session."
 CARRY_ON_GENTLY = "Okay, let's carry on gently. Stop at once if it hurts again."
@@ -148,7 +149,8 @@ def another_day(next_exercise: bool) -> str:
     return "Another day, when your spine professional says it's fine, just start me again."
 
 
-END_OFFER = "Shall I end the session now? Say yes or no."
+SHALL_I_END = "Shall I end the session now?"
+END_OFFER = f"{SHALL_I_END} Say yes or no."
 REST_AFTER_SYMPTOM = "Okay. Rest as long as you need. I won't go on by myself. Say end when you want to finish the session."
 HALTED_AFTER_SYMPTOM = "We've stopped because of your symptoms. Say end to finish the session."
 

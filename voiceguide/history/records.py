@@ -60,8 +60,10 @@ class PainReport:
     exercise: str | None
     side: str | None
     rep: int | None
-    words: str
+    words: str  # what the user said to report it; empty when the report was an answer
     position: dict[str, Any] | None
+    answer: str = ""  # the answer that reported it ("yes"), to ...
+    question: str = ""  # ... the coach's question ("Are you in pain?")
 
     @property
     def exercise_name(self) -> str | None:

@@ -264,6 +264,8 @@ class History:
                     exercise=r["exercise"], side=r["side"], rep=r["rep"],
                     words=str(data.get("words", "")),
                     position=position_of(data),
+                    answer=str(data.get("answer", "")),
+                    question=str(data.get("question", "")),
                 )
             )
         return reports
