@@ -512,8 +512,10 @@ def test_resume_offer_yes_continues_where_the_user_left_off():
     driver.say_text("yes")
     driver.run_until(hold_said)
     assert driver.coach.step.where == Where(1, 0, 2, "left")
-    assert driver.texts()[-3:-1] == [  # after a break, the repetition is said in full
+    assert driver.texts()[-5:-1] == [  # after a break, the exercise's name and set-up, and the repetition in full
         "Okay, let's continue where you left off.",
+        "Exercise 2 of 5: Knee to chest.",
+        "Lie on your back with your feet flat on the floor.",
         "Bring your left knee toward your chest. Using your hands, gently pull your leg in until you feel a comfortable stretch.",
     ]
 

@@ -11,10 +11,10 @@ import re
 import pytest
 from tests.support.driver import Driver, FakeClock
 
-from voiceguide.coach import Coach, CoachSettings, Mode
+from voiceguide.coach import Coach, CoachSettings, Mode, ResumeOffer
 from voiceguide.events import Record
 from voiceguide.history import History, SessionJournal
-from voiceguide.coach.plan import StepKind
+from voiceguide.coach.plan import StepKind, Where
 from voiceguide.routine import load_routine
 from voiceguide.session import prepare_session, resume_offer
 
@@ -619,3 +619,38 @@ def test_the_pain_record_keeps_the_words_and_the_answers_as_answers(tmp_path, mo
     assert history_cli.run_history(build_parser().parse_args(["history"]), console=out) == 0
     table = " ".join(out.file.getvalue().split())
     assert 'pain: answered "yes" (Pelvic tilt); symptom: answered "yes" (Pelvic tilt); "my back hurts" (Pelvic tilt)' in table
+
+
+# ------------------------------------------------------------- a resumed exercise
+
+
+@pytest.mark.parametrize(
+    "where, done, lines",
+    [
+        (Where(4, 0, 3, None), False, [
+            "Exercise 5 of 5: Bridge.",
+            "Lie on your back with your knees bent, your feet flat on the floor, and your arms by your sides.",
+            "Slowly raise your hips off the floor while contracting your glutes and your hamstrings.",
+        ]),
+        (Where(1, 0, 2, "left"), False, [
+            "Exercise 2 of 5: Knee to chest.",
+            "Lie on your back with your feet flat on the floor.",
+            "Bring your left knee toward your chest. Using your hands, gently pull your leg in until you feel a comfortable stretch.",
+        ]),
+        (Where(1, 0, 3, "left"), True, [
+            "Exercise 2 of 5: Knee to chest.",
+            "Lie on your back with your feet flat on the floor.",
+            "Now, after stretching each leg on its own, we do both legs together.",
+        ]),
+    ],
+)
+def test_a_resumed_exercise_starts_with_its_name_and_set_up_then_the_repetition(where, done, lines):
+    driver = Driver.new(resume_offer=ResumeOffer(where, done=done)).begin()
+    driver.settle()
+    mark = len(driver.said)
+    driver.say_text("yes")
+    driver.run_until(hold_said)
+    said = driver.texts(mark)
+    assert said[0] == "Okay, let's continue where you left off."
+    assert said[1 : 1 + len(lines)] == lines
+    assert driver.coach.step.where == (where if not done else Where(1, 1, 1, None))

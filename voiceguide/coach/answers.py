@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..events import Heard
 from . import moving, prompts, safety, wording
+from .plan import exercise_start, opening_lines
 from .state import Mode, Question
 
 if TYPE_CHECKING:
@@ -80,12 +81,15 @@ def on_okay(coach: Coach, event: Heard) -> None:
 
 
 def _accept_resume_offer(coach: Coach) -> None:
-    """Start where the unfinished session left off, its first repetition said in full."""
+    """Start where the unfinished session left off: the exercise's name and set-up, then its repetition in full."""
     offer, start = coach.resume_offer, coach.resume_start
     assert offer is not None and start is not None
     where = coach.plan[start].where
     coach.record("resume", offered=True, **coach.position(where))
     coach.silence()
     coach.queue(wording.resume_accepted(coach.routine.exercises[where.exercise].name.lower(), offer.next_exercise))
+    if start != exercise_start(coach.plan, where.exercise):
+        for step in opening_lines(coach.plan, where.exercise):
+            coach.queue(step.text, step.kind_of_line)
     coach.state.full_instruction = True
     coach.start_at(start)
