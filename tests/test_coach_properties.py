@@ -7,7 +7,7 @@ from importlib import resources
 
 import yaml
 from tests.support.driver import Driver, FakeClock
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from voiceguide.coach import Coach, CoachSettings, Halt, Mode, Question
@@ -172,12 +172,47 @@ def completed_exercises(driver: Driver) -> list[str]:
     return done
 
 
+def summary_lines(driver: Driver) -> list[str]:
+    return [say.text for say in driver.said if say.kind == "summary"]
+
+
+def names_in(text: str) -> set[str]:
+    """"a", "a and b", "a, b and c" as a set of names."""
+    return set(re.split(r", | and ", text))
+
+
 def summary_names(driver: Driver) -> set[str]:
-    line = next(say.text for say in driver.said if say.kind == "summary" and ("You did" in say.text or "no exercises" in say.text))
-    if "no exercises" in line:
-        return set()
-    listed = line.split(" exercises: ", 1)[1].rsplit(", in about", 1)[0]
-    return set(re.split(r", | and ", listed))
+    """The exercises the summary says were done."""
+    line = next((text for text in summary_lines(driver) if " exercises: " in text), None)
+    return names_in(line.split(" exercises: ", 1)[1].rstrip(".")) if line else set()
+
+
+def summary_partly(driver: Driver) -> dict[str, tuple[int, int]]:
+    """The exercises the summary says were partly done: name → (holds done, holds in all)."""
+    line = next((text for text in summary_lines(driver) if text.startswith("You did part of ")), None)
+    if line is None:
+        return {}
+    parts = line[len("You did part of "):].rstrip(".").split("; and part of ")
+    found = {}
+    for part in parts:
+        name, holds = part.split(": ")
+        held, in_all = re.fullmatch(r"(\d+) of (\d+) holds", holds).groups()
+        found[name] = (int(held), int(in_all))
+    return found
+
+
+def summary_skipped(driver: Driver) -> set[str]:
+    line = next((text for text in summary_lines(driver) if text.startswith("You skipped ")), None)
+    return names_in(line[len("You skipped "):].rstrip(".")) if line else set()
+
+
+def holds_done(driver: Driver) -> dict[str, int]:
+    """Exercise id → the distinct holds its rep_done records say were done."""
+    places: dict[str, set] = {}
+    for record in driver.kinds("rep_done"):
+        data = record.data
+        places.setdefault(data["exercise"], set()).add((data["set"], data["rep"], data["side"]))
+    return {name: len(held) for name, held in places.items()}
 
 
 def skipped_not_begun_again(records: list[Record]) -> set[str]:
@@ -223,9 +258,21 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
 
     done = completed_exercises(driver)
     if driver.ended is not None:
-        names = {routine.exercises[routine.index_of(name)].name.lower() for name in done}
-        assert summary_names(driver) == names
+        name_of = {exercise.id: exercise.name.lower() for exercise in routine.exercises}
+        assert summary_names(driver) == {name_of[name] for name in done}
         assert driver.kinds("session_end")[0].data["exercises_done"] == done
+        # Partly done: begun, with holds done, not finished; with the holds counted right.
+        in_all = {name: 0 for name in name_of}
+        for step in driver.coach.plan:
+            if step.kind is StepKind.REP_DONE:
+                in_all[routine.exercises[step.where.exercise].id] += 1
+        held = holds_done(driver)
+        partly = {name_of[name]: (count, in_all[name]) for name, count in held.items() if name not in done}
+        assert summary_partly(driver) == partly
+        skipped = {name for record in driver.kinds("exercise_skipped") if (name := record.data.get("exercise"))}
+        assert summary_skipped(driver) == {name_of[name] for name in skipped if name not in done and name not in held}
+        whole = len(done) == len(routine.exercises)
+        assert summary_lines(driver)[0].startswith("Well done. That's the whole routine.") is whole
 
     if driver.ended is not None and driver.ended.completed:
         return
@@ -235,9 +282,18 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
     asked = offer.split("Do you want to", 1)[1]
     offered = next(e for e in routine.exercises if e.name.lower() in asked)
     assert offered.id not in skipped_not_begun_again(driver.records), offer
-    painful = {r.data["exercise"] for r in driver.records if r.kind in ("pain", "symptom") and "exercise" in r.data}
-    if painful:
-        assert "reported pain during" in offer and offered.id not in painful, offer
+    painful: dict[str, bool] = {}  # exercise → pain reported there and not finished since
+    for record in driver.records:
+        name = record.data.get("exercise")
+        if record.kind in ("pain", "symptom") and name:
+            painful[name] = True
+        elif record.kind == "exercise_done" and name in painful:
+            painful[name] = False
+    still = {name for name, hurts in painful.items() if hurts}
+    if still:
+        assert "reported pain during" in offer and offered.id not in still, offer
+    else:
+        assert "reported pain" not in offer, offer
 
 
 # ------------------------------------------------- the pace and the hold under way
@@ -290,3 +346,64 @@ def test_pace_changes_never_lengthen_the_hold_under_way(exercise, level, rep, mo
     while tick():
         pass
     assert counted <= length, (said, counted)
+
+
+# ------------------------------------------------- a session that continues another
+
+
+def play_session(driver: Driver, moves, input_ends: bool) -> None:
+    """Random turns, then the end: "end", or the end of input (the runner writes "interrupted")."""
+    for move in moves:
+        if driver.ended is not None:
+            return
+        if move[0] == "settle":
+            driver.settle()
+        else:
+            play(driver, [move])
+    if driver.ended is None:
+        if input_ends:
+            driver.records.append(Record("interrupted", driver.clock.now, {"reason": "end of input"}))
+        else:
+            play(driver, [("hear", "Quit")])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(turns, min_size=1, max_size=30), st.booleans(), st.lists(turns, max_size=30))
+def test_a_resumed_session_counts_what_both_sessions_did(first_turns, input_ends, second_turns):
+    """The summary of a session that took the offer to continue says what the two sessions did together."""
+    routine = ROUTINES["two repetitions each"]
+    first = Driver.new(routine).begin()
+    play_session(first, BEGINNING + [move for steps, said in first_turns for move in (("time", steps), said)], input_ends)
+    if first.ended is not None and first.ended.completed:
+        return
+    history = History.open(":memory:")
+    journal = SessionJournal(history, routine.name)
+    for record in first.records:
+        journal.record(record)
+    offer = resume_offer(history.unfinished_session(), routine)
+    history.close()
+    if offer is None:
+        return
+    event("a session continued another")
+    second = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
+    second.settle()
+    second.hear("Yes")
+    play_session(second, [move for steps, said in second_turns for move in (("time", steps), said)], input_ends=False)
+    assert second.ended is not None
+
+    name_of = {exercise.id: exercise.name.lower() for exercise in routine.exercises}
+    done = set(completed_exercises(first)) | set(completed_exercises(second))
+    assert summary_names(second) == {name_of[name] for name in done}
+    held: dict[str, set] = {}
+    for driver in (first, second):
+        for record in driver.kinds("rep_done"):
+            data = record.data
+            held.setdefault(data["exercise"], set()).add((data["set"], data["rep"], data["side"]))
+    in_all = {name: 0 for name in name_of}
+    for step in second.coach.plan:
+        if step.kind is StepKind.REP_DONE:
+            in_all[routine.exercises[step.where.exercise].id] += 1
+    assert summary_partly(second) == {name_of[n]: (len(h), in_all[n]) for n, h in held.items() if n not in done}
+    skipped = {r.data["exercise"] for d in (first, second) for r in d.kinds("exercise_skipped") if "exercise" in r.data}
+    assert summary_skipped(second) == {name_of[n] for n in skipped if n not in done and n not in held}
+    assert summary_lines(second)[0].startswith("Well done. That's the whole routine.") is (len(done) == len(name_of))

@@ -198,6 +198,7 @@ def test_skip_goes_straight_on_when_the_setting_says_so():
 
 def next_start(tmp_path, driver: Driver, interrupted: bool = True) -> Driver:
     """The records of ``driver``'s session in a history file, and the next session's coach offering."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     history = History.open(tmp_path / "history.sqlite3")
     journal = SessionJournal(history, driver.coach.routine.name)
     for record in driver.records:
@@ -654,3 +655,127 @@ def test_a_resumed_exercise_starts_with_its_name_and_set_up_then_the_repetition(
     assert said[0] == "Okay, let's continue where you left off."
     assert said[1 : 1 + len(lines)] == lines
     assert driver.coach.step.where == (where if not done else Where(1, 1, 1, None))
+
+
+# ------------------------------------------------------------- what the summary says
+
+
+def summary_of(driver: Driver) -> str:
+    return " ".join(say.text for say in driver.said if say.kind == "summary")
+
+
+def test_a_partly_done_exercise_is_in_the_summary_with_its_holds():
+    driver = started()
+    driver.run_until(saying("That's 6 of 10."))
+    driver.say_text("end")
+    summary = summary_of(driver)
+    assert "no exercises" not in summary and "You did part of pelvic tilt: 6 of 10 holds." in summary
+    assert driver.kinds("session_end")[0].data["partly_done"] == {"pelvic_tilt": [6, 10]}
+
+
+def test_the_summary_names_what_was_skipped_and_where_pain_was_reported():
+    driver = started()
+    driver.settle()
+    driver.say_text("skip")  # knee to chest
+    driver.settle()
+    driver.say_text("next")  # lower trunk rotation
+    driver.run_until(in_hold)
+    turn(driver, "it hurts")
+    turn(driver, "no")
+    driver.say_text("end")
+    summary = summary_of(driver)
+    assert "You did 1 of 5 exercises: pelvic tilt." in summary
+    assert "You skipped knee to chest." in summary
+    assert "You reported pain once, during lower trunk rotation." in summary
+
+
+def finish_the_routine(driver: Driver) -> None:
+    while driver.ended is None:
+        driver.settle()
+        if driver.ended is None:
+            driver.say_text("next")
+
+
+def test_reaching_the_end_with_an_exercise_skipped_is_not_the_whole_routine():
+    driver = started()
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")
+    driver.run_until(in_hold)  # hamstring stretch
+    driver.say_text("skip")
+    finish_the_routine(driver)
+    summary = summary_of(driver)
+    assert "whole routine" not in summary and "That's the end of the routine." in summary
+    assert "You did 4 of 5 exercises" in summary and "You skipped hamstring stretch." in summary
+
+
+def test_a_resumed_session_counts_what_the_earlier_one_did(tmp_path):
+    driver = started()
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")
+    driver.run_until(in_hold)  # hamstring stretch
+    driver.say_text("skip")
+    driver.settle()
+    driver.say_text("next")  # bridge
+    driver.run_until(saying("That's 4 of 10."))
+    driver.say_text("end")
+    following = next_start(tmp_path, driver, interrupted=False)
+    assert "continue where you left off, at bridge?" in following.said[-1].text
+    following.say_text("yes")
+    finish_the_routine(following)
+    summary = summary_of(following)
+    assert "whole routine" not in summary and "That's the end of the routine." in summary
+    assert "4 of 5 exercises: pelvic tilt, knee to chest, lower trunk rotation and bridge" in summary
+    assert "You skipped hamstring stretch." in summary
+
+
+def test_a_resumed_session_that_finishes_everything_is_the_whole_routine(tmp_path):
+    driver = started()
+    for _ in range(3):
+        driver.settle()
+        driver.say_text("next")
+    driver.run_until(lambda d: in_hold(d) and d.coach.step.where.rep == 2)  # hamstring stretch
+    driver.say_text("end")
+    following = next_start(tmp_path, driver, interrupted=False)
+    following.say_text("yes")
+    finish_the_routine(following)
+    summary = summary_of(following)
+    assert summary.startswith("Well done. That's the whole routine.") and "5 of 5 exercises" in summary
+
+
+def test_the_offer_does_not_name_pain_in_an_exercise_finished_after_it(tmp_path):
+    driver = started()
+    driver.settle()
+    driver.say_text("next")
+    driver.settle()
+    driver.say_text("next")  # lower trunk rotation
+    driver.run_until(in_hold)
+    turn(driver, "it hurts")
+    turn(driver, "no")
+    driver.say_text("resume")
+    driver.settle()  # lower trunk rotation finished
+    driver.say_text("next")  # hamstring stretch
+    driver.run_until(in_hold)
+    driver.say_text("end")
+    offer = next_start(tmp_path, driver, interrupted=False).said[-1].text
+    assert "lower trunk rotation" not in offer and "at hamstring stretch" in offer
+
+
+def test_pain_carried_from_a_resumed_session_is_offered_until_that_exercise_is_done(tmp_path):
+    driver = started()
+    driver.settle()
+    driver.say_text("next")  # knee to chest
+    driver.run_until(in_hold)
+    turn(driver, "it hurts")
+    turn(driver, "no")
+    driver.say_text("end")
+    second = next_start(tmp_path / "1", driver, interrupted=False)
+    assert "pain during knee to chest" in second.said[-1].text
+    second.say_text("yes")  # lower trunk rotation
+    second.run_until(in_hold)
+    second.say_text("end")
+    summary = summary_of(second)
+    assert "Last time you reported pain during knee to chest." in summary
+    third = next_start(tmp_path / "2", second, interrupted=False).said[-1].text
+    assert "pain during knee to chest" in third and "at lower trunk rotation" in third

@@ -85,7 +85,15 @@ def _accept_resume_offer(coach: Coach) -> None:
     offer, start = coach.resume_offer, coach.resume_start
     assert offer is not None and start is not None
     where = coach.plan[start].where
-    coach.record("resume", offered=True, **coach.position(where))
+    exercises = coach.routine.exercises
+    carried = {
+        "done": [exercises[i].id for i in offer.exercises_done],
+        "skipped": [exercises[i].id for i in offer.exercises_skipped],
+        "pain_in": [exercises[i].id for i in offer.pain_in],
+        "holds": [[exercises[h.exercise].id, h.set, h.rep, h.side] for h in offer.holds],
+    }
+    coach.record("resume", offered=True, carried=carried, **coach.position(where))
+    coach.state.resumed = offer
     coach.silence()
     coach.queue(wording.resume_accepted(coach.routine.exercises[where.exercise].name.lower(), offer.next_exercise))
     if start != exercise_start(coach.plan, where.exercise):

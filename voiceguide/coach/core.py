@@ -28,6 +28,7 @@ from .outbox import Line, Outbox
 from .pace import hold_seconds, rest_seconds, speaking_rate
 from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruction_line, resume_point
 from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
+from .tally import tally
 
 
 SHORT_HOLD = 10  # a hold this long or shorter is counted every second
@@ -217,6 +218,7 @@ class Coach:
                 return
             if step.kind is StepKind.REP_DONE:
                 self.record("rep_done", hold_seconds=self.hold_length(step), reps=step.reps, **self.position())
+                state.holds_done.add(step.where)
                 if step.ends_exercise:
                     self._exercise_done(step.where.exercise)
                 state.cursor += 1
@@ -246,19 +248,30 @@ class Coach:
         state = self.state
         seconds = self.clock() - (state.started_at or self.clock())
         exercises = self.routine.exercises
+        done = tally(self.plan, state, len(exercises))
+        names = [exercise.name.lower() for exercise in exercises]
         lines = wording.summary(
-            completed,
-            [exercises[i].name.lower() for i in state.done_exercises],
-            len(exercises),
-            max(1, round(seconds / 60)),
-            state.pain_reports,
-            self.routine.safety.pain_advice,
+            whole=done.whole_routine,
+            reached_end=completed,
+            done=[names[i] for i in done.done],
+            count=len(exercises),
+            with_earlier=done.resumed,
+            partly=[(names[i], held, in_all) for i, held, in_all in done.partly],
+            skipped=[names[i] for i in done.skipped],
+            minutes=max(1, round(seconds / 60)),
+            pain_reports=state.pain_reports,
+            pain_in=[names[i] for i in done.pain_in],
+            earlier_pain_in=[names[i] for i in done.earlier_pain_in],
+            pain_advice=self.routine.safety.pain_advice,
         )
         lines += [self.routine.safety.consistency, wording.GOODBYE]
         self.record(
             "session_end",
             completed=completed,
             exercises_done=[exercises[i].id for i in state.done_exercises],
+            exercises_done_with_earlier=[exercises[i].id for i in done.done],
+            partly_done={exercises[i].id: [held, in_all] for i, held, in_all in done.partly},
+            skipped=[exercises[i].id for i in done.skipped],
             pain_reports=state.pain_reports,
             duration_seconds=round(seconds, 1),
             **self.position(),

@@ -77,7 +77,10 @@ def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | Non
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
     said = {"question": answer[0], "answer": answer[1]} if answer else {"words": event.text}
-    coach.record(kind, **said, **data, **coach.report_position())
+    where = coach.report_position()
+    if "exercise_index" in where:
+        coach.state.pain_in.append(int(str(where["exercise_index"])))
+    coach.record(kind, **said, **data, **where)
     coach.queue(coach.routine.safety.pain_stop, "safety")
 
 

@@ -44,7 +44,8 @@ class ResumeOffer:
 
     ``where`` is the last place recorded; ``done`` says that repetition was
     finished, so the offer is to continue with the one after it. ``pain_in``
-    are the exercises (indices) in which pain was reported; ``next_exercise``
+    are the exercises (indices) in which pain was reported and that were not
+    finished after it; ``next_exercise``
     says the offer is the exercise after one that was skipped or hurt, not
     where the user left off.
     """
@@ -53,6 +54,10 @@ class ResumeOffer:
     done: bool = False
     pain_in: tuple[int, ...] = ()
     next_exercise: bool = False
+    # What the earlier session (and any it continued) did, counted in this one's summary when the offer is taken.
+    exercises_done: tuple[int, ...] = ()
+    exercises_skipped: tuple[int, ...] = ()
+    holds: tuple[Where, ...] = ()  # the places of the holds done
 
 
 @dataclass
@@ -85,4 +90,7 @@ class CoachState:
     started_at: float | None = None
     done_exercises: list[int] = field(default_factory=list)
     skipped_exercises: list[int] = field(default_factory=list)
+    holds_done: set[Where] = field(default_factory=set)  # the places of the holds done
     pain_reports: int = 0
+    pain_in: list[int] = field(default_factory=list)  # the exercise of each report made in one
+    resumed: ResumeOffer | None = None  # the earlier session this one continues

@@ -97,16 +97,50 @@ def waiting_prompt(upcoming: str) -> str:
 # ------------------------------------------------------------ the summary
 
 
-def summary(completed: bool, done: Sequence[str], count: int, minutes: int, pain_reports: int, pain_advice: str) -> list[str]:
-    """What is said at the end, before the routine's own word on consistency and the goodbye."""
-    lines = ["Well done. That's the whole routine." if completed else "Okay, we'll end the session here."]
-    if done:
-        lines.append(f"You did {len(done)} of {count} exercises: {_join(done)}, in about {_minutes_text(minutes)}.")
+def summary(
+    *,
+    whole: bool,
+    reached_end: bool,
+    done: Sequence[str],
+    count: int,
+    with_earlier: bool,
+    partly: Sequence[tuple[str, int, int]],
+    skipped: Sequence[str],
+    minutes: int,
+    pain_reports: int,
+    pain_in: Sequence[str],
+    earlier_pain_in: Sequence[str],
+    pain_advice: str,
+) -> list[str]:
+    """What is said at the end, before the routine's own word on consistency and the goodbye.
+
+    ``done`` are the exercises finished (with the earlier session's, when
+    this one continued it: ``with_earlier``), ``partly`` (name, holds done,
+    holds in all) those begun and not finished, ``skipped`` those left out.
+    """
+    if whole:
+        lines = ["Well done. That's the whole routine."]
     else:
-        lines.append(f"We did no exercises this time, and that's fine. We spent about {_minutes_text(minutes)}.")
+        lines = ["That's the end of the routine." if reached_end else "Okay, we'll end the session here."]
+    if done:
+        lead = "Counting last time, you've done" if with_earlier else "You did"
+        lines.append(f"{lead} {len(done)} of {count} exercises: {_join(done)}.")
+    if partly:
+        parts = [f"{name}: {held} of {in_all} holds" for name, held, in_all in partly]
+        lines.append(f"You did part of {'; and part of '.join(parts)}.")
+    if skipped:
+        lines.append(f"You skipped {_join(skipped)}.")
+    if not done and not partly:
+        lines.append("We did no exercises this time, and that's fine.")
+    lines.append(f"{'This session' if with_earlier else 'That'} took about {_minutes_text(minutes)}.")
     if pain_reports:
         times = "once" if pain_reports == 1 else f"{pain_reports} times"
-        lines.append(f"You reported pain {times}. {pain_advice}")
+        during = f", during {_join(pain_in)}" if pain_in else ""
+        lines.append(f"You reported pain {times}{during}.")
+    if earlier_pain_in:
+        lines.append(f"Last time you reported pain during {_join(earlier_pain_in)}.")
+    if pain_reports or earlier_pain_in:
+        lines.append(pain_advice)
     return lines
 
 
