@@ -78,8 +78,8 @@ def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | Non
     coach.state.pain_reports += 1
     said = {"question": answer[0], "answer": answer[1]} if answer else {"words": event.text}
     where = coach.report_position()
-    if "exercise_index" in where:
-        coach.state.pain_in.append(int(str(where["exercise_index"])))
+    if isinstance(exercise := where.get("exercise_index"), int):
+        coach.state.pain_in.append(exercise)
     coach.record(kind, **said, **data, **where)
     coach.queue(coach.routine.safety.pain_stop, "safety")
 

@@ -45,9 +45,8 @@ class ResumeOffer:
     ``where`` is the last place recorded; ``done`` says that repetition was
     finished, so the offer is to continue with the one after it. ``pain_in``
     are the exercises (indices) in which pain was reported and that were not
-    finished after it; ``next_exercise``
-    says the offer is the exercise after one that was skipped or hurt, not
-    where the user left off.
+    finished after it; ``next_exercise`` says the offer is the exercise after
+    one that was skipped or hurt, not where the user left off.
     """
 
     where: Where
