@@ -140,6 +140,9 @@ class Observer:
         for action in new:
             if isinstance(action, Say):
                 self.heard(action.text)
+        if driver.coach.state.needs_professional:  # after a symptom: the offer to end, never to carry on
+            invites = [a.text for a in new if isinstance(a, Say) and ("resume" in a.text or "carry on" in a.text)]
+            assert not invites, (move, invites)
         if in_pain and not ends and not (move[0] == "hear" and move[1] in LEAVES_PAIN_OR_ENDS):
             assert not [a for a in new if isinstance(a, Record) and a.kind == "rep_done"], move
             assert not [a for a in new if isinstance(a, Say) and a.kind in EXERCISE_LINES], move
