@@ -7,10 +7,10 @@ from importlib import resources
 
 import yaml
 from tests.support.driver import Driver, FakeClock
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.coach import Coach, Halt, Mode
+from voiceguide.coach import Coach, CoachSettings, Halt, Mode, Question
 from voiceguide.events import CancelTimer, CutSpeech, Record, Say, SetTimer
 from voiceguide.history import History, SessionJournal
 from voiceguide.coach.plan import StepKind, Where
@@ -46,12 +46,20 @@ def test_after_pain_no_exercise_goes_on_until_resume_or_skip(before, after):
             break
         if move[0] == "hear" and move[1] in LEAVES_PAIN:
             break
+        ends = accepts_the_end_offer(driver, move)
         mark = len(driver.actions)
         play(driver, [move])
         new = driver.actions[mark:]
         assert not [a for a in new if isinstance(a, Say) and a.kind in EXERCISE_LINES], move
         assert not [a for a in new if isinstance(a, SetTimer)], move
-        assert driver.coach.mode is Mode.HALTED
+        assert driver.coach.mode is (Mode.ENDED if ends else Mode.HALTED)
+        if ends:
+            break
+
+
+def accepts_the_end_offer(driver: Driver, move) -> bool:
+    """After a symptom the coach offers to end: a yes (or okay) ends the session."""
+    return driver.coach.question is Question.END_OFFER and move in (("hear", "Yes"), ("hear", "Okay"))
 
 
 @settings(max_examples=200, deadline=None)
@@ -120,6 +128,7 @@ class Observer:
     def move(self, move: tuple[str, object]) -> None:
         driver = self.driver
         in_pain = driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.PAIN
+        ends = accepts_the_end_offer(driver, move)
         mark = len(driver.actions)
         if move[0] == "settle":
             driver.settle()
@@ -131,7 +140,10 @@ class Observer:
         for action in new:
             if isinstance(action, Say):
                 self.heard(action.text)
-        if in_pain and not (move[0] == "hear" and move[1] in LEAVES_PAIN_OR_ENDS):
+        if driver.coach.state.needs_professional:  # after a symptom: the offer to end, never to carry on
+            invites = [a.text for a in new if isinstance(a, Say) and ("resume" in a.text or "carry on" in a.text)]
+            assert not invites, (move, invites)
+        if in_pain and not ends and not (move[0] == "hear" and move[1] in LEAVES_PAIN_OR_ENDS):
             assert not [a for a in new if isinstance(a, Record) and a.kind == "rep_done"], move
             assert not [a for a in new if isinstance(a, Say) and a.kind in EXERCISE_LINES], move
             assert not [a for a in new if isinstance(a, SetTimer)], move
@@ -163,12 +175,47 @@ def completed_exercises(driver: Driver) -> list[str]:
     return done
 
 
+def summary_lines(driver: Driver) -> list[str]:
+    return [say.text for say in driver.said if say.kind == "summary"]
+
+
+def names_in(text: str) -> set[str]:
+    """"a", "a and b", "a, b and c" as a set of names."""
+    return set(re.split(r", | and ", text))
+
+
 def summary_names(driver: Driver) -> set[str]:
-    line = next(say.text for say in driver.said if say.kind == "summary" and ("You did" in say.text or "no exercises" in say.text))
-    if "no exercises" in line:
-        return set()
-    listed = line.split(" exercises: ", 1)[1].rsplit(", in about", 1)[0]
-    return set(re.split(r", | and ", listed))
+    """The exercises the summary says were done."""
+    line = next((text for text in summary_lines(driver) if " exercises: " in text), None)
+    return names_in(line.split(" exercises: ", 1)[1].rstrip(".")) if line else set()
+
+
+def summary_partly(driver: Driver) -> dict[str, tuple[int, int]]:
+    """The exercises the summary says were partly done: name → (holds done, holds in all)."""
+    line = next((text for text in summary_lines(driver) if text.startswith("You did part of ")), None)
+    if line is None:
+        return {}
+    parts = line[len("You did part of "):].rstrip(".").split("; and part of ")
+    found = {}
+    for part in parts:
+        name, holds = part.split(": ")
+        held, in_all = re.fullmatch(r"(\d+) of (\d+) holds", holds).groups()
+        found[name] = (int(held), int(in_all))
+    return found
+
+
+def summary_skipped(driver: Driver) -> set[str]:
+    line = next((text for text in summary_lines(driver) if text.startswith("You skipped ")), None)
+    return names_in(line[len("You skipped "):].rstrip(".")) if line else set()
+
+
+def holds_done(driver: Driver) -> dict[str, int]:
+    """Exercise id → the distinct holds its rep_done records say were done."""
+    places: dict[str, set] = {}
+    for record in driver.kinds("rep_done"):
+        data = record.data
+        places.setdefault(data["exercise"], set()).add((data["set"], data["rep"], data["side"]))
+    return {name: len(held) for name, held in places.items()}
 
 
 def skipped_not_begun_again(records: list[Record]) -> set[str]:
@@ -214,9 +261,21 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
 
     done = completed_exercises(driver)
     if driver.ended is not None:
-        names = {routine.exercises[routine.index_of(name)].name.lower() for name in done}
-        assert summary_names(driver) == names
+        name_of = {exercise.id: exercise.name.lower() for exercise in routine.exercises}
+        assert summary_names(driver) == {name_of[name] for name in done}
         assert driver.kinds("session_end")[0].data["exercises_done"] == done
+        # Partly done: begun, with holds done, not finished; with the holds counted right.
+        in_all = {name: 0 for name in name_of}
+        for step in driver.coach.plan:
+            if step.kind is StepKind.REP_DONE:
+                in_all[routine.exercises[step.where.exercise].id] += 1
+        held = holds_done(driver)
+        partly = {name_of[name]: (count, in_all[name]) for name, count in held.items() if name not in done}
+        assert summary_partly(driver) == partly
+        skipped = {name for record in driver.kinds("exercise_skipped") if (name := record.data.get("exercise"))}
+        assert summary_skipped(driver) == {name_of[name] for name in skipped if name not in done and name not in held}
+        whole = len(done) == len(routine.exercises)
+        assert summary_lines(driver)[0].startswith("Well done. That's the whole routine.") is whole
 
     if driver.ended is not None and driver.ended.completed:
         return
@@ -226,6 +285,128 @@ def test_a_conversation_is_always_right(routine_name, begins, sequence, input_en
     asked = offer.split("Do you want to", 1)[1]
     offered = next(e for e in routine.exercises if e.name.lower() in asked)
     assert offered.id not in skipped_not_begun_again(driver.records), offer
-    painful = {r.data["exercise"] for r in driver.records if r.kind in ("pain", "symptom") and "exercise" in r.data}
-    if painful:
-        assert "reported pain during" in offer and offered.id not in painful, offer
+    painful: dict[str, bool] = {}  # exercise → pain reported there and not finished since
+    for record in driver.records:
+        name = record.data.get("exercise")
+        if record.kind in ("pain", "symptom") and name:
+            painful[name] = True
+        elif record.kind == "exercise_done" and name in painful:
+            painful[name] = False
+    still = {name for name, hurts in painful.items() if hurts}
+    if still:
+        assert "reported pain during" in offer and offered.id not in still, offer
+    else:
+        assert "reported pain" not in offer, offer
+
+
+# ------------------------------------------------- the pace and the hold under way
+
+pace_moves = st.lists(
+    st.one_of(st.sampled_from([("hear", "Slower"), ("hear", "Faster")]), st.integers(1, 8).map(lambda n: ("time", n))),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 4), st.sampled_from(["gentle", "standard", "full"]), st.integers(0, 1), pace_moves)
+def test_pace_changes_never_lengthen_the_hold_under_way(exercise, level, rep, moves):
+    """However often the pace changes during a hold, it is never held longer than its line said."""
+    driver = Driver(Coach(load_routine(), FakeClock(), CoachSettings(level=level)), FakeClock()).begin()
+    driver.settle()
+    driver.hear("Start")
+    for _ in range(exercise):
+        driver.settle()
+        driver.hear("Next")
+    holds = 0
+    while True:  # the hold's line of the (rep+1)th hold of the exercise
+        driver.run_until(lambda d: d.coach.step.kind is StepKind.HOLD and d.speaking and d.speaking[-1].text.startswith("Hold"))
+        if holds == rep:
+            break
+        holds += 1
+        driver.run_until(lambda d: d.coach.step.kind is not StepKind.HOLD)
+    said = driver.speaking[-1].text
+    length = int(re.search(r"\d+", said).group()) if said != "Hold." else driver.coach.state.hold.length
+    hold_step = driver.coach.state.cursor
+    counted = 0
+
+    def tick() -> bool:
+        nonlocal counted
+        if driver.coach.state.cursor != hold_step:
+            return False
+        if not driver.speaking and driver.timer is not None:
+            counted += 1  # a second of the hold goes by
+        return driver.step()
+
+    for kind, value in moves:
+        if driver.coach.state.cursor != hold_step:
+            break
+        if kind == "hear":
+            driver.hear(value)
+        else:
+            for _ in range(value):
+                if not tick():
+                    break
+    while tick():
+        pass
+    assert counted <= length, (said, counted)
+
+
+# ------------------------------------------------- a session that continues another
+
+
+def play_session(driver: Driver, moves, input_ends: bool) -> None:
+    """Random turns, then the end: "end", or the end of input (the runner writes "interrupted")."""
+    for move in moves:
+        if driver.ended is not None:
+            return
+        if move[0] == "settle":
+            driver.settle()
+        else:
+            play(driver, [move])
+    if driver.ended is None:
+        if input_ends:
+            driver.records.append(Record("interrupted", driver.clock.now, {"reason": "end of input"}))
+        else:
+            play(driver, [("hear", "Quit")])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(turns, min_size=1, max_size=30), st.booleans(), st.lists(turns, max_size=30))
+def test_a_resumed_session_counts_what_both_sessions_did(first_turns, input_ends, second_turns):
+    """The summary of a session that took the offer to continue says what the two sessions did together."""
+    routine = ROUTINES["two repetitions each"]
+    first = Driver.new(routine).begin()
+    play_session(first, BEGINNING + [move for steps, said in first_turns for move in (("time", steps), said)], input_ends)
+    if first.ended is not None and first.ended.completed:
+        return
+    history = History.open(":memory:")
+    journal = SessionJournal(history, routine.name)
+    for record in first.records:
+        journal.record(record)
+    offer = resume_offer(history.unfinished_session(), routine)
+    history.close()
+    if offer is None:
+        return
+    event("a session continued another")
+    second = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
+    second.settle()
+    second.hear("Yes")
+    play_session(second, [move for steps, said in second_turns for move in (("time", steps), said)], input_ends=False)
+    assert second.ended is not None
+
+    name_of = {exercise.id: exercise.name.lower() for exercise in routine.exercises}
+    done = set(completed_exercises(first)) | set(completed_exercises(second))
+    assert summary_names(second) == {name_of[name] for name in done}
+    held: dict[str, set] = {}
+    for driver in (first, second):
+        for record in driver.kinds("rep_done"):
+            data = record.data
+            held.setdefault(data["exercise"], set()).add((data["set"], data["rep"], data["side"]))
+    in_all = {name: 0 for name in name_of}
+    for step in second.coach.plan:
+        if step.kind is StepKind.REP_DONE:
+            in_all[routine.exercises[step.where.exercise].id] += 1
+    assert summary_partly(second) == {name_of[n]: (len(h), in_all[n]) for n, h in held.items() if n not in done}
+    skipped = {r.data["exercise"] for d in (first, second) for r in d.kinds("exercise_skipped") if "exercise" in r.data}
+    assert summary_skipped(second) == {name_of[n] for n in skipped if n not in done and n not in held}
+    assert summary_lines(second)[0].startswith("Well done. That's the whole routine.") is (len(done) == len(name_of))

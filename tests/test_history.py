@@ -446,3 +446,20 @@ def test_the_plot_has_axis_labels(tmp_path: Path) -> None:
     top, bottom = figure.axes
     assert (top.get_xlabel(), top.get_ylabel()) == ("Week starting", "Sessions")
     assert (bottom.get_xlabel(), bottom.get_ylabel()) == ("Day", "Reports")
+
+
+def test_a_continued_session_counts_what_it_carried_and_damaged_carried_data_is_ignored(db: Path) -> None:
+    with History.open(db) as h:
+        sid = h.start_session("back exercises", 1.0)
+        carried = {"done": ["pelvic_tilt", 7], "skipped": "knee_to_chest", "pain_in": ["bridge"],
+                   "holds": [["bridge", 0, 1, None], ["bridge", "x", 2, None], "junk"]}
+        h.record(sid, "resume", 2.0, {"offered": True, "carried": carried, "exercise": "bridge", "exercise_index": 4,
+                                      "set": 0, "rep": 2, "side": None})
+        h.record(sid, "rep_done", 3.0, {"exercise": "bridge", "exercise_index": 4, "set": 0, "rep": 2, "side": None})
+        h.record(sid, "exercise_done", 4.0, {"exercise": "lower_trunk_rotation"})
+        h.record(sid, "resume", 5.0, {"carried": "not a mapping"})
+        offer = h.unfinished_session()
+    assert offer is not None
+    assert offer.exercises_done == ("pelvic_tilt", "lower_trunk_rotation")
+    assert offer.exercises_skipped == () and offer.pain_exercises == ("bridge",)
+    assert offer.holds_done == (("bridge", 0, 1, None), ("bridge", 0, 2, None))

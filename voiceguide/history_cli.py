@@ -97,7 +97,12 @@ def _pain_cell(reports: list[PainReport]) -> Text:
     parts = []
     for report in reports:
         where = f" ({report.exercise_name})" if report.exercise_name else ""
-        words = f'"{report.words}"' if report.words else report.kind
+        if report.words:
+            words = f'"{report.words}"'
+        elif report.answer:
+            words = f'{report.kind}: answered "{report.answer}"'
+        else:
+            words = report.kind
         parts.append(f"{words}{where}")
     return Text("; ".join(parts), style="bold red")
 

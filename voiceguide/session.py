@@ -87,7 +87,25 @@ def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> Resu
         return None
     if where != offer.where:
         offer = ResumeOffer(where, next_exercise=True)
-    return replace(offer, pain_in=pain_in)
+    known = (_index_of(routine, exercise_id) for exercise_id in unfinished.exercises_done)
+    skipped = (_index_of(routine, exercise_id) for exercise_id in unfinished.exercises_skipped)
+    return replace(
+        offer,
+        pain_in=pain_in,
+        exercises_done=tuple(sorted(i for i in known if i is not None)),
+        exercises_skipped=tuple(sorted(i for i in skipped if i is not None)),
+        holds=_holds(unfinished, routine),
+    )
+
+
+def _holds(unfinished: UnfinishedSession, routine: Routine) -> tuple[Where, ...]:
+    """The holds the unfinished session did, as places in this routine."""
+    holds = []
+    for exercise_id, set_index, rep, side in unfinished.holds_done:
+        index = _index_of(routine, exercise_id)
+        if index is not None:
+            holds.append(Where(index, set_index, rep, side))
+    return tuple(holds)
 
 
 def _index_of(routine: Routine, exercise_id: str) -> int | None:

@@ -28,6 +28,11 @@ from .outbox import Line, Outbox
 from .pace import hold_seconds, rest_seconds, speaking_rate
 from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruction_line, resume_point
 from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
+from .tally import tally
+
+
+SHORT_HOLD = 10  # a hold this long or shorter is counted every second
+LAST_COUNTED = 5  # a longer one says its halfway point and counts its last seconds
 
 
 _CONTEXTS = {
@@ -152,6 +157,7 @@ class Coach:
         self.outbox.cut()
         self.state.hold.counting = False
         self.state.hold.say_length = True  # after any interruption, a hold says its length again
+        self.state.hold.carry_on = None  # ... and starts again from its length
 
     def halt_for(self, halt: Halt) -> None:
         self.silence()
@@ -217,16 +223,18 @@ class Coach:
                 self._say_step(step)
                 return
             if step.kind is StepKind.HOLD:
-                seconds = self._hold_seconds(step)
-                state.hold.seconds_left = seconds
-                state.hold.counting = False
-                self.say(self._hold_line(step, seconds), "instruction", step=True)
+                if state.hold.carry_on is not None and state.hold.carry_on <= 0:
+                    state.hold.carry_on = None  # a faster pace: the hold is already long enough
+                    state.cursor += 1
+                    continue
+                self.say(self._start_hold(step), "instruction", step=True)
                 return
             if step.kind is StepKind.REST:
                 self.outbox.set_timer(rest_seconds(state.pace))
                 return
             if step.kind is StepKind.REP_DONE:
-                self.record("rep_done", hold_seconds=self._hold_seconds(step), reps=step.reps, **self.position())
+                self.record("rep_done", hold_seconds=self.hold_length(step), reps=step.reps, **self.position())
+                state.holds_done.add(step.where)
                 if step.ends_exercise:
                     self._exercise_done(step.where.exercise)
                 state.cursor += 1
@@ -256,19 +264,30 @@ class Coach:
         state = self.state
         seconds = self.clock() - (state.started_at or self.clock())
         exercises = self.routine.exercises
+        done = tally(self.plan, state, len(exercises))
+        names = [exercise.name.lower() for exercise in exercises]
         lines = wording.summary(
-            completed,
-            [exercises[i].name.lower() for i in state.done_exercises],
-            len(exercises),
-            max(1, round(seconds / 60)),
-            state.pain_reports,
-            self.routine.safety.pain_advice,
+            whole=done.whole_routine,
+            reached_end=completed,
+            done=[names[i] for i in done.done],
+            count=len(exercises),
+            with_earlier=done.resumed,
+            partly=[(names[i], held, in_all) for i, held, in_all in done.partly],
+            skipped=[names[i] for i in done.skipped],
+            minutes=max(1, round(seconds / 60)),
+            pain_reports=state.pain_reports,
+            pain_in=[names[i] for i in done.pain_in],
+            earlier_pain_in=[names[i] for i in done.earlier_pain_in],
+            pain_advice=self.routine.safety.pain_advice,
         )
         lines += [self.routine.safety.consistency, wording.GOODBYE]
         self.record(
             "session_end",
             completed=completed,
             exercises_done=[exercises[i].id for i in state.done_exercises],
+            exercises_done_with_earlier=[exercises[i].id for i in done.done],
+            partly_done={exercises[i].id: [held, in_all] for i, held, in_all in done.partly},
+            skipped=[exercises[i].id for i in done.skipped],
             pain_reports=state.pain_reports,
             duration_seconds=round(seconds, 1),
             **self.position(),
@@ -292,16 +311,30 @@ class Coach:
                 text = step.full
                 self.state.cursor = last_instruction_line(self.plan, self.state.cursor)
             self.state.full_instruction = False
-        text = text.replace(wording.HOLD_SLOT, wording.seconds_text(self._hold_seconds(step)))
+        text = text.replace(wording.HOLD_SLOT, wording.seconds_text(self.hold_length(step)))
         self.say(text, step.kind_of_line, step=True)
 
-    def _hold_line(self, step: Step, seconds: int) -> str:
-        """A set's first repetition, and a hold after any interruption, say how long; later ones just "Hold."."""
-        say_length = step.where.rep <= 1 or self.state.hold.say_length
-        self.state.hold.say_length = False
-        return wording.hold(seconds, say_length)
+    def _start_hold(self, step: Step) -> str:
+        """Set up the hold's count and give its line.
 
-    def _hold_seconds(self, step: Step) -> int:
+        A set's first repetition, and a hold after any interruption, say how
+        long; later ones just "Hold.". A hold that goes on after a change of
+        pace says what is left of it.
+        """
+        hold = self.state.hold
+        hold.counting = False
+        carry_on, hold.carry_on = hold.carry_on, None
+        if carry_on is not None:
+            hold.seconds_left = carry_on
+            hold.say_length = False
+            return wording.hold_on(carry_on, started=carry_on < hold.length)
+        hold.seconds_left = hold.length = self.hold_length(step)
+        say_length = step.where.rep <= 1 or hold.say_length
+        hold.say_length = False
+        return wording.hold(hold.length, say_length)
+
+    def hold_length(self, step: Step) -> int:
+        """The seconds a hold step lasts at the level and pace now."""
         exercise = self.routine.exercises[step.where.exercise]
         hold = step.hold or (exercise.sets[step.where.set].hold if exercise.sets else None)
         return hold_seconds(hold, self.settings.level, self.state.pace) if hold is not None else 0
@@ -328,7 +361,7 @@ class Coach:
             self.resume_plan(restart_rep=False)  # an aside interrupted the current step
         elif self.step.kind is StepKind.HOLD:
             self.state.hold.counting = True
-            self.outbox.set_timer(1.0)
+            self._count_second()
         else:
             self.advance()
 
@@ -343,11 +376,19 @@ class Coach:
                 hold.counting = False
                 self.advance()
                 return
-            if hold.seconds_left <= 5 or hold.seconds_left % 5 == 0:
-                self.outbox.say_unawaited(Line(str(hold.seconds_left), "count"), self.rate)
-            self.outbox.set_timer(1.0)
+            self._count_second()
         elif self.step.kind is StepKind.REST:
             self.advance()
+
+    def _count_second(self) -> None:
+        """A second of the hold begins: a short hold says every second, a long one its halfway point and last five."""
+        hold = self.state.hold
+        left, length = hold.seconds_left, hold.length
+        if length <= SHORT_HOLD or left <= LAST_COUNTED:
+            self.outbox.say_unawaited(Line(str(left), "count"), self.rate)
+        elif left == length - length // 2:
+            self.outbox.say_unawaited(Line(wording.HALFWAY, "count"), self.rate)
+        self.outbox.set_timer(1.0)
 
     # ------------------------------------------------------------- the user
 

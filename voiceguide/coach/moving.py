@@ -55,6 +55,7 @@ def on_skip(coach: Coach, event: Heard) -> None:
     coach.silence()
     state.halt = None
     state.question = None
+    state.needs_professional = False
     following = skipped + 1
     if following >= len(coach.routine.exercises):
         coach.finish(completed=False)
@@ -89,13 +90,17 @@ def on_previous(coach: Coach, event: Heard) -> None:
 def on_repeat(coach: Coach, event: Heard) -> None:
     """The instruction again, in full: this repetition's if it is under way, else the next one's.
 
-    A finished repetition is not done (or counted) again. Outside an
-    exercise, the last line said is said again.
+    A finished repetition is not done (or counted) again. Between
+    exercises, what comes next is said again (not an answer given since);
+    elsewhere, the last line said.
     """
     if coach.state.mode is Mode.RUNNING:
         coach.silence()
         coach.state.full_instruction = True
         coach.resume_plan(restart_rep=True)
+    elif coach.state.mode is Mode.WAITING:
+        coach.silence()
+        coach.say(prompts.waiting_prompt(coach), "prompt")
     else:
         last = coach.outbox.last_said
         coach.silence()
@@ -131,6 +136,7 @@ def carry_on(coach: Coach) -> None:
     coach.silence()
     coach.record("resume", after=halt.value if halt else None, **coach.position())
     after_pain = halt is Halt.PAIN
+    state.needs_professional = False  # asked for: the user goes on
     if after_pain:
         coach.queue(wording.CARRY_ON_GENTLY, "safety")
     else:

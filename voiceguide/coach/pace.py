@@ -24,3 +24,14 @@ def hold_seconds(hold: Range, level: str, pace: int) -> int:
     """The level's hold, a quarter of the routine's range longer for each step slower, within the range."""
     stride = max(1, math.ceil((hold.max - hold.min) / 4))
     return hold.clamp(hold.for_level(level) - pace * stride)
+
+
+def hold_left(length: int, left: int, new_length: int) -> int:
+    """The seconds a hold under way goes on for when the pace changes its length to ``new_length``.
+
+    A faster pace shortens what is left (to nothing when the new length has
+    already been held); a slower one never lengthens the hold under way, only
+    the next ones.
+    """
+    held = length - left
+    return max(0, min(left, new_length - held))

@@ -142,6 +142,13 @@ def exercise_start(plan: Sequence[Step], exercise: int) -> int:
     raise ValueError(exercise)
 
 
+def opening_lines(plan: Sequence[Step], exercise: int) -> list[Step]:
+    """An exercise's name and set-up lines: what a person coming back to it mid-way hears first."""
+    title = plan[exercise_start(plan, exercise)]
+    top = Where(exercise)
+    return [title] + [step for step in plan if step.kind is StepKind.SAY and step.where == top and step.instruction]
+
+
 def rep_start(plan: Sequence[Step], where: Where) -> int:
     """Where a repetition begins; the exercise's start when there is no such repetition."""
     for index, step in enumerate(plan):

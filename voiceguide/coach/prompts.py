@@ -22,6 +22,8 @@ def help_line(coach: Coach) -> str:
         return wording.HELP_RESUME_OFFER
     if question is Question.ALL_RIGHT:
         return wording.HELP_ALL_WELL
+    if question is Question.END_OFFER:
+        return wording.HELP_END_OFFER
     if mode is Mode.READY:
         return wording.HELP_READY
     if mode is Mode.WAITING:
@@ -32,6 +34,10 @@ def help_line(coach: Coach) -> str:
 
 
 def halted_hint(coach: Coach) -> str:
+    if coach.state.question is Question.END_OFFER:
+        return wording.HELP_END_OFFER
+    if coach.state.needs_professional:
+        return wording.HALTED_AFTER_SYMPTOM
     if coach.state.halt is Halt.PAIN:
         return wording.halted_by_pain(pain_choices(coach))
     return wording.HALTED
@@ -50,8 +56,21 @@ def after_pain(coach: Coach) -> str:
     return wording.after_pain(pain_choices(coach))
 
 
+def next_exercise_left(coach: Coach) -> bool:
+    """An exercise comes after the one under way (or after the wait between exercises)."""
+    state = coach.state
+    if not state.started:
+        return False
+    return state.halted_from is Mode.WAITING or coach.step.where.exercise + 1 < len(coach.routine.exercises)
+
+
 def pain_choices(coach: Coach) -> str:
-    """What can be said after pain, offering only what exists here (no "skip" before the first exercise)."""
+    """What can be said after pain, offering only what exists here (no "skip" before the first exercise).
+
+    After a symptom that needs a professional, only ending is offered.
+    """
+    if coach.state.needs_professional:
+        return wording.PAIN_CHOICES_AFTER_SYMPTOM
     if not coach.state.started:
         return wording.PAIN_CHOICES_BEFORE_START
     if coach.state.halted_from is Mode.WAITING:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from ..events import Heard
 from . import prompts, wording
-from .pace import PACE_LIMIT
+from .pace import PACE_LIMIT, hold_left
+from .plan import StepKind
 from .state import Mode
 
 if TYPE_CHECKING:
@@ -55,13 +56,34 @@ def on_faster(coach: Coach, event: Heard) -> None:
 
 
 def _change_pace(coach: Coach, faster: bool) -> None:
-    """Slower is longer rests and holds and slower speech; a few steps either way."""
+    """Slower is longer rests and holds and slower speech; a few steps either way.
+
+    A hold under way goes on from where it was after the answer, never
+    longer: see :func:`~voiceguide.coach.pace.hold_left`.
+    """
+    hold = coach.state.hold
+    left = _hold_under_way(coach)
     pace = coach.state.pace + (1 if faster else -1)
     if abs(pace) > PACE_LIMIT:
         coach.hint(wording.pace_at_limit(faster))
-        return
-    coach.state.pace = pace
-    coach.say_aside(wording.pace_changed(faster))
+    else:
+        coach.state.pace = pace
+        coach.say_aside(wording.pace_changed(faster))
+    if left is not None:
+        carry_on = hold_left(hold.length, left, coach.hold_length(coach.step))
+        hold.length, hold.carry_on = hold.length - left + carry_on, carry_on
+
+
+def _hold_under_way(coach: Coach) -> int | None:
+    """The seconds left of the hold under way (its line said or being said), None when no hold is."""
+    hold, outbox = coach.state.hold, coach.outbox
+    if coach.state.mode is not Mode.RUNNING or coach.step.kind is not StepKind.HOLD:
+        return None
+    if hold.carry_on is not None:
+        return hold.carry_on
+    if hold.counting or (outbox.awaited is not None and outbox.awaited_is_step):
+        return hold.seconds_left
+    return None
 
 
 def on_help(coach: Coach, event: Heard) -> None:

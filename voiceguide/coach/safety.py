@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..events import DeviceLost, Heard, Unclear
 from . import prompts, wording
 from .state import Halt, Mode, Question
+from .symptoms import Symptom, symptoms_named
 
 if TYPE_CHECKING:
     from .core import Coach
@@ -28,10 +29,14 @@ def on_stop(coach: Coach, event: Heard) -> None:
     coach.say(wording.STOPPED_ASK_PAIN, "safety")
 
 
-def on_pain(coach: Coach, event: Heard) -> None:
-    """Halt, give the routine's advice, and ask about other symptoms."""
+def on_pain(coach: Coach, event: Heard, answer: tuple[str, str] | None = None) -> None:
+    """Halt, give the routine's advice, and ask about other symptoms.
+
+    ``answer`` is (question, answer) when the report is a yes to "are you in
+    pain?": it is written down as an answer, not as the words of a report.
+    """
     safety = coach.routine.safety
-    _report(coach, event, "pain")
+    _report(coach, event, "pain", answer)
     coach.state.question = Question.SYMPTOMS
     coach.queue(safety.pain_advice, "safety")
     coach.queue(safety.symptom_question, "prompt")
@@ -39,19 +44,43 @@ def on_pain(coach: Coach, event: Heard) -> None:
 
 
 def on_symptom(coach: Coach, event: Heard) -> None:
-    """Weakness, tingling, numbness: like pain, with the advice to see a professional."""
-    _report(coach, event, "symptom")
-    coach.state.question = None
-    coach.queue(coach.routine.safety.symptom_advice, "safety")
-    coach.queue(prompts.after_pain(coach), "prompt")
+    """Weakness, tingling, numbness, dizziness: like pain, with advice that names it, and the offer to end."""
+    named = symptoms_named(event.text)
+    _report(coach, event, "symptom", symptoms=[symptom.value for symptom in named])
+    symptom_advice(coach, named)
+
+
+def on_symptom_answer(coach: Coach, event: Heard) -> None:
+    """A yes to "do you also feel any weakness, tingling or numbness?": a symptom report, written down as the answer."""
+    coach.silence()
+    coach.record("symptom", answer=event.text, question=coach.routine.safety.symptom_question, **coach.report_position())
+    symptom_advice(coach, ())
+
+
+def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
+    """The advice for the symptoms named (the routine's own when none is), then the offer to end.
+
+    A symptom needs a professional: the coach never invites carrying on in
+    the same breath. Only an explicit "resume" (or "skip") goes on.
+    """
+    coach.state.needs_professional = True
+    coach.state.question = Question.END_OFFER
+    for line in wording.symptom_advice([symptom.value for symptom in named]) or [coach.routine.safety.symptom_advice]:
+        coach.queue(line, "safety")
+    coach.queue(wording.another_day(prompts.next_exercise_left(coach)), "safety")
+    coach.queue(wording.END_OFFER, "prompt")
     coach.say_queued()
 
 
-def _report(coach: Coach, event: Heard, kind: str) -> None:
-    """Halt for pain, count and record it, and queue the routine's word to stop."""
+def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | None = None, **data: object) -> None:
+    """Halt for pain, count and record it (the words said, or the question answered), and queue the routine's word to stop."""
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
-    coach.record(kind, words=event.text, **coach.report_position())
+    said = {"question": answer[0], "answer": answer[1]} if answer else {"words": event.text}
+    where = coach.report_position()
+    if isinstance(exercise := where.get("exercise_index"), int):
+        coach.state.pain_in.append(exercise)
+    coach.record(kind, **said, **data, **where)
     coach.queue(coach.routine.safety.pain_stop, "safety")
 
 

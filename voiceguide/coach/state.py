@@ -28,6 +28,7 @@ class Question(str, Enum):
     SYMPTOMS = "symptoms"  # after pain: weakness, tingling, numbness?
     ALL_RIGHT = "all_right"  # after unclear speech: is everything all right?
     RESUME_OFFER = "resume_offer"  # continue the unfinished session?
+    END_OFFER = "end_offer"  # after a symptom: shall I end the session?
 
 
 @dataclass(frozen=True)
@@ -43,24 +44,30 @@ class ResumeOffer:
 
     ``where`` is the last place recorded; ``done`` says that repetition was
     finished, so the offer is to continue with the one after it. ``pain_in``
-    are the exercises (indices) in which pain was reported; ``next_exercise``
-    says the offer is the exercise after one that was skipped or hurt, not
-    where the user left off.
+    are the exercises (indices) in which pain was reported and that were not
+    finished after it; ``next_exercise`` says the offer is the exercise after
+    one that was skipped or hurt, not where the user left off.
     """
 
     where: Where
     done: bool = False
     pain_in: tuple[int, ...] = ()
     next_exercise: bool = False
+    # What the earlier session (and any it continued) did, counted in this one's summary when the offer is taken.
+    exercises_done: tuple[int, ...] = ()
+    exercises_skipped: tuple[int, ...] = ()
+    holds: tuple[Where, ...] = ()  # the places of the holds done
 
 
 @dataclass
 class HoldCount:
     """The countdown of the hold under way."""
 
+    length: int = 0  # seconds, as the hold's line said when it began
     seconds_left: int = 0
     counting: bool = False  # the hold's line has been said: the seconds are being counted
     say_length: bool = True  # the next hold's line says how long it lasts
+    carry_on: int | None = None  # after a change of pace, the seconds the hold under way goes on for
 
 
 @dataclass
@@ -75,10 +82,14 @@ class CoachState:
     pace: int = 0  # negative is slower
     started: bool = False  # the first exercise has begun
     exercise_recorded: int | None = None  # the exercise whose start was last recorded
+    needs_professional: bool = False  # a symptom was reported: only an explicit resume or skip goes on
     full_instruction: bool = False  # the next repetition is said in full, not as its short cue
     hold: HoldCount = field(default_factory=HoldCount)
     # What the summary and the session's record tell.
     started_at: float | None = None
     done_exercises: list[int] = field(default_factory=list)
     skipped_exercises: list[int] = field(default_factory=list)
+    holds_done: set[Where] = field(default_factory=set)  # the places of the holds done
     pain_reports: int = 0
+    pain_in: list[int] = field(default_factory=list)  # the exercise of each report made in one
+    resumed: ResumeOffer | None = None  # the earlier session this one continues

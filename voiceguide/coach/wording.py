@@ -74,6 +74,14 @@ def hold(seconds: int, say_length: bool) -> str:
     return f"Hold for {seconds_text(seconds)}." if say_length else "Hold."
 
 
+def hold_on(seconds: int, started: bool) -> str:
+    """A hold going on after a change of pace: what is left of it."""
+    return f"Hold for {seconds} more {'second' if seconds == 1 else 'seconds'}." if started else hold(seconds, True)
+
+
+HALFWAY = "Halfway."  # said in a long hold, before its last seconds are counted
+
+
 def rep_count(rep: int, reps: int, sides: bool) -> str:
     return f"That's {rep} of {reps}{' on each side' if sides else ''}."
 
@@ -89,16 +97,50 @@ def waiting_prompt(upcoming: str) -> str:
 # ------------------------------------------------------------ the summary
 
 
-def summary(completed: bool, done: Sequence[str], count: int, minutes: int, pain_reports: int, pain_advice: str) -> list[str]:
-    """What is said at the end, before the routine's own word on consistency and the goodbye."""
-    lines = ["Well done. That's the whole routine." if completed else "Okay, we'll end the session here."]
-    if done:
-        lines.append(f"You did {len(done)} of {count} exercises: {_join(done)}, in about {_minutes_text(minutes)}.")
+def summary(
+    *,
+    whole: bool,
+    reached_end: bool,
+    done: Sequence[str],
+    count: int,
+    with_earlier: bool,
+    partly: Sequence[tuple[str, int, int]],
+    skipped: Sequence[str],
+    minutes: int,
+    pain_reports: int,
+    pain_in: Sequence[str],
+    earlier_pain_in: Sequence[str],
+    pain_advice: str,
+) -> list[str]:
+    """What is said at the end, before the routine's own word on consistency and the goodbye.
+
+    ``done`` are the exercises finished (with the earlier session's, when
+    this one continued it: ``with_earlier``), ``partly`` (name, holds done,
+    holds in all) those begun and not finished, ``skipped`` those left out.
+    """
+    if whole:
+        lines = ["Well done. That's the whole routine."]
     else:
-        lines.append(f"We did no exercises this time, and that's fine. We spent about {_minutes_text(minutes)}.")
+        lines = ["That's the end of the routine." if reached_end else "Okay, we'll end the session here."]
+    if done:
+        lead = "Counting last time, you've done" if with_earlier else "You did"
+        lines.append(f"{lead} {len(done)} of {count} exercises: {_join(done)}.")
+    if partly:
+        parts = [f"{name}: {held} of {in_all} holds" for name, held, in_all in partly]
+        lines.append(f"You did part of {'; and part of '.join(parts)}.")
+    if skipped:
+        lines.append(f"You skipped {_join(skipped)}.")
+    if not done and not partly:
+        lines.append("We did no exercises this time, and that's fine.")
+    lines.append(f"{'This session' if with_earlier else 'That'} took about {_minutes_text(minutes)}.")
     if pain_reports:
         times = "once" if pain_reports == 1 else f"{pain_reports} times"
-        lines.append(f"You reported pain {times}. {pain_advice}")
+        during = f", during {_join(pain_in)}" if pain_in else ""
+        lines.append(f"You reported pain {times}{during}.")
+    if earlier_pain_in:
+        lines.append(f"Last time you reported pain during {_join(earlier_pain_in)}.")
+    if pain_reports or earlier_pain_in:
+        lines.append(pain_advice)
     return lines
 
 
@@ -106,12 +148,45 @@ GOODBYE = "Take care."
 
 # ------------------------------------------------------------ safety
 
-STOPPED_ASK_PAIN = "Stopped. Are you in pain? Say yes or no."
+ARE_YOU_IN_PAIN = "Are you in pain?"
+STOPPED_ASK_PAIN = f"Stopped. {ARE_YOU_IN_PAIN} Say yes or no."
 IS_ALL_WELL = "I heard something. Is everything all right? Say continue, or stop."
 NO_PAIN = "Okay, no pain. Say continue when you're ready, or end to finish the session."
 CARRY_ON_GENTLY = "Okay, let's carry on gently. Stop at once if it hurts again."
 MICROPHONE_LOST = "I can't hear you any more, so I've paused. Type what you would say, or restart me when the microphone works."
 SPEAKER_LOST = "The speaker stopped working, so I've paused. I'll show what I say as text. Say or type continue when you're ready."
+
+
+def symptom_advice(symptoms: Sequence[str]) -> list[str]:
+    """The advice for the symptoms a report named ("numbness", "dizziness", ...), each by its name."""
+    lines = []
+    others = [symptom for symptom in symptoms if symptom != "dizziness"]
+    if others:
+        needs = "needs" if len(others) == 1 else "need"
+        names = _join(others)
+        lines.append(f"{names[0].upper()}{names[1:]} {needs} a professional's attention. Please contact your spine professional immediately.")
+    if "dizziness" in symptoms:
+        lines.append(DIZZINESS_ADVICE)
+    return lines
+
+
+DIZZINESS_ADVICE = (
+    "If you feel dizzy or faint, stay lying down and keep still, and breathe slowly until it passes. "
+    "If it does not pass, get help. Please contact your spine professional about it."
+)
+
+
+def another_day(next_exercise: bool) -> str:
+    """After a symptom: how to go on another day."""
+    if next_exercise:
+        return "Another day, when your spine professional says it's fine, start me again, and I'll offer to go on with the next exercise."
+    return "Another day, when your spine professional says it's fine, just start me again."
+
+
+SHALL_I_END = "Shall I end the session now?"
+END_OFFER = f"{SHALL_I_END} Say yes or no."
+REST_AFTER_SYMPTOM = "Okay. Rest as long as you need. I won't go on by myself. Say end when you want to finish the session."
+HALTED_AFTER_SYMPTOM = "We've stopped because of your symptoms. Say end to finish the session."
 
 
 def after_pain(choices: str) -> str:
@@ -127,6 +202,7 @@ def stopped_again_after_pain(choices: str) -> str:
 
 
 # What can be said after pain: only what exists at that moment.
+PAIN_CHOICES_AFTER_SYMPTOM = "say end to finish the session."
 PAIN_CHOICES_BEFORE_START = "say resume, or end to finish the session."
 PAIN_CHOICES_IN_LAST_EXERCISE = "say resume to carry on gently, or end to finish the session."
 PAIN_CHOICES = "say resume to carry on gently, skip to move to the next exercise, or end to finish the session."
@@ -208,6 +284,7 @@ def pace_at_limit(faster: bool) -> str:
 
 
 HELP_IN_PAIN_QUESTION = "Are you in pain? Say yes or no."
+HELP_END_OFFER = f"After those symptoms, it's best to stop for today. {END_OFFER}"
 HELP_RESUME_OFFER = "Say yes to continue where you left off, or no to start from the beginning."
 HELP_ALL_WELL = "Say continue if all is well, or stop."
 HELP_READY = "Say let's begin to start the first exercise. You can also ask why, or say end to finish."

@@ -60,8 +60,10 @@ class PainReport:
     exercise: str | None
     side: str | None
     rep: int | None
-    words: str
+    words: str  # what the user said to report it; empty when the report was an answer
     position: dict[str, Any] | None
+    answer: str = ""  # the answer that reported it ("yes"), to ...
+    question: str = ""  # ... the coach's question ("Are you in pain?")
 
     @property
     def exercise_name(self) -> str | None:
@@ -81,9 +83,11 @@ class UnfinishedSession:
     last_event_at: float | None
     position: dict[str, Any] | None  # from the last event that had one
     position_kind: str | None  # that event's kind, e.g. "rep_done" or "exercise_done"
-    exercises_done: tuple[str, ...]
+    exercises_done: tuple[str, ...]  # with those of the earlier sessions it continued
     pain_reported: bool
-    pain_exercises: tuple[str, ...] = ()  # ids of the exercises in which pain or symptoms were reported
+    pain_exercises: tuple[str, ...] = ()  # ids of the exercises where pain or symptoms were reported, not finished since
+    exercises_skipped: tuple[str, ...] = ()  # left out and not finished since
+    holds_done: tuple[tuple[str, int, int, str | None], ...] = ()  # (exercise id, set, rep, side) of each hold done
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from .records import (
     position_of,
     to_json,
 )
+from .progress import progress
 from .stats import WeekCount, local_date, streak_length, weekly_counts
 
 FILE_NAME = "history.sqlite3"
@@ -264,6 +265,8 @@ class History:
                     exercise=r["exercise"], side=r["side"], rep=r["rep"],
                     words=str(data.get("words", "")),
                     position=position_of(data),
+                    answer=str(data.get("answer", "")),
+                    question=str(data.get("question", "")),
                 )
             )
         return reports
@@ -282,18 +285,18 @@ class History:
         # "quit" and "session_end" repeat the place of the event before them, and would hide a skip.
         placed = [e for e in events if e.kind not in ("quit", "session_end") and position_of(e.data) is not None]
         last = placed[-1] if placed else None
-        done = dict.fromkeys(
-            e.exercise for e in events if e.kind == "exercise_done" and e.exercise
-        )
+        done = progress(events)
         return UnfinishedSession(
             session_id=s["id"], routine_name=s["routine_name"],
             started_at=s["started_at"], ended_at=s["ended_at"],
             last_event_at=events[-1].at if events else None,
             position=position_of(last.data) if last else None,
             position_kind=last.kind if last else None,
-            exercises_done=tuple(done),
+            exercises_done=done.done,
             pain_reported=any(e.kind in PAIN_KINDS for e in events),
-            pain_exercises=tuple(dict.fromkeys(e.exercise for e in events if e.kind in PAIN_KINDS and e.exercise)),
+            pain_exercises=done.pain_in,
+            exercises_skipped=done.skipped,
+            holds_done=done.holds,
         )
 
     # ------------------------------------------------ statistics, export

@@ -1,0 +1,51 @@
+"""Which symptoms a report names, from the words heard.
+
+The grammar's ``safety_words`` say which words make a report a symptom; this
+table says which symptom each names, so the advice can name it too. Words
+not here (or a plain "yes" to the symptom question) get the routine's own
+symptom advice, which names them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from enum import Enum
+from types import MappingProxyType
+
+
+class Symptom(str, Enum):
+    WEAKNESS = "weakness"
+    TINGLING = "tingling"
+    NUMBNESS = "numbness"
+    DIZZINESS = "dizziness"
+
+
+SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
+    {
+        "weak": Symptom.WEAKNESS,
+        "weakness": Symptom.WEAKNESS,
+        "jelly": Symptom.WEAKNESS,
+        "tingling": Symptom.TINGLING,
+        "tingly": Symptom.TINGLING,
+        "tingle": Symptom.TINGLING,
+        "pins and needles": Symptom.TINGLING,
+        "numb": Symptom.NUMBNESS,
+        "numbness": Symptom.NUMBNESS,
+        "can't feel": Symptom.NUMBNESS,
+        "cannot feel": Symptom.NUMBNESS,
+        "dizzy": Symptom.DIZZINESS,
+        "lightheaded": Symptom.DIZZINESS,
+        "light headed": Symptom.DIZZINESS,
+        "woozy": Symptom.DIZZINESS,
+        "faint": Symptom.DIZZINESS,
+        "spinning": Symptom.DIZZINESS,
+    }
+)
+
+
+def symptoms_named(words: str) -> tuple[Symptom, ...]:
+    """The symptoms ``words`` name, in the order of :class:`Symptom`; none for words this table lacks."""
+    padded = " " + " ".join(re.sub(r"[^a-z']+", " ", words.lower().replace("’", "'")).split()) + " "
+    found = {symptom for word, symptom in SYMPTOM_WORDS.items() if f" {word} " in padded}
+    return tuple(symptom for symptom in Symptom if symptom in found)
