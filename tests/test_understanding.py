@@ -153,3 +153,43 @@ def test_without_the_model_one_line_and_the_grammar_alone_goes_on(grammar):
     assert understanding.understand("next please", Context.BETWEEN).intent == "Next"
     assert understanding.understand("my foot went numb", Context.EXERCISE).intent == "Symptom"
     assert understanding.understand("can we move on", Context.BETWEEN).intent is None
+
+
+# ------------------------------------------------ the coach's context, on the pure coach
+
+
+def test_the_coach_says_what_it_is_waiting_for():
+    from tests.support.driver import Driver
+
+    driver = Driver.new().begin()
+    driver.settle()
+    assert driver.coach.context is Context.READY
+    driver.hear("Start")
+    assert driver.coach.context is Context.EXERCISE
+    driver.hear("Stop")  # "Stopped. Are you in pain?"
+    assert driver.coach.context is Context.QUESTION
+    driver.hear("No")
+    assert driver.coach.context is Context.HALTED
+    driver.hear("Resume")
+    assert driver.coach.context is Context.EXERCISE
+    driver.hear("Skip")
+    assert driver.coach.context is Context.BETWEEN
+
+
+def test_what_is_said_means_what_the_coach_is_waiting_for(understanding):
+    """ "not now" answers a question with no; the same words mid-exercise are no command."""
+    from tests.support.driver import Driver
+
+    driver = Driver.new().begin()
+    driver.settle()
+    driver.hear("Start")
+    for _ in range(40):
+        driver.step()
+    mid_exercise = typed_event(understanding, driver.coach.context, "not now")
+    assert isinstance(mid_exercise, Unclear)
+    driver.hear("Stop")
+    answer = typed_event(understanding, driver.coach.context, "not now")
+    assert answer.intent == "No"
+    before = len(driver.said)
+    driver.apply(driver.coach.handle(answer))
+    assert any("no pain" in line.lower() for line in driver.texts(before)), driver.texts()[-3:]

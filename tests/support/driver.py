@@ -8,6 +8,8 @@ from voiceguide.action_interpreter import carry_out
 from voiceguide.coach import Coach, CoachSettings, ResumeOffer
 from voiceguide.events import Action, Begin, EndSession, Heard, Record, Say, SetTimer, SpeechDone, TimerFired, Unclear
 from voiceguide.grammar import Grammar
+from voiceguide.text_mode import typed_event
+from voiceguide.understanding import Understanding
 from voiceguide.routine import Routine, load_routine
 
 
@@ -112,10 +114,9 @@ class Driver:
         """What the user says, parsed by the real grammar."""
         grammar = self.grammar or Grammar.load()
         self.grammar = grammar
-        parsed = grammar.parse(text)
         mark = len(self.actions)
-        event = Heard(parsed.intent, parsed.text) if parsed else Unclear(text)
-        self.apply(self.coach.handle(event))
+        # As a typed line is understood: the grammar's sentences and safety words, in the coach's context.
+        self.apply(self.coach.handle(typed_event(Understanding(grammar), self.coach.context, text)))
         return self.actions[mark:]
 
     def unclear(self, text: str = "mumble") -> list[Action]:

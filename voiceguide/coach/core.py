@@ -35,15 +35,6 @@ SHORT_HOLD = 10  # a hold this long or shorter is counted every second
 LAST_COUNTED = 5  # a longer one says its halfway point and counts its last seconds
 
 
-_CONTEXTS = {
-    Mode.READY: Context.READY,
-    Mode.RUNNING: Context.EXERCISE,
-    Mode.WAITING: Context.BETWEEN,
-    Mode.HALTED: Context.HALTED,
-    Mode.ENDED: Context.ENDED,
-}
-
-
 class Coach:
     """The dialogue state machine for one session."""
 
@@ -95,9 +86,7 @@ class Coach:
     @property
     def context(self) -> Context:
         """What the coach is waiting for, for the understanding stage."""
-        if self.state.question is not None:
-            return Context.QUESTION
-        return _CONTEXTS[self.state.mode]
+        return self.state.context
 
     @property
     def halt(self) -> Halt | None:

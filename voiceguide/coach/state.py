@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ..intents import Context
 from .plan import Where
 
 
@@ -93,3 +94,17 @@ class CoachState:
     pain_reports: int = 0
     pain_in: list[int] = field(default_factory=list)  # the exercise of each report made in one
     resumed: ResumeOffer | None = None  # the earlier session this one continues
+
+    @property
+    def context(self) -> Context:
+        """What the coach is waiting for: an answer to its question, else what its mode waits for."""
+        return Context.QUESTION if self.question is not None else _CONTEXTS[self.mode]
+
+
+_CONTEXTS = {
+    Mode.READY: Context.READY,
+    Mode.RUNNING: Context.EXERCISE,
+    Mode.WAITING: Context.BETWEEN,
+    Mode.HALTED: Context.HALTED,
+    Mode.ENDED: Context.ENDED,
+}
