@@ -67,7 +67,7 @@ BAD_INVOCATIONS = [
     ["start", "--level", "extreme"],
     ["start", "--text", "--speed", "100", "--routine", "missing.yaml"],
     ["start", "--text", "--speed", "100", "--voice", "vulcan"],
-    ["start", "--text", "--speed", "100", "--input-device", "99"],
+    ["start", "--speed", "100", "--input-device", "99"],
     ["history", "--limit", "x"],
     ["history", "--output", "sessions.csv"],
     ["history", "--plot", "h.jpg"],
@@ -119,6 +119,12 @@ def test_a_missing_input_device_is_one_sentence_and_not_saved(own_folders, capsy
     error = capsys.readouterr().err
     assert error.startswith("voiceguide: No audio input device") and error.count("\n") == 1
     assert not default_config_path().exists()
+
+
+def test_text_mode_does_not_check_the_sound_devices(own_folders, capsys):
+    assert run(["start", "--text", "--speed", "100", "--input-device", "99", "--output-device", "98"]) == 0
+    captured = capsys.readouterr()
+    assert "audio" not in captured.err and "Input ended" in captured.err, captured.err
 
 
 @pytest.mark.audio
