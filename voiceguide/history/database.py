@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 from pathlib import Path
+
+from ..files import set_aside
 
 SCHEMA_VERSION = 1
 
@@ -70,15 +70,4 @@ def is_locked(error: BaseException) -> bool:
 
 def move_aside(path: Path) -> Path:
     """Rename ``path`` and its -wal/-shm/-journal files; return the new name."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    number = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.broken-{stamp}-{number}")
-        number += 1
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        companion = Path(f"{path}{suffix}")
-        if companion.exists():
-            os.replace(companion, Path(f"{target}{suffix}"))
-    return target
+    return set_aside(path, ("-wal", "-shm", "-journal"))
