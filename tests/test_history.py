@@ -207,6 +207,29 @@ def test_unusable_folder_falls_back_to_memory(tmp_path: Path) -> None:
     assert len(h.pain_reports()) == 1
 
 
+def test_a_folder_in_the_historys_place_is_named_as_one(db: Path) -> None:
+    db.mkdir()
+    h = History.open(db)
+    assert h.path is None and h.problem == f"{db} is a folder, not a history file; move or rename that folder"
+    assert h.warning == f"History cannot be saved: {h.problem}; this run is not recorded."
+
+
+@pytest.mark.parametrize("argv", [["history"], ["history", "--export", "csv"], ["history", "--plot", "h.png"]])
+def test_cli_reading_an_unusable_history_says_what_is_wrong_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                 argv: list[str]) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    default_history_path().mkdir()
+    out = Console(file=io.StringIO(), width=160, color_system=None)
+    errors = Console(file=io.StringIO(), width=160, color_system=None)
+    code = history_cli.run_history(parse(argv), console=out, errors=errors)
+    said = errors.file.getvalue()  # type: ignore[attr-defined]
+    assert code == 1 and out.file.getvalue() == ""  # type: ignore[attr-defined]
+    assert said == (f"voiceguide: the history cannot be read: {default_history_path()} is a folder, "
+                    "not a history file; move or rename that folder.\n")
+    assert not (tmp_path / "h.png").exists()
+
+
 def test_write_failure_is_queued_not_raised(db: Path) -> None:
     h = History.open(db, lock_timeout=0.05)
     sid = h.start_session("back", 1.0)

@@ -65,6 +65,9 @@ def run_history(
         print_error("--output goes with --export: add --export csv or --export json.", errors.file)
         return EXIT_USAGE
     with History.open() as history:
+        if history.path is None:  # nothing to read: say why, once, instead of "no sessions yet"
+            print_error(f"the history cannot be read: {history.problem}.", errors.file)
+            return 1
         if history.warning:
             errors.print(f"[yellow]{escape(history.warning)}[/yellow]", highlight=False)
         if args.export:

@@ -71,10 +71,12 @@ class History:
         path: Path | None,
         warning: str | None = None,
         lock_timeout: float = 2.0,
+        problem: str | None = None,
     ) -> None:
         self._conn = conn
         self.path = path  # None when the history only lives in memory
         self.warning = warning
+        self.problem = problem  # why there is no history file (when path is None), in words for reading
         self._lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
@@ -96,6 +98,8 @@ class History:
             return cls(connect(str(file), lock_timeout, synchronous), file, None, lock_timeout)
         except (sqlite3.Error, OSError) as error:
             first_error = error
+        if file.is_dir():
+            return cls._in_memory(f"{file} is a folder, not a history file; move or rename that folder")
         if not file.is_file():
             return cls._in_memory(f"the file {file} cannot be opened ({first_error})")
         try:
@@ -119,7 +123,7 @@ class History:
     @classmethod
     def _in_memory(cls, reason: str) -> History:
         conn = connect(":memory:", 0.0, "OFF")
-        return cls(conn, None, f"History cannot be saved: {reason}; this run is not recorded.")
+        return cls(conn, None, f"History cannot be saved: {reason}; this run is not recorded.", problem=reason)
 
     def close(self) -> None:
         with self._lock:
@@ -145,6 +149,7 @@ class History:
                 fallback = self._in_memory(f"the history file stopped working ({error})")
                 self._conn.close()
                 self._conn, self.path, self.warning = fallback._conn, None, fallback.warning
+                self.problem = fallback.problem
                 self._pending.clear()
                 return int(self._conn.execute(sql, (at, routine_name)).lastrowid or 0)
 
