@@ -147,3 +147,18 @@ def test_errors_from_the_installed_command_are_one_line():
                             env={**os.environ})
     assert result.returncode == 2
     assert result.stderr == "voiceguide: --speed must be a number above 0, such as 2 or 0.5, not 'abc'; see `voiceguide start --help`.\n"
+
+
+def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):
+    env = {
+        "PULSE_SERVER": f"unix:{tmp_path}/nothing-here", "VOICEGUIDE_DATA_DIR": str(tmp_path / "d"),
+        "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "c"), "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run([VOICEGUIDE, "start", "--engine", "pocketsphinx", "--speed", "50"], env=env, input="end\n",
+                            capture_output=True, text=True, timeout=60)
+    if "No audio output device" not in result.stderr:
+        pytest.skip("this machine has a speaker of its own")
+    assert result.returncode == 0 and "Take care." in result.stdout
+    notice = next(line for line in result.stderr.splitlines() if "No audio output device" in line)
+    assert notice.endswith("This session uses neither the microphone nor a speaker: type what you would say, "
+                           "one line at a time; what I say is shown here.")
