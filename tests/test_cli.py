@@ -63,6 +63,10 @@ def test_every_subcommand_has_a_description_and_every_argument_help():
 BAD_INVOCATIONS = [
     ["start", "--speed", "abc"],
     ["start", "--speed", "0"],
+    ["start", "--speed", "1e9"],
+    ["start", "--speed", "1001"],
+    ["start", "--speed", "inf"],
+    ["start", "--speed", "nan"],
     ["start", "--rate", "5"],
     ["start", "--level", "extreme"],
     ["start", "--text", "--speed", "100", "--routine", "missing.yaml"],
@@ -146,7 +150,14 @@ def test_errors_from_the_installed_command_are_one_line():
     result = subprocess.run([VOICEGUIDE, "start", "--speed", "abc"], capture_output=True, text=True, timeout=60,
                             env={**os.environ})
     assert result.returncode == 2
-    assert result.stderr == "voiceguide: --speed must be a number above 0, such as 2 or 0.5, not 'abc'; see `voiceguide start --help`.\n"
+    assert result.stderr == ("voiceguide: --speed must be a number above 0 and at most 1000, such as 2 or 0.5, "
+                             "not 'abc'; see `voiceguide start --help`.\n")
+
+
+def test_the_speed_is_bounded_to_a_thousand():
+    parser = build_parser()
+    assert parser.parse_args(["start", "--speed", "1000"]).speed == 1000
+    assert parser.parse_args(["start", "--speed", "0.5"]).speed == 0.5
 
 
 def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):

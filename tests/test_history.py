@@ -328,6 +328,39 @@ def test_streak_and_weeks_with_fixed_dates(db: Path) -> None:
         assert recent[1].duration == 300 and recent[1].exercises_done == 2
 
 
+def test_a_sped_up_session_is_marked_and_kept_out_of_the_statistics(db: Path) -> None:
+    with History.open(db) as h:
+        real = full_session(h, ts(2024, 3, 4))
+        sped_up = h.start_session("back exercises", ts(2024, 3, 5), speed=50)
+        h.record(sped_up, "exercise_done", ts(2024, 3, 5) + 1, {"exercise": "bridge"})
+        h.record(sped_up, "pain", ts(2024, 3, 5) + 2, {"words": "it hurts"})
+        h.end_session(sped_up, ts(2024, 3, 5) + 3, completed=True)
+        assert [(s.id, s.speed) for s in h.sessions()] == [(real, 1.0), (sped_up, 50.0)]
+        assert h.streak_days(date(2024, 3, 5)) == 1  # the real Monday only
+        assert [(w.sessions, w.completed) for w in h.sessions_per_week(date(2024, 3, 5))] == [(1, 1)]
+        assert [r.words for r in h.pain_reports(real_only=True)] == []
+        assert [r.words for r in h.pain_reports()] == ["it hurts"]  # still in the table and the export
+        out = Console(file=io.StringIO(), width=120, color_system=None)
+        history_cli.show_history(h, out, today=date(2024, 3, 5))
+        rows = [line for line in out.file.getvalue().splitlines() if "Mar 2024" in line]  # type: ignore[attr-defined]
+        assert "sped up" in rows[0] and "sped up" not in rows[1]
+        exported = io.StringIO()
+        h.export("json", exported)
+        assert [s["speed"] for s in json.loads(exported.getvalue())["sessions"]] == [1.0, 50.0]
+
+
+def test_a_history_file_from_before_the_speed_column_is_read(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,"
+                 " completed INTEGER NOT NULL DEFAULT 0, routine_name TEXT NOT NULL DEFAULT '',"
+                 " offer_dismissed INTEGER NOT NULL DEFAULT 0)")
+    conn.execute("INSERT INTO sessions (started_at, completed) VALUES (?, 1)", (ts(2024, 3, 4),))
+    conn.commit()
+    conn.close()
+    with History.open(db) as h:
+        assert h.warning is None and [s.speed for s in h.sessions()] == [1.0]
+
+
 def test_empty_history_stats(db: Path) -> None:
     with History.open(db) as h:
         assert h.streak_days(date(2024, 1, 1)) == 0

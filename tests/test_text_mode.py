@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+from voiceguide.history import History
+
 
 # The installed command, as users run it.
 VOICEGUIDE = str(Path(sys.executable).with_name("voiceguide"))
@@ -79,6 +81,10 @@ def test_a_whole_session_typed(data_dirs):
     text = "\n".join(session.lines)
     assert "You did 5 of 5 exercises" in text
     assert text.count("Hold") == 10 + 6 + 3 + 10 + 6 + 10
+    with History.open(Path(data_dirs["VOICEGUIDE_DATA_DIR"]) / "history.sqlite3") as history:
+        (saved,) = history.sessions()
+        assert saved.completed and saved.speed == 100  # a rehearsal, marked as one
+        assert history.streak_days() == 0 and sum(w.sessions for w in history.sessions_per_week()) == 0
 
 
 def test_form_check_and_pain_typed(data_dirs):

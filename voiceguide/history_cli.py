@@ -88,10 +88,14 @@ def _duration(seconds: float) -> str:
 
 def _result(session: SessionSummary) -> Text:
     if session.completed:
-        return Text("completed", style="green")
-    if session.ended_at is None:
-        return Text("never ended", style="yellow")
-    return Text("stopped early", style="yellow")
+        result = Text("completed", style="green")
+    elif session.ended_at is None:
+        result = Text("never ended", style="yellow")
+    else:
+        result = Text("stopped early", style="yellow")
+    if session.sped_up:  # a rehearsal with --speed: not counted in the streak, the weeks or the chart
+        result.append(f", sped up ×{session.speed:g}", style="dim")
+    return result
 
 
 def _pain_cell(reports: list[PainReport]) -> Text:
@@ -197,7 +201,7 @@ def history_figure(history: History) -> Figure:
     FigureCanvasAgg(figure)  # no pyplot: no global state, no GUI backend
     top, bottom = figure.subplots(2, 1, sharex=True)
     _draw_sessions(top, history.sessions_per_week())
-    _draw_pain(bottom, history.pain_reports())
+    _draw_pain(bottom, history.pain_reports(real_only=True))
     for axes in (top, bottom):
         axes.tick_params(axis="x", labelrotation=30, labelbottom=True)
     return figure

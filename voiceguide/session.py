@@ -34,6 +34,7 @@ def prepare_session(
     level: str | None,
     notice: Callable[[str], None],
     clock: Callable[[], float] = time.time,
+    speed: float = 1.0,
 ) -> Session:
     """Everything a session needs; problems the user can fix are told in one line each."""
     settings, warning = load_settings()
@@ -55,7 +56,7 @@ def prepare_session(
         wait_between_exercises=settings.between_exercises == "wait",
     )
     coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer, returning=returning)
-    return Session(settings, routine, coach, SessionJournal(history, routine.name), history)
+    return Session(settings, routine, coach, SessionJournal(history, routine.name, speed), history)
 
 
 def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> ResumeOffer | None:

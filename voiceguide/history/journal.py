@@ -13,14 +13,15 @@ class SessionJournal:
     ``session_end`` record (``data["completed"]``) ends it. Never raises.
     """
 
-    def __init__(self, history: History, routine_name: str) -> None:
+    def __init__(self, history: History, routine_name: str, speed: float = 1.0) -> None:
         self.history = history
         self.routine_name = routine_name
+        self.speed = speed
         self.session_id: int | None = None
 
     def record(self, record: Record) -> None:
         if self.session_id is None:
-            self.session_id = self.history.start_session(self.routine_name, record.at)
+            self.session_id = self.history.start_session(self.routine_name, record.at, self.speed)
         self.history.record(self.session_id, record.kind, record.at, record.data)
         if record.kind == "session_end":
             completed = bool(record.data.get("completed", False))

@@ -46,7 +46,7 @@ from .stats import WeekCount, local_date, streak_length, weekly_counts
 FILE_NAME = "history.sqlite3"
 
 # Each session with what was done in it; {order} and a LIMIT (-1: none) are filled in.
-_SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_name,
+_SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_name, s.speed,
     (SELECT COUNT(DISTINCT COALESCE(e.exercise, e.id)) FROM events e
       WHERE e.session_id = s.id AND e.kind = 'exercise_done') AS done,
     (SELECT COUNT(DISTINCT COALESCE(e.exercise, e.id)) FROM events e
@@ -55,6 +55,9 @@ _SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_na
       WHERE e.session_id = s.id AND e.kind IN ('pain', 'symptom')) AS pain,
     (SELECT MAX(e.at) FROM events e WHERE e.session_id = s.id) AS last_at
    FROM sessions s ORDER BY {order} LIMIT ?"""
+
+# Sessions that count in the statistics and charts: not sped up with --speed.
+_REAL = "s.speed <= 1"
 
 
 def default_history_path() -> Path:
@@ -138,20 +141,20 @@ class History:
 
     # ---------------------------------------------------------- writing
 
-    def start_session(self, routine_name: str, at: float) -> int:
-        """Begin a session and return its id (never raises)."""
-        sql = "INSERT INTO sessions (started_at, routine_name) VALUES (?, ?)"
+    def start_session(self, routine_name: str, at: float, speed: float = 1.0) -> int:
+        """Begin a session and return its id (never raises); ``speed`` above 1 marks a sped-up rehearsal."""
+        sql = "INSERT INTO sessions (started_at, routine_name, speed) VALUES (?, ?, ?)"
         with self._lock:
             self._flush()
             try:
-                return int(self._conn.execute(sql, (at, routine_name)).lastrowid or 0)
+                return int(self._conn.execute(sql, (at, routine_name, speed)).lastrowid or 0)
             except sqlite3.Error as error:
                 fallback = self._in_memory(f"the history file stopped working ({error})")
                 self._conn.close()
                 self._conn, self.path, self.warning = fallback._conn, None, fallback.warning
                 self.problem = fallback.problem
                 self._pending.clear()
-                return int(self._conn.execute(sql, (at, routine_name)).lastrowid or 0)
+                return int(self._conn.execute(sql, (at, routine_name, speed)).lastrowid or 0)
 
     def record(
         self, session_id: int, kind: str, at: float, data: dict[str, Any] | None = None
@@ -220,7 +223,7 @@ class History:
                 id=r["id"], started_at=r["started_at"], ended_at=r["ended_at"],
                 completed=bool(r["completed"]), routine_name=r["routine_name"],
                 exercises_done=r["done"], exercises_skipped=r["skipped"],
-                pain_reports=r["pain"], last_event_at=r["last_at"],
+                pain_reports=r["pain"], last_event_at=r["last_at"], speed=float(r["speed"]),
             )
             for r in rows
         ]
@@ -246,10 +249,14 @@ class History:
         session_id: int | None = None,
         since: float | None = None,
         limit: int | None = None,
+        real_only: bool = False,
     ) -> list[PainReport]:
-        """Pain and symptom reports, oldest first (the latest ``limit`` of them)."""
+        """Pain and symptom reports, oldest first (the latest ``limit`` of them);
+        ``real_only`` leaves out those of sped-up sessions."""
         sql = "SELECT * FROM events WHERE kind IN ('pain', 'symptom')"
         params: list[Any] = []
+        if real_only:
+            sql += f" AND session_id IN (SELECT s.id FROM sessions s WHERE {_REAL})"
         if session_id is not None:
             sql += " AND session_id = ?"
             params.append(session_id)
@@ -304,11 +311,11 @@ class History:
     # ------------------------------------------------ statistics, export
 
     def active_days(self) -> set[date]:
-        """Local dates with a session that was completed or finished an exercise."""
+        """Local dates with a real (not sped-up) session that was completed or finished an exercise."""
         rows = self._query(
-            """SELECT started_at FROM sessions s WHERE s.completed = 1 OR EXISTS
+            f"""SELECT started_at FROM sessions s WHERE {_REAL} AND (s.completed = 1 OR EXISTS
                (SELECT 1 FROM events e WHERE e.session_id = s.id
-                AND e.kind = 'exercise_done')"""
+                AND e.kind = 'exercise_done'))"""
         )
         return {local_date(r["started_at"]) for r in rows}
 
@@ -319,12 +326,12 @@ class History:
     def sessions_per_week(
         self, today: date | None = None, weeks: int | None = None
     ) -> list[WeekCount]:
-        """Sessions per week (Monday first), oldest first, empty weeks included.
+        """Real (not sped-up) sessions per week (Monday first), oldest first, empty weeks included.
 
         Covers the last ``weeks`` weeks up to the week of ``today``, or every
         week since the first session when ``weeks`` is None.
         """
-        rows = self._query("SELECT started_at, completed FROM sessions")
+        rows = self._query(f"SELECT started_at, completed FROM sessions s WHERE {_REAL}")
         starts = [(r["started_at"], bool(r["completed"])) for r in rows]
         return weekly_counts(starts, today or date.today(), weeks)
 
