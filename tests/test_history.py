@@ -294,6 +294,19 @@ def test_session_journal_with_coach_records(db: Path) -> None:
         assert offer.pain_exercises == ("knee_to_chest",)
 
 
+def test_a_session_in_which_the_user_did_nothing_is_not_written(db: Path) -> None:
+    with History.open(db) as h:
+        idle = SessionJournal(h, "back exercises")
+        idle.record(Record("session_start", 100.0, {}))
+        idle.record(Record("interrupted", 101.0, {"reason": "end of input"}))
+        assert h.sessions() == [] and idle.session_id is None
+        hurt = SessionJournal(h, "back exercises")  # a pain report before "let's begin" is something done
+        hurt.record(Record("session_start", 200.0, {}))
+        hurt.record(Record("pain", 201.0, {"words": "my back hurts"}))
+        (session,) = h.sessions()
+        assert session.started_at == 200.0 and [e.kind for e in h.events()] == ["session_start", "pain"]
+
+
 # ---------------------------------------------------------- statistics
 
 

@@ -3,6 +3,8 @@
 Speech is simulated: a line "lasts" as long as it would take to say it, so
 the session keeps the same rhythm as hands-free mode (compressed by
 ``--speed``), and "stop" typed while a line is being "spoken" cuts it.
+A script or a pipe is read as a user who listens would answer: each line
+when the coach is ready for it.
 """
 
 from __future__ import annotations
@@ -85,16 +87,43 @@ class TextSpeaker:
                     on_done(line.utterance_id)
 
 
+def typed_event(grammar: Grammar, text: str) -> Heard | Unclear:
+    """What one typed line means to the coach."""
+    parsed = grammar.parse(text)
+    return Heard(parsed.intent, parsed.text) if parsed else Unclear(text)
+
+
+def is_keyboard(source: TextIO) -> bool:
+    """Whether a person types into ``source`` as the coach speaks (a terminal), rather than a script or a pipe."""
+    try:
+        return source.isatty()
+    except (AttributeError, ValueError):  # no file behind it, or a closed one
+        return False
+
+
 def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> threading.Thread:
-    """Post what the user types to the runner, line by line, until end of input."""
+    """Post what the user types to the runner, line by line, until end of input.
+
+    At a keyboard each line goes at once, so "stop" cuts the coach mid-line.
+    A script or a pipe holds all its lines at once: each line, and then the
+    end of the input, goes when the coach is ready for the user (it has
+    answered the line before and says nothing more), as a person would answer.
+    """
+    waits = not is_keyboard(source)
 
     def read() -> None:
-        for raw in source:
-            text = raw.strip()
-            if not text:
-                continue
-            parsed = grammar.parse(text)
-            runner.post(Heard(parsed.intent, parsed.text) if parsed else Unclear(text))
+        try:
+            for raw in source:
+                text = raw.strip()
+                if not text:
+                    continue
+                if waits:
+                    runner.wait_until_ready()
+                runner.post(typed_event(grammar, text))
+        except (OSError, ValueError):  # the terminal went away (EIO), or the input was closed: it ended
+            pass
+        if waits:
+            runner.wait_until_ready()
         runner.post(InputClosed())
 
     thread = threading.Thread(target=read, name="typed-input", daemon=True)
