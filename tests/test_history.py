@@ -443,6 +443,26 @@ def test_cli_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert "Sessions per week" in text
 
 
+def test_cli_table_fits_80_columns_without_cutting_a_word(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    with History.open() as h:
+        full_session(h, ts(2024, 3, 4))
+        full_session(h, ts(2024, 3, 5), pain=True)
+        sid = h.start_session("back exercises", ts(2024, 3, 5, 18), speed=50)
+        h.record(sid, "exercise_skipped", ts(2024, 3, 5, 18) + 1, {"exercise": "bridge"})
+        h.end_session(sid, ts(2024, 3, 5, 18) + 700, completed=False)
+    out = Console(file=io.StringIO(), width=80, color_system=None)
+    history_cli.run_history(parse(["history"]), console=out, today=date(2024, 3, 5))
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(len(line) for line in lines) <= 80 and "…" not in "".join(lines)
+    header = next(line for line in lines if "Date" in line)
+    for title in ("Date", "Duration", "Exercises", "Result", "Pain reports"):
+        assert title in header
+    for cell in ("Tue 05 Mar 2024 18:00", "11 min 40 s", "+1 skipped", "stopped early", "sped up ×50",
+                 "Mon 04 Mar 2024 09:00", "completed"):
+        assert any(cell in line for line in lines), cell
+
+
 def test_cli_export_to_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
     with History.open() as h:

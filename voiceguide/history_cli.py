@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -94,7 +95,7 @@ def _result(session: SessionSummary) -> Text:
     else:
         result = Text("stopped early", style="yellow")
     if session.sped_up:  # a rehearsal with --speed: not counted in the streak, the weeks or the chart
-        result.append(f", sped up ×{session.speed:g}", style="dim")
+        result.append(f"\nsped up ×{session.speed:g}", style="dim")
     return result
 
 
@@ -110,17 +111,19 @@ def _pain_cell(reports: list[PainReport]) -> Text:
 
 
 def session_table(history: History, limit: int = 10) -> Table:
-    table = Table(title="Recent sessions", title_justify="left")
+    """The recent sessions; fits an 80-column terminal, only the pain reports' words wrap."""
+    table = Table(title="Recent sessions", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Duration", no_wrap=True)
-    table.add_column("Exercises")
+    table.add_column("Exercises", no_wrap=True)
     table.add_column("Result", no_wrap=True)
-    table.add_column("Pain reports")
+    table.add_column("Pain reports", min_width=12, overflow="fold")
     for session in history.recent_sessions(limit):
         started = datetime.fromtimestamp(session.started_at)
         done = str(session.exercises_done)
         if session.exercises_skipped:
-            done += f" (+{session.exercises_skipped} skipped)"
+            done += f"\n+{session.exercises_skipped} skipped"
         reports = history.pain_reports(session_id=session.id) if session.pain_reports else []
         table.add_row(
             started.strftime("%a %d %b %Y %H:%M"),
