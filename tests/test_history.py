@@ -535,3 +535,25 @@ def test_the_plot_has_axis_labels(tmp_path: Path) -> None:
     top, bottom = figure.axes
     assert (top.get_xlabel(), top.get_ylabel()) == ("Week starting", "Sessions")
     assert (bottom.get_xlabel(), bottom.get_ylabel()) == ("Day", "Reports")
+
+
+@pytest.mark.parametrize("days", [(4, 5, 6), tuple(range(1, 29))])
+def test_the_weekly_chart_marks_weeks_not_days(tmp_path: Path, days: tuple[int, ...]) -> None:
+    from matplotlib.dates import num2date
+
+    with History.open(tmp_path / "history.sqlite3") as h:
+        for day in days:  # one week of sessions, or four
+            full_session(h, ts(2024, 2 if len(days) > 3 else 3, day), pain=day == days[0])
+        figure = history_cli.history_figure(h, today=date(2024, 3, 6))
+    figure.canvas.draw()
+    top, bottom = figure.axes
+    low, high = top.get_xlim()
+    ticks = [num2date(t).date() for t in top.get_xticks() if low <= t <= high]
+    assert ticks and all(tick.weekday() == 0 for tick in ticks)  # a tick per week (its Monday), none per day
+    widest = max(bar.get_width() for bar in top.patches)
+    assert widest <= 7 and widest < (high - low) / 2  # a week's bar is a week wide, not the whole chart
+    assert not top.get_shared_x_axes().joined(top, bottom)  # the daily pain chart has its own days
+    low, high = bottom.get_xlim()
+    pain_ticks = [num2date(t) for t in bottom.get_xticks() if low <= t <= high]
+    assert pain_ticks and all((tick.hour, tick.minute) == (0, 0) for tick in pain_ticks)  # days, not hours
+    assert bottom.patches[0].get_width() < (high - low) / 2

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -195,15 +196,15 @@ def plot_history(history: History, output: Path, errors: Console) -> int:
     return 0
 
 
-def history_figure(history: History) -> Figure:
+def history_figure(history: History, today: date | None = None) -> Figure:
     """The chart: sessions per week above, pain and symptom reports per day below (matplotlib, no pyplot)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 6), layout="constrained")
     FigureCanvasAgg(figure)  # no pyplot: no global state, no GUI backend
-    top, bottom = figure.subplots(2, 1, sharex=True)
-    _draw_sessions(top, history.sessions_per_week())
+    top, bottom = figure.subplots(2, 1)  # not sharing x: weeks above, days below, each with its own ticks
+    _draw_sessions(top, history.sessions_per_week(today))
     _draw_pain(bottom, history.pain_reports(real_only=True))
     for axes in (top, bottom):
         axes.tick_params(axis="x", labelrotation=30, labelbottom=True)
@@ -217,9 +218,16 @@ def _draw_sessions(axes: Axes, weeks: list[WeekCount]) -> None:
     if not weeks:
         axes.text(0.5, 0.5, "no sessions yet", ha="center", va="center", transform=axes.transAxes)
         return
+    from matplotlib.dates import MO, DateFormatter, WeekdayLocator
+
     starts = [w.week_start for w in weeks]
     axes.bar(starts, [w.sessions for w in weeks], width=6, align="edge", label="started", color="#9ecae1")
     axes.bar(starts, [w.completed for w in weeks], width=6, align="edge", label="completed", color="#3182bd")
+    # Ticks on Mondays only (about a dozen at most), and a margin around the weeks, so one
+    # week reads as one bar for that week, not as a block over seven daily ticks.
+    axes.xaxis.set_major_locator(WeekdayLocator(byweekday=MO, interval=max(1, math.ceil(len(weeks) / 12))))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))
+    axes.set_xlim(starts[0] - timedelta(days=4), starts[-1] + timedelta(days=10))
     axes.legend(loc="upper left")
     axes.yaxis.get_major_locator().set_params(integer=True)
 
@@ -235,6 +243,13 @@ def _draw_pain(axes: Axes, reports: list[PainReport]) -> None:
     if not pain_by_day:
         axes.text(0.5, 0.5, "no pain reported", ha="center", va="center", transform=axes.transAxes)
         return
+    from matplotlib.dates import DateFormatter, DayLocator
+
     days = sorted(pain_by_day)
     axes.bar(days, [pain_by_day[d] for d in days], width=0.8, color="#de2d26")
+    # Ticks on whole days (about a dozen at most), and a margin, so one day is one bar, not hours.
+    span = (days[-1] - days[0]).days + 1
+    axes.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(span / 12))))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))
+    axes.set_xlim(days[0] - timedelta(days=2), days[-1] + timedelta(days=2))
     axes.yaxis.get_major_locator().set_params(integer=True)
