@@ -362,6 +362,18 @@ def test_a_sped_up_session_is_marked_and_kept_out_of_the_statistics(db: Path) ->
         assert [s["speed"] for s in json.loads(exported.getvalue())["sessions"]] == [1.0, 50.0]
 
 
+def test_a_rehearsal_and_a_real_session_are_offered_back_each_to_its_own_kind(db: Path) -> None:
+    with History.open(db) as h:
+        real = full_session(h, ts(2024, 3, 4), pain=True)  # ended early
+        rehearsal = h.start_session("back exercises", ts(2024, 3, 5), speed=50)
+        h.record(rehearsal, "exercise_start", ts(2024, 3, 5) + 1, {"exercise": "bridge"})
+        real_offer, rehearsal_offer = h.unfinished_session(sped_up=False), h.unfinished_session(sped_up=True)
+        assert real_offer is not None and real_offer.session_id == real
+        assert rehearsal_offer is not None and rehearsal_offer.session_id == rehearsal
+        h.end_session(real, ts(2024, 3, 6), completed=True)
+        assert h.unfinished_session(sped_up=False) is None  # the latest real session was finished
+
+
 def test_a_history_file_from_before_the_speed_column_is_read(db: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,"
@@ -557,3 +569,20 @@ def test_the_weekly_chart_marks_weeks_not_days(tmp_path: Path, days: tuple[int, 
     pain_ticks = [num2date(t) for t in bottom.get_xticks() if low <= t <= high]
     assert pain_ticks and all((tick.hour, tick.minute) == (0, 0) for tick in pain_ticks)  # days, not hours
     assert bottom.patches[0].get_width() < (high - low) / 2
+
+
+def test_a_real_session_is_not_offered_to_continue_a_rehearsal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from voiceguide.session import prepare_session
+
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VOICEGUIDE_CONFIG_DIR", str(tmp_path / "config"))
+    rehearsal = prepare_session(None, None, notice=lambda message: None, speed=50)
+    rehearsal.journal.record(Record("session_start", 1000.0, {}))
+    rehearsal.journal.record(Record("rep_done", 1010.0, coach_position(1, "knee_to_chest", 2, "right")))
+    rehearsal.close()
+    real = prepare_session(None, None, notice=lambda message: None)
+    assert real.coach.resume_offer is None
+    real.close()
+    again = prepare_session(None, None, notice=lambda message: None, speed=50)
+    assert again.coach.resume_offer is not None  # a rehearsal still offers back the rehearsal
+    again.close()

@@ -45,9 +45,9 @@ def prepare_session(
     if history.warning:
         notice(history.warning)
     returning = bool(history.recent_sessions(1))  # before this session is written down
-    offer = resume_offer(history.unfinished_session(), routine)
+    offer = resume_offer(history.unfinished_session(sped_up=speed > 1), routine)  # a rehearsal offers back a rehearsal
     if offer is not None:
-        unfinished = history.unfinished_session()
+        unfinished = history.unfinished_session(sped_up=speed > 1)
         assert unfinished is not None
         history.dismiss_unfinished(unfinished.session_id)  # offered once, whatever the answer
     coach_settings = CoachSettings(

@@ -280,10 +280,15 @@ class History:
             )
         return reports
 
-    def unfinished_session(self) -> UnfinishedSession | None:
-        """The latest session, if it never ended or ended early and was not dismissed."""
+    def unfinished_session(self, sped_up: bool | None = None) -> UnfinishedSession | None:
+        """The latest session, if it never ended or ended early and was not dismissed.
+
+        ``sped_up`` looks only at sped-up rehearsals (True) or only at real
+        sessions (False), so neither kind is offered back as the other.
+        """
+        kind = {None: "", True: "WHERE s.speed > 1", False: f"WHERE {_REAL}"}[sped_up]
         rows = self._query(
-            "SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1"
+            f"SELECT * FROM sessions s {kind} ORDER BY started_at DESC, id DESC LIMIT 1"
         )
         if not rows or rows[0]["offer_dismissed"]:
             return None
