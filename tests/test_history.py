@@ -355,8 +355,9 @@ def test_a_sped_up_session_is_marked_and_kept_out_of_the_statistics(db: Path) ->
         assert [r.words for r in h.pain_reports()] == ["it hurts"]  # still in the table and the export
         out = Console(file=io.StringIO(), width=120, color_system=None)
         history_cli.show_history(h, out, today=date(2024, 3, 5))
-        rows = [line for line in out.file.getvalue().splitlines() if "Mar 2024" in line]  # type: ignore[attr-defined]
-        assert "sped up" in rows[0] and "sped up" not in rows[1]
+        lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        marked = [n for n, line in enumerate(lines) if "sped up ×50" in line]
+        assert len(marked) == 1 and "Tue 05 Mar 2024" in lines[marked[0] - 1]  # under the sped-up row's result
         exported = io.StringIO()
         h.export("json", exported)
         assert [s["speed"] for s in json.loads(exported.getvalue())["sessions"]] == [1.0, 50.0]
