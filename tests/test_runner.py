@@ -13,6 +13,7 @@ from voiceguide.grammar import Grammar
 from voiceguide.routine import load_routine
 from voiceguide.runner import InputClosed, Runner
 from voiceguide.text_mode import TextSpeaker, read_typed_lines
+from voiceguide.understanding import Understanding
 
 
 class ListJournal:
@@ -68,7 +69,7 @@ def script_session(script: str, speed: float = 20) -> tuple[list[str], object, l
     notices: list[str] = []
     runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=speed), journal, speed=speed,
                     notice=notices.append)
-    read_typed_lines(io.StringIO(script), Grammar.load(), runner)
+    read_typed_lines(io.StringIO(script), Understanding(Grammar.load()), runner)  # the grammar's sentences only
     ended = runner.run()
     return out.getvalue().splitlines(), ended, notices, journal
 

@@ -142,7 +142,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         if args.text:
             speaker = TextSpeaker(sys.stdout, speed=args.speed)
             runner = Runner(session.coach, speaker, session.journal, speed=args.speed, notice=_notice)
-            read_typed_lines(sys.stdin, Grammar.load(), runner)
+            read_typed_lines(sys.stdin, session.understanding(Grammar.load(), _notice), runner)
             runner.run()
             return 0
         from .hands_free import AudioOptions, run_hands_free

@@ -47,9 +47,16 @@ def packaged_grammar_file(language: str = "en"):
 class Grammar:
     """An intent grammar in hassil's template format."""
 
-    def __init__(self, intents: Intents, source: str, safety_words: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        intents: Intents,
+        source: str,
+        safety_words: dict[str, list[str]] | None = None,
+        not_commands: list[str] | None = None,
+    ) -> None:
         self.intents = intents
         self.source = source
+        self.not_commands = [normalize(text) for text in not_commands or []]  # room talk, to reject what is like it
         # intent -> words (or phrases) that make any hypothesis that intent
         self.safety_words = {intent: [normalize(w) for w in words] for intent, words in (safety_words or {}).items()}
 
@@ -64,7 +71,8 @@ class Grammar:
             source = str(path)
         data = yaml.safe_load(text)
         safety_words = data.pop("safety_words", None) or {}
-        grammar = cls(Intents.from_dict(data), source, safety_words)
+        not_commands = data.pop("not_commands", None) or []
+        grammar = cls(Intents.from_dict(data), source, safety_words, not_commands)
         check_intents(grammar.intent_names, source)
         return grammar
 

@@ -17,6 +17,7 @@ from typing import TextIO
 from .audio import AudioError, AudioSpeaker, Microphone, Player, Voice
 from .events import DeviceLost
 from .grammar import Grammar
+from .understanding import Understanding
 from .listening import IntentDecider
 from .listening.echo_canceller import SpeakerReference, open_echo_canceller
 from .listening.echo_policy import EchoPolicy
@@ -72,6 +73,7 @@ def run_hands_free(
 ) -> int:
     """A hands-free session; falls back to text for a device that is missing."""
     grammar = Grammar.load()
+    understanding = session.understanding(grammar, notice)
     no_recognizer = ""  # why no engine can listen, when none can
     try:  # the engine asked for, or the next one that can run (with one line saying why); never the network
         recognizer: Recognizer | None = registry.create_recognizer(
@@ -94,12 +96,12 @@ def run_hands_free(
         if recognizer is None:
             notice(no_recognizer)
         notice(f"{error} {TYPED_WITHOUT_AUDIO}")
-        return _run_typed(session, TextSpeaker(sys.stdout, speed), grammar, speed, notice, typed_input)
+        return _run_typed(session, TextSpeaker(sys.stdout, speed), understanding, speed, notice, typed_input)
     speaker = AudioSpeaker(voice, player, caption, on_error=relay)
     voice.prerender(PRERENDERED)
     if recognizer is None:
         notice(f"{no_recognizer} {TYPED_WITH_SPEAKER}")
-        return _run_typed(session, speaker, grammar, speed, notice, typed_input, relay)
+        return _run_typed(session, speaker, understanding, speed, notice, typed_input, relay)
     try:
         microphone = Microphone(device=options.input_device)
     except AudioError as error:
@@ -108,9 +110,9 @@ def run_hands_free(
             notice(str(error))
             return 2
         notice(f"{error} {TYPED_WITH_SPEAKER}")
-        return _run_typed(session, speaker, grammar, speed, notice, typed_input, relay)
+        return _run_typed(session, speaker, understanding, speed, notice, typed_input, relay)
     show = notice if options.show_heard else None
-    return _run_listening(session, speaker, microphone, recognizer, grammar, speed, notice, typed_input, show, relay)
+    return _run_listening(session, speaker, microphone, recognizer, understanding, speed, notice, typed_input, show, relay)
 
 
 def _runner(session: Session, speaker: Speaker, speed: float, notice: Callable[[str], None], relay: _Relay | None) -> Runner:
@@ -124,7 +126,7 @@ def _runner(session: Session, speaker: Speaker, speed: float, notice: Callable[[
 def _run_typed(
     session: Session,
     speaker: Speaker,
-    grammar: Grammar,
+    understanding: Understanding,
     speed: float,
     notice: Callable[[str], None],
     typed_input: TextIO,
@@ -132,7 +134,7 @@ def _run_typed(
 ) -> int:
     """The session with typed input instead of the microphone."""
     runner = _runner(session, speaker, speed, notice, relay)
-    read_typed_lines(typed_input, grammar, runner)
+    read_typed_lines(typed_input, understanding, runner)
     runner.run()
     return 0
 
@@ -142,7 +144,7 @@ def _run_listening(
     speaker: AudioSpeaker,
     microphone: Microphone,
     recognizer: Recognizer,
-    grammar: Grammar,
+    understanding: Understanding,
     speed: float,
     notice: Callable[[str], None],
     typed_input: TextIO,
@@ -158,10 +160,10 @@ def _run_listening(
     canceller = open_echo_canceller(reference, microphone.frame_samples, notice)
     listener = Listener(
         microphone, canceller, reference, recognizer,
-        EchoPolicy(grammar, speaker, reference, canceller),
-        IntentDecider(grammar),
+        EchoPolicy(understanding.grammar, speaker, reference, canceller),
+        IntentDecider(understanding.grammar, understanding=understanding, context=lambda: runner.context),
         runner.post,
-        on_lost=lambda reason: read_typed_lines(typed_input, grammar, runner),
+        on_lost=lambda reason: read_typed_lines(typed_input, understanding, runner),
         show=show,
         after_command=memory.keep,
     )

@@ -40,6 +40,17 @@ class Intent(str, Enum):
     OKAY = "Okay"
 
 
+class Context(str, Enum):
+    """What the coach is waiting for right now: the understanding stage weighs what was said by it."""
+
+    READY = "ready"  # welcome said, waiting for "let's begin"
+    QUESTION = "question"  # a yes/no question is open (in pain? all right? continue last session?)
+    BETWEEN = "between"  # between exercises, waiting for the user's word
+    HALTED = "halted"  # paused, stopped or after pain: waiting for continue or end
+    EXERCISE = "exercise"  # an exercise runs (steps, holds, counts)
+    ENDED = "ended"
+
+
 # What acts in every state, even over the coach's voice: "stop", pain, symptoms.
 SAFETY_INTENTS = frozenset(intent.value for intent in (Intent.STOP, Intent.PAIN, Intent.SYMPTOM))
 

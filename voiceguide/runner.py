@@ -73,6 +73,7 @@ class Runner:
         self.clock = clock
         self.notice = notice or (lambda message: None)
         self.events: queue.Queue[Event | InputClosed] = queue.Queue()
+        self.context = coach.context  # what the coach waits for; read by the input threads, set after each event
         self.ended: EndSession | None = None
         self.input_closed = False
         self.stopped_early = False  # Ctrl-C or end of input ended the session before the coach did
@@ -186,6 +187,7 @@ class Runner:
             self.speaker = self.fallback_speaker()
             self.fallback_speaker = None
         carry_out(self.coach.handle(event), self)
+        self.context = self.coach.context
 
     # Carrying out the coach's actions.
 

@@ -12,9 +12,13 @@ from pathlib import Path
 
 from .coach import Coach, CoachSettings, ResumeOffer
 from .history import History, SessionJournal, UnfinishedSession
+from .coach.lines import known_lines
 from .coach.plan import Where
+from .grammar import Grammar
 from .routine import Routine, load_routine
 from .settings import Settings, load_settings
+from .understanding import Understanding
+from .understanding.loading import load_understanding
 
 
 @dataclass
@@ -27,6 +31,10 @@ class Session:
 
     def close(self) -> None:
         self.history.close()
+
+    def understanding(self, grammar: Grammar, notice: Callable[[str], None]) -> Understanding:
+        """The understanding stage for this session's words: the grammar, and the coach's own lines to tell apart."""
+        return load_understanding(grammar, known_lines(self.routine, self.coach.settings.level), notice)
 
 
 def prepare_session(

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from .events import Heard, Say, Unclear
-from .grammar import Grammar
+from .intents import Context
 from .runner import InputClosed, Runner
+from .understanding import Understanding
 
 WORDS_PER_SECOND = 2.7
 
@@ -87,10 +88,12 @@ class TextSpeaker:
                     on_done(line.utterance_id)
 
 
-def typed_event(grammar: Grammar, text: str) -> Heard | Unclear:
-    """What one typed line means to the coach."""
-    parsed = grammar.parse(text)
-    return Heard(parsed.intent, parsed.text) if parsed else Unclear(text)
+def typed_event(understanding: Understanding, context: Context, text: str) -> Heard | Unclear:
+    """A typed line as the coach hears it: understood as spoken words are, in the coach's context."""
+    understood = understanding.understand(text, context)
+    if understood.intent is None:
+        return Unclear(understood.heard)
+    return Heard(understood.intent, understood.heard, understood.confidence)
 
 
 def is_keyboard(source: TextIO) -> bool:
@@ -101,13 +104,14 @@ def is_keyboard(source: TextIO) -> bool:
         return False
 
 
-def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> threading.Thread:
+def read_typed_lines(source: TextIO, understanding: Understanding, runner: Runner) -> threading.Thread:
     """Post what the user types to the runner, line by line, until end of input.
 
     At a keyboard each line goes at once, so "stop" cuts the coach mid-line.
     A script or a pipe holds all its lines at once: each line, and then the
     end of the input, goes when the coach is ready for the user (it has
     answered the line before and says nothing more), as a person would answer.
+    A line is understood in the coach's context of that moment.
     """
     waits = not is_keyboard(source)
 
@@ -119,7 +123,7 @@ def read_typed_lines(source: TextIO, grammar: Grammar, runner: Runner) -> thread
                     continue
                 if waits:
                     runner.wait_until_ready()
-                runner.post(typed_event(grammar, text))
+                runner.post(typed_event(understanding, runner.context, text))
         except (OSError, ValueError):  # the terminal went away (EIO), or the input was closed: it ended
             pass
         if waits:

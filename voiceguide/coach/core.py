@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..events import Action, Begin, DeviceLost, Event, Heard, SpeechDone, TimerFired, Unclear
-from ..intents import Intent
+from ..intents import Context, Intent
 from ..routine import Exercise, Routine
 from . import opening, prompts, safety, wording
 from .dispatch import HANDLERS
@@ -28,6 +28,15 @@ from .outbox import Line, Outbox
 from .pace import hold_seconds, rest_seconds, speaking_rate
 from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruction_line, resume_point
 from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
+
+
+_CONTEXTS = {
+    Mode.READY: Context.READY,
+    Mode.RUNNING: Context.EXERCISE,
+    Mode.WAITING: Context.BETWEEN,
+    Mode.HALTED: Context.HALTED,
+    Mode.ENDED: Context.ENDED,
+}
 
 
 class Coach:
@@ -77,6 +86,13 @@ class Coach:
     @property
     def mode(self) -> Mode:
         return self.state.mode
+
+    @property
+    def context(self) -> Context:
+        """What the coach is waiting for, for the understanding stage."""
+        if self.state.question is not None:
+            return Context.QUESTION
+        return _CONTEXTS[self.state.mode]
 
     @property
     def halt(self) -> Halt | None:

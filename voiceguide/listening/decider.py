@@ -8,19 +8,23 @@ this, so the benchmark measures exactly what the app does.
 - other commands act on the final hypothesis, and need more confidence;
 - speech that is not a command ("[unk]", or too unsure) becomes ``Unclear``
   (the coach pauses and asks), unless it is the coach's own voice;
-- a pain or symptom word in what the engine heard is a safety event even when
-  the sentence is not in the grammar ("my foot is numb");
+- what the engine heard in its own words, when its sentence is not the
+  grammar's, goes to the understanding stage (:mod:`voiceguide.understanding`):
+  "can we move on" between exercises is next, "my foot is numb" a symptom;
 - while the coach speaks, other commands need more confidence still, and
   nothing made only of the words the coach is saying acts (:func:`.is_echo`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..events import Heard, Unclear
 from ..grammar import SAFETY_INTENTS, Grammar, normalize
+from ..intents import Context
 from ..recognizers.base import Hypothesis
+from ..understanding import Understanding
 from .echo_policy import is_echo
 
 
@@ -30,6 +34,7 @@ class Thresholds:
     safety: float = 0.15  # ... and stop / pain: a false stop costs a pause only
     during_speech: float = 0.7  # a non-safety command while the coach speaks
     sure_partial: float = 0.5  # a partial this confident needs no confirming (engines that score partials)
+    understood_during_speech: float = 0.9  # words outside the grammar, understood by meaning, while the coach speaks
 
 
 # How long a partial stop or pain phrase must stand uncontradicted before it acts
@@ -49,9 +54,18 @@ class IntentDecider:
     goes by.
     """
 
-    def __init__(self, grammar: Grammar, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        grammar: Grammar,
+        thresholds: Thresholds | None = None,
+        understanding: Understanding | None = None,
+        context: Callable[[], Context] = lambda: Context.EXERCISE,
+    ) -> None:
         self.grammar = grammar
         self.thresholds = thresholds or Thresholds()
+        self.understanding = understanding or Understanding(grammar)
+        self.context = context  # what the coach is waiting for now
+        self.why = ""  # why the last final was decided as it was, for --show-heard
         self._acted: str | None = None  # the safety intent a partial already sent
         self._pending: tuple[Heard, float] | None = None  # a partial waiting to be confirmed
 
@@ -106,6 +120,11 @@ class IntentDecider:
                 self._pending = None  # contradicted
             return None
         self._pending = None
+        self.why = ""
+        if intent is None and hearing.heard:
+            understood = self._understood(hearing, coach_speaking, echo_text)
+            if understood is not None:
+                return None if understood.intent == self._acted else understood
         if intent is None:
             return None if coach_speaking or echo_text else Unclear(text or normalize(hearing.heard))
         if intent == self._acted:
@@ -120,3 +139,14 @@ class IntentDecider:
         if hearing.confidence >= needed:
             return Heard(intent, text, hearing.confidence)
         return None if coach_speaking else Unclear(text)
+
+    def _understood(self, hearing: Hypothesis, coach_speaking: bool, echo_text: str) -> Heard | None:
+        """Words outside the grammar, understood by meaning in the coach's context; stricter over the coach's voice."""
+        understood = self.understanding.understand(hearing.heard, self.context(), hearing.heard_confidence)
+        self.why = understood.why
+        if understood.intent is None or is_echo(understood.heard, echo_text):
+            return None
+        if coach_speaking and understood.intent not in SAFETY_INTENTS:
+            if understood.confidence < self.thresholds.understood_during_speech:
+                return None
+        return Heard(understood.intent, understood.heard, understood.confidence)

@@ -123,4 +123,5 @@ class Listener:
             name = event.intent if isinstance(event, Heard) else "unclear"
             confidence = event.confidence if isinstance(event, Heard) else 0.0
             echo = "" if self.last_echo_score is None else f", echo {self.last_echo_score:.2f}"
-            self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {stage}{echo})")
+            why = f"; {self.decider.why}" if stage == "final" and self.decider.why else ""
+            self.show(f"heard: {name} ({text!r}, confidence {confidence:.2f}, {stage}{echo}{why})")

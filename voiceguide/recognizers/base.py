@@ -30,13 +30,15 @@ class Hypothesis:
     ``text`` is a grammar sentence (or "" for speech outside the grammar);
     ``heard`` is what the engine heard in its own words, when it can tell
     (Whisper's free transcript), so that a pain word outside the grammar
-    still reaches the coach.
+    still reaches the coach, and words outside the grammar can be understood
+    by meaning.
     """
 
     text: str
     final: bool
     confidence: float
     heard: str = ""
+    heard_confidence: float = 1.0  # how sure the engine is of ``heard`` (Whisper: its mean token probability)
 
 
 class Recognizer(ABC):

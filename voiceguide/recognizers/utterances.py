@@ -116,6 +116,7 @@ class UtteranceRecognizer(Recognizer):
         # Speech it cannot make words of is still speech: "unclear", never nothing.
         final = self.decoder.finish() or Hypothesis("", final=True, confidence=0.0)
         text = normalize(final.text)
+        heard = final.heard or text
         if text not in self._known:
-            return Hypothesis("", final=True, confidence=0.0, heard=final.heard or text)
-        return Hypothesis(text, final=True, confidence=final.confidence, heard=final.heard or text)
+            return Hypothesis("", final=True, confidence=0.0, heard=heard, heard_confidence=final.heard_confidence)
+        return Hypothesis(text, final=True, confidence=final.confidence, heard=heard, heard_confidence=final.heard_confidence)

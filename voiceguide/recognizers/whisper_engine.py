@@ -158,9 +158,9 @@ class WhisperUtterances(UtteranceDecoder):
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences)
-        if not verdict.accepted or decoded.sentence is None:
-            return Hypothesis("", final=True, confidence=verdict.confidence, heard=decoded.free_text)
-        return Hypothesis(decoded.sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text)
+        sure = math.exp(decoded.free_log_prob) if decoded.free_text else 0.0  # mean token probability of the free transcript
+        sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
+        return Hypothesis(sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure)
 
 
 def create(model_dir: Path | None, sentences: Sequence[str], safety_sentences: Collection[str] = ()) -> UtteranceRecognizer:

@@ -1,0 +1,155 @@
+"""The understanding stage: words outside the grammar understood in context, room talk rejected.
+
+The real embedding model (WordLlama's, from its wheel) and the real grammar; no audio.
+The phrasings here are the issue's examples and the developers' own, never the
+benchmark's held-out ones (bench/natural_phrasings.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voiceguide.coach.lines import known_lines
+from voiceguide.events import Heard, Unclear
+from voiceguide.grammar import Grammar
+from voiceguide.intents import Context
+from voiceguide.listening import IntentDecider
+from voiceguide.recognizers.base import Hypothesis
+from voiceguide.routine import load_routine
+from voiceguide.text_mode import typed_event
+from voiceguide.understanding import Understanding
+from voiceguide.understanding.embedding import EmbeddingError, WordLlamaEmbedder
+from voiceguide.understanding.loading import NO_MODEL, build_index, load_understanding
+
+
+@pytest.fixture(scope="module")
+def grammar() -> Grammar:
+    return Grammar.load()
+
+
+@pytest.fixture(scope="module")
+def understanding(grammar) -> Understanding:
+    return Understanding(grammar, build_index(grammar, known_lines(load_routine())))
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "I think I've had enough for today", "Quit"),
+        (Context.EXERCISE, "how long is left on this one", "Status"),
+        (Context.BETWEEN, "can we move on", "Next"),
+        (Context.EXERCISE, "why are we doing this one", "Why"),
+        (Context.EXERCISE, "please stop immediately", "Stop"),
+        (Context.EXERCISE, "I need to stop right now", "Stop"),
+        (Context.EXERCISE, "my lower back is aching", "Pain"),
+        (Context.EXERCISE, "ooh my ankle went numb", "Symptom"),
+        (Context.EXERCISE, "my knee hurts a bit", "Pain"),
+        (Context.QUESTION, "not now", "No"),
+    ],
+)
+def test_words_the_grammar_lacks_are_understood(understanding, context, words, intent):
+    assert understanding.grammar.parse(words) is None  # not one of the grammar's sentences
+    understood = understanding.understand(words, context)
+    assert understood.intent == intent, understood.why
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "did you feed the cat", "I'll call you back later", "the next bus leaves at six",
+        "stop by the bakery on your way", "can you", "I think I", "so the thing is",
+        "where did I leave the remote", "repeat after me", "hold the door please",
+    ],
+)
+def test_room_talk_and_half_sentences_are_no_command_in_any_context(understanding, words):
+    for context in Context:
+        understood = understanding.understand(words, context)
+        assert understood.intent is None, (context, understood)
+        assert understood.why  # every decision says why
+
+
+def test_the_coachs_own_lines_said_by_someone_else_move_nothing(understanding):
+    for line in known_lines(load_routine()):
+        for context in (Context.EXERCISE, Context.BETWEEN, Context.READY):
+            understood = understanding.understand(line, context)
+            assert understood.intent not in ("Next", "Previous", "Skip", "Start"), (line, context, understood)
+
+
+def test_an_answer_means_something_only_when_a_question_is_open(understanding):
+    assert understanding.understand("not now", Context.QUESTION).intent == "No"
+    assert understanding.understand("not now", Context.EXERCISE).intent is None
+    assert understanding.understand("yes i am actually", Context.QUESTION).intent == "Yes"
+
+
+def test_what_cannot_happen_in_a_context_is_not_understood(understanding):
+    # Going back or skipping before anything has begun means nothing.
+    assert understanding.understand("can we redo the last exercise please", Context.READY).intent is None
+
+
+def test_a_grammar_sentence_heard_word_for_word_is_never_rejected(grammar, understanding):
+    """Whatever the engine's own judge made of it (a model it was not fitted for): the words are a sentence."""
+    decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.BETWEEN)
+    rejected_by_the_judge = Hypothesis("", final=True, confidence=0.1, heard="next please", heard_confidence=0.8)
+    assert decider.decide(rejected_by_the_judge) == Heard("Next", "next please", 1.0)
+
+
+def test_words_heard_unsurely_are_unclear_not_a_command(grammar, understanding):
+    decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.BETWEEN)
+    event = decider.decide(Hypothesis("", final=True, confidence=0.1, heard="next please", heard_confidence=0.1))
+    assert event == Unclear("next please")
+    assert "unsurely" in decider.why
+
+
+def test_the_decider_understands_in_the_coachs_context(grammar, understanding):
+    context = [Context.QUESTION]
+    decider = IntentDecider(grammar, understanding=understanding, context=lambda: context[0])
+    assert decider.decide(Hypothesis("", True, 0.0, heard="not now")) == Heard("No", "not now", pytest.approx(0.72, abs=0.1))
+    context[0] = Context.EXERCISE
+    assert isinstance(decider.decide(Hypothesis("", True, 0.0, heard="not now")), Unclear)
+
+
+def test_over_the_coachs_voice_only_a_clear_match_acts(grammar, understanding):
+    decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.EXERCISE)
+    heard = Hypothesis("", True, 0.0, heard="how long is left on this one")
+    assert decider.decide(heard, coach_speaking=True).intent == "Status"  # 0.94: clear
+    vaguer = Hypothesis("", True, 0.0, heard="I think I've had enough for today")
+    assert decider.decide(vaguer, coach_speaking=True) is None
+    assert decider.decide(vaguer).intent == "Quit"
+
+
+def test_typed_lines_go_through_the_same_understanding(understanding):
+    """Issue 21.1: a pain or symptom word counts in a typed sentence the grammar does not know."""
+    assert typed_event(understanding, Context.EXERCISE, "ooh my ankle went numb").intent == "Symptom"
+    assert typed_event(understanding, Context.EXERCISE, "my knee hurts a bit").intent == "Pain"
+    assert typed_event(understanding, Context.BETWEEN, "can we move on").intent == "Next"
+    assert typed_event(understanding, Context.EXERCISE, "did you feed the cat") == Unclear("did you feed the cat")
+
+
+def test_a_damaged_embedding_model_is_never_loaded(tmp_path):
+    import wordllama
+
+    copy = tmp_path / "wordllama"
+    shutil.copytree(Path(wordllama.__file__).parent, copy)
+    weights = copy / "weights" / "l2_supercat_256.safetensors"
+    weights.write_bytes(weights.read_bytes()[:-10] + b"0123456789")
+    with pytest.raises(EmbeddingError, match="damaged"):
+        WordLlamaEmbedder(copy)
+    weights.unlink()
+    with pytest.raises(EmbeddingError, match="missing"):
+        WordLlamaEmbedder(copy)
+
+
+def test_without_the_model_one_line_and_the_grammar_alone_goes_on(grammar):
+    notices: list[str] = []
+
+    def broken() -> WordLlamaEmbedder:
+        raise EmbeddingError("the wordllama package does not load (No module named 'wordllama')")
+
+    understanding = load_understanding(grammar, [], notices.append, background=False, embedder=broken)
+    assert notices == [NO_MODEL.format(why="the wordllama package does not load (No module named 'wordllama')")]
+    assert understanding.understand("next please", Context.BETWEEN).intent == "Next"
+    assert understanding.understand("my foot went numb", Context.EXERCISE).intent == "Symptom"
+    assert understanding.understand("can we move on", Context.BETWEEN).intent is None

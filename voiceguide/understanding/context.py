@@ -1,0 +1,39 @@
+"""Which intents each :class:`~voiceguide.intents.Context` makes likely or impossible.
+
+The coach (pure) says where the conversation is as a :class:`Context`; the
+understanding stage reads it when it maps words the grammar lacks to an
+intent: "not now" after "shall we go on?" is a no; "okay" mid-hold is no
+command at all. Safety intents (stop, pain, symptoms) are possible in every
+context and never made less likely.
+"""
+
+from __future__ import annotations
+
+from ..intents import Context, Intent
+
+
+_ANSWERS = frozenset({Intent.YES, Intent.NO, Intent.OKAY})
+_MOVES = frozenset({Intent.START, Intent.NEXT, Intent.PREVIOUS, Intent.SKIP})
+
+# Intents that words outside the grammar are never taken for in a context: nothing there would
+# make sense of them, so a near match is more likely room talk than a command.
+IMPOSSIBLE: dict[Context, frozenset[Intent]] = {
+    Context.READY: frozenset({Intent.PREVIOUS, Intent.SKIP, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}) | _ANSWERS,
+    Context.QUESTION: frozenset({Intent.PREVIOUS, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}),
+    Context.BETWEEN: frozenset({Intent.PAUSE}) | _ANSWERS,
+    Context.HALTED: (_MOVES - {Intent.SKIP}) | {Intent.PAUSE, Intent.SLOWER, Intent.FASTER} | _ANSWERS,
+    Context.EXERCISE: frozenset({Intent.START}) | _ANSWERS,
+    Context.ENDED: frozenset(Intent) - {Intent.STOP, Intent.PAIN, Intent.SYMPTOM},
+}
+
+# Intents the coach is asking for in a context: words outside the grammar need less to be taken for them.
+EXPECTED: dict[Context, frozenset[Intent]] = {
+    Context.READY: frozenset({Intent.START, Intent.HELP}),
+    Context.QUESTION: _ANSWERS,
+    Context.BETWEEN: frozenset({Intent.NEXT, Intent.STATUS, Intent.QUIT}),
+    Context.HALTED: frozenset({Intent.RESUME, Intent.QUIT}),
+    Context.EXERCISE: frozenset({Intent.REPEAT, Intent.FORM, Intent.STATUS}),
+    Context.ENDED: frozenset(),
+}
+
+MOVES = _MOVES

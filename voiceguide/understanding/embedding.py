@@ -1,0 +1,61 @@
+"""Static sentence embeddings: WordLlama's ``l2_supercat_256``, whose weights ship inside the ``wordllama`` wheel.
+
+Loaded from the installed package only (never a download), each file
+checked against its SHA-256 first. An embedding is a unit vector, so the
+dot product of two is their cosine similarity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ..recognizers.model_files import sha256_of
+
+CONFIG = "l2_supercat"
+DIMENSIONS = 256
+# The files of wordllama 0.4.0.post1 (pinned in pyproject.toml), relative to its package folder.
+FILES = {
+    "weights/l2_supercat_256.safetensors": "64b47a2dc493cb8e85944076601189739852d7b64e0e1eedcb1937a251cd9fd5",
+    "tokenizers/l2_supercat_tokenizer_config.json": "93248f2a9ec36c7b35f700a033d5f36228aae48db61aee31007fa49062cdeb68",
+}
+
+
+class EmbeddingError(Exception):
+    """The embedding model cannot be used; the message is one sentence."""
+
+
+class Embedder(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit vector per text (rows), float32."""
+
+
+class WordLlamaEmbedder:
+    """WordLlama's static embeddings: a token lookup and a mean, about a tenth of a millisecond a sentence."""
+
+    def __init__(self, package_dir: Path | None = None) -> None:
+        try:
+            import wordllama
+            from wordllama import WordLlama
+        except ImportError as error:
+            raise EmbeddingError(f"the wordllama package does not load ({error})") from error
+        folder = Path(package_dir or Path(wordllama.__file__).parent)
+        for name, expected in FILES.items():
+            path = folder / name
+            if not path.is_file():
+                raise EmbeddingError(f"{path} is missing")
+            if sha256_of(path) != expected:
+                raise EmbeddingError(f"{path} is damaged (its checksum is not the published one)")
+        # The package's own folder serves as the cache folder: its loader looks for the tokenizer
+        # under "tokenizers/" there, and finds the weights beside it, so nothing is downloaded.
+        try:
+            self._model = WordLlama.load(CONFIG, cache_dir=folder, dim=DIMENSIONS, disable_download=True)
+        except (OSError, ValueError, RuntimeError) as error:
+            raise EmbeddingError(f"the WordLlama model does not load ({error})") from error
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.asarray(self._model.embed(list(texts), norm=True), dtype=np.float32)
+        return vectors.reshape(len(texts), -1)
