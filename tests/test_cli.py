@@ -63,11 +63,15 @@ def test_every_subcommand_has_a_description_and_every_argument_help():
 BAD_INVOCATIONS = [
     ["start", "--speed", "abc"],
     ["start", "--speed", "0"],
+    ["start", "--speed", "1e9"],
+    ["start", "--speed", "1001"],
+    ["start", "--speed", "inf"],
+    ["start", "--speed", "nan"],
     ["start", "--rate", "5"],
     ["start", "--level", "extreme"],
     ["start", "--text", "--speed", "100", "--routine", "missing.yaml"],
     ["start", "--text", "--speed", "100", "--voice", "vulcan"],
-    ["start", "--text", "--speed", "100", "--input-device", "99"],
+    ["start", "--speed", "100", "--input-device", "99"],
     ["history", "--limit", "x"],
     ["history", "--output", "sessions.csv"],
     ["history", "--plot", "h.jpg"],
@@ -121,6 +125,12 @@ def test_a_missing_input_device_is_one_sentence_and_not_saved(own_folders, capsy
     assert not default_config_path().exists()
 
 
+def test_text_mode_does_not_check_the_sound_devices(own_folders, capsys):
+    assert run(["start", "--text", "--speed", "100", "--input-device", "99", "--output-device", "98"]) == 0
+    captured = capsys.readouterr()
+    assert "audio" not in captured.err and "Input ended" in captured.err, captured.err
+
+
 @pytest.mark.audio
 def test_an_existing_input_device_is_saved(pulse, tmp_path):
     env = {**pulse.env, "VOICEGUIDE_CONFIG_DIR": str(tmp_path)}
@@ -140,4 +150,26 @@ def test_errors_from_the_installed_command_are_one_line():
     result = subprocess.run([VOICEGUIDE, "start", "--speed", "abc"], capture_output=True, text=True, timeout=60,
                             env={**os.environ})
     assert result.returncode == 2
-    assert result.stderr == "voiceguide: --speed must be a number above 0, such as 2 or 0.5, not 'abc'; see `voiceguide start --help`.\n"
+    assert result.stderr == ("voiceguide: --speed must be a number above 0 and at most 1000, such as 2 or 0.5, "
+                             "not 'abc'; see `voiceguide start --help`.\n")
+
+
+def test_the_speed_is_bounded_to_a_thousand():
+    parser = build_parser()
+    assert parser.parse_args(["start", "--speed", "1000"]).speed == 1000
+    assert parser.parse_args(["start", "--speed", "0.5"]).speed == 0.5
+
+
+def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):
+    env = {
+        "PULSE_SERVER": f"unix:{tmp_path}/nothing-here", "VOICEGUIDE_DATA_DIR": str(tmp_path / "d"),
+        "VOICEGUIDE_CONFIG_DIR": str(tmp_path / "c"), "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run([VOICEGUIDE, "start", "--engine", "pocketsphinx", "--speed", "50"], env=env, input="end\n",
+                            capture_output=True, text=True, timeout=60)
+    if "No audio output device" not in result.stderr:
+        pytest.skip("this machine has a speaker of its own")
+    assert result.returncode == 0 and "Take care." in result.stdout
+    notice = next(line for line in result.stderr.splitlines() if "No audio output device" in line)
+    assert notice.endswith("This session uses neither the microphone nor a speaker: type what you would say, "
+                           "one line at a time; what I say is shown here.")

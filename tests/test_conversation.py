@@ -339,6 +339,7 @@ def test_the_session_knows_a_returning_user(tmp_path, monkeypatch):
     session = prepare_session(None, None, notice=lambda message: None)
     assert session.coach.returning is False
     session.journal.record(Record("session_start", 1000.0, {}))
+    session.journal.record(Record("exercise_start", 1010.0, {"exercise": "pelvic_tilt"}))  # a session with something done
     session.close()
     again = prepare_session(None, None, notice=lambda message: None)
     assert again.coach.returning is True

@@ -207,6 +207,29 @@ def test_unusable_folder_falls_back_to_memory(tmp_path: Path) -> None:
     assert len(h.pain_reports()) == 1
 
 
+def test_a_folder_in_the_historys_place_is_named_as_one(db: Path) -> None:
+    db.mkdir()
+    h = History.open(db)
+    assert h.path is None and h.problem == f"{db} is a folder, not a history file; move or rename that folder"
+    assert h.warning == f"History cannot be saved: {h.problem}; this run is not recorded."
+
+
+@pytest.mark.parametrize("argv", [["history"], ["history", "--export", "csv"], ["history", "--plot", "h.png"]])
+def test_cli_reading_an_unusable_history_says_what_is_wrong_once(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                 argv: list[str]) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    default_history_path().mkdir()
+    out = Console(file=io.StringIO(), width=160, color_system=None)
+    errors = Console(file=io.StringIO(), width=160, color_system=None)
+    code = history_cli.run_history(parse(argv), console=out, errors=errors)
+    said = errors.file.getvalue()  # type: ignore[attr-defined]
+    assert code == 1 and out.file.getvalue() == ""  # type: ignore[attr-defined]
+    assert said == (f"voiceguide: the history cannot be read: {default_history_path()} is a folder, "
+                    "not a history file; move or rename that folder.\n")
+    assert not (tmp_path / "h.png").exists()
+
+
 def test_write_failure_is_queued_not_raised(db: Path) -> None:
     h = History.open(db, lock_timeout=0.05)
     sid = h.start_session("back", 1.0)
@@ -271,6 +294,19 @@ def test_session_journal_with_coach_records(db: Path) -> None:
         assert offer.pain_exercises == ("knee_to_chest",)
 
 
+def test_a_session_in_which_the_user_did_nothing_is_not_written(db: Path) -> None:
+    with History.open(db) as h:
+        idle = SessionJournal(h, "back exercises")
+        idle.record(Record("session_start", 100.0, {}))
+        idle.record(Record("interrupted", 101.0, {"reason": "end of input"}))
+        assert h.sessions() == [] and idle.session_id is None
+        hurt = SessionJournal(h, "back exercises")  # a pain report before "let's begin" is something done
+        hurt.record(Record("session_start", 200.0, {}))
+        hurt.record(Record("pain", 201.0, {"words": "my back hurts"}))
+        (session,) = h.sessions()
+        assert session.started_at == 200.0 and [e.kind for e in h.events()] == ["session_start", "pain"]
+
+
 # ---------------------------------------------------------- statistics
 
 
@@ -303,6 +339,52 @@ def test_streak_and_weeks_with_fixed_dates(db: Path) -> None:
         recent = h.recent_sessions(2)
         assert recent[0].started_at == ts(2024, 3, 12) and recent[0].exercises_done == 0
         assert recent[1].duration == 300 and recent[1].exercises_done == 2
+
+
+def test_a_sped_up_session_is_marked_and_kept_out_of_the_statistics(db: Path) -> None:
+    with History.open(db) as h:
+        real = full_session(h, ts(2024, 3, 4))
+        sped_up = h.start_session("back exercises", ts(2024, 3, 5), speed=50)
+        h.record(sped_up, "exercise_done", ts(2024, 3, 5) + 1, {"exercise": "bridge"})
+        h.record(sped_up, "pain", ts(2024, 3, 5) + 2, {"words": "it hurts"})
+        h.end_session(sped_up, ts(2024, 3, 5) + 3, completed=True)
+        assert [(s.id, s.speed) for s in h.sessions()] == [(real, 1.0), (sped_up, 50.0)]
+        assert h.streak_days(date(2024, 3, 5)) == 1  # the real Monday only
+        assert [(w.sessions, w.completed) for w in h.sessions_per_week(date(2024, 3, 5))] == [(1, 1)]
+        assert [r.words for r in h.pain_reports(real_only=True)] == []
+        assert [r.words for r in h.pain_reports()] == ["it hurts"]  # still in the table and the export
+        out = Console(file=io.StringIO(), width=120, color_system=None)
+        history_cli.show_history(h, out, today=date(2024, 3, 5))
+        lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+        marked = [n for n, line in enumerate(lines) if "sped up ×50" in line]
+        assert len(marked) == 1 and "Tue 05 Mar 2024" in lines[marked[0] - 1]  # under the sped-up row's result
+        exported = io.StringIO()
+        h.export("json", exported)
+        assert [s["speed"] for s in json.loads(exported.getvalue())["sessions"]] == [1.0, 50.0]
+
+
+def test_a_rehearsal_and_a_real_session_are_offered_back_each_to_its_own_kind(db: Path) -> None:
+    with History.open(db) as h:
+        real = full_session(h, ts(2024, 3, 4), pain=True)  # ended early
+        rehearsal = h.start_session("back exercises", ts(2024, 3, 5), speed=50)
+        h.record(rehearsal, "exercise_start", ts(2024, 3, 5) + 1, {"exercise": "bridge"})
+        real_offer, rehearsal_offer = h.unfinished_session(sped_up=False), h.unfinished_session(sped_up=True)
+        assert real_offer is not None and real_offer.session_id == real
+        assert rehearsal_offer is not None and rehearsal_offer.session_id == rehearsal
+        h.end_session(real, ts(2024, 3, 6), completed=True)
+        assert h.unfinished_session(sped_up=False) is None  # the latest real session was finished
+
+
+def test_a_history_file_from_before_the_speed_column_is_read(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,"
+                 " completed INTEGER NOT NULL DEFAULT 0, routine_name TEXT NOT NULL DEFAULT '',"
+                 " offer_dismissed INTEGER NOT NULL DEFAULT 0)")
+    conn.execute("INSERT INTO sessions (started_at, completed) VALUES (?, 1)", (ts(2024, 3, 4),))
+    conn.commit()
+    conn.close()
+    with History.open(db) as h:
+        assert h.warning is None and [s.speed for s in h.sessions()] == [1.0]
 
 
 def test_empty_history_stats(db: Path) -> None:
@@ -372,6 +454,26 @@ def test_cli_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert "stopped early" in text and "completed" in text
     assert "Current streak: 2 days" in text
     assert "Sessions per week" in text
+
+
+def test_cli_table_fits_80_columns_without_cutting_a_word(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path))
+    with History.open() as h:
+        full_session(h, ts(2024, 3, 4))
+        full_session(h, ts(2024, 3, 5), pain=True)
+        sid = h.start_session("back exercises", ts(2024, 3, 5, 18), speed=50)
+        h.record(sid, "exercise_skipped", ts(2024, 3, 5, 18) + 1, {"exercise": "bridge"})
+        h.end_session(sid, ts(2024, 3, 5, 18) + 700, completed=False)
+    out = Console(file=io.StringIO(), width=80, color_system=None)
+    history_cli.run_history(parse(["history"]), console=out, today=date(2024, 3, 5))
+    lines = out.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert max(len(line) for line in lines) <= 80 and "…" not in "".join(lines)
+    header = next(line for line in lines if "Date" in line)
+    for title in ("Date", "Duration", "Exercises", "Result", "Pain reports"):
+        assert title in header
+    for cell in ("Tue 05 Mar 2024 18:00", "11 min 40 s", "+1 skipped", "stopped early", "sped up ×50",
+                 "Mon 04 Mar 2024 09:00", "completed"):
+        assert any(cell in line for line in lines), cell
 
 
 def test_cli_export_to_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -463,3 +565,42 @@ def test_a_continued_session_counts_what_it_carried_and_damaged_carried_data_is_
     assert offer.exercises_done == ("pelvic_tilt", "lower_trunk_rotation")
     assert offer.exercises_skipped == () and offer.pain_exercises == ("bridge",)
     assert offer.holds_done == (("bridge", 0, 1, None), ("bridge", 0, 2, None))
+
+
+@pytest.mark.parametrize("days", [(4, 5, 6), tuple(range(1, 29))])
+def test_the_weekly_chart_marks_weeks_not_days(tmp_path: Path, days: tuple[int, ...]) -> None:
+    from matplotlib.dates import num2date
+
+    with History.open(tmp_path / "history.sqlite3") as h:
+        for day in days:  # one week of sessions, or four
+            full_session(h, ts(2024, 2 if len(days) > 3 else 3, day), pain=day == days[0])
+        figure = history_cli.history_figure(h, today=date(2024, 3, 6))
+    figure.canvas.draw()
+    top, bottom = figure.axes
+    low, high = top.get_xlim()
+    ticks = [num2date(t).date() for t in top.get_xticks() if low <= t <= high]
+    assert ticks and all(tick.weekday() == 0 for tick in ticks)  # a tick per week (its Monday), none per day
+    widest = max(bar.get_width() for bar in top.patches)
+    assert widest <= 7 and widest < (high - low) / 2  # a week's bar is a week wide, not the whole chart
+    assert not top.get_shared_x_axes().joined(top, bottom)  # the daily pain chart has its own days
+    low, high = bottom.get_xlim()
+    pain_ticks = [num2date(t) for t in bottom.get_xticks() if low <= t <= high]
+    assert pain_ticks and all((tick.hour, tick.minute) == (0, 0) for tick in pain_ticks)  # days, not hours
+    assert bottom.patches[0].get_width() < (high - low) / 2
+
+
+def test_a_real_session_is_not_offered_to_continue_a_rehearsal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from voiceguide.session import prepare_session
+
+    monkeypatch.setenv("VOICEGUIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("VOICEGUIDE_CONFIG_DIR", str(tmp_path / "config"))
+    rehearsal = prepare_session(None, None, notice=lambda message: None, speed=50)
+    rehearsal.journal.record(Record("session_start", 1000.0, {}))
+    rehearsal.journal.record(Record("rep_done", 1010.0, coach_position(1, "knee_to_chest", 2, "right")))
+    rehearsal.close()
+    real = prepare_session(None, None, notice=lambda message: None)
+    assert real.coach.resume_offer is None
+    real.close()
+    again = prepare_session(None, None, notice=lambda message: None, speed=50)
+    assert again.coach.resume_offer is not None  # a rehearsal still offers back the rehearsal
+    again.close()

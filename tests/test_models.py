@@ -238,3 +238,23 @@ def test_model_download_command(server, tmp_path: Path) -> None:
     err = io.StringIO()
     assert args.func(args, err=err) == 1  # default size check refuses a foreign file
     assert "bytes instead of 41205931" in err.getvalue() and not (tmp_path / "m").exists()
+
+
+def test_model_status_says_a_place_that_does_not_exist_is_not_there(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # an empty cache: both engines' places are missing
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in (vosk_model.ENV_MODEL, vosk_model.ENV_VOSK_PATH, whisper_model.ENV_MODEL, "VOICEGUIDE_CONFIG_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    parser = argparse.ArgumentParser()
+    add_commands(parser.add_subparsers(required=True))
+    out = io.StringIO()
+    args = parser.parse_args(["model", "status"])
+    args.func(args, out=out)
+    cache_lines = [line for line in out.getvalue().splitlines() if "user cache:" in line]
+    assert len(cache_lines) == 2, out.getvalue()
+    for line in cache_lines:
+        assert line.endswith("(not there)"), line
+    (tmp_path / "a-file").write_text("not a model")
+    for module in (whisper_model, vosk_model):
+        assert module.model_problem(tmp_path / "nowhere") == f"{tmp_path / 'nowhere'} is not there"
+        assert module.model_problem(tmp_path / "a-file") == f"{tmp_path / 'a-file'} is a file, not a model folder"

@@ -115,6 +115,35 @@ def test_a_bad_routine_names_file_exercise_and_field(change, words):
     assert "\n" not in message
 
 
+@pytest.mark.parametrize("sides", [["up", "down"], ["right", "right"], ["left", "Right "], ["right"], "right"])
+def test_sides_are_right_and_left(sides):
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(broken(lambda d: d["exercises"][1]["sets"][0].update(sides=sides)), "my-routine.yaml")
+    assert "exercise 'knee_to_chest', set 1: field 'sides' must be" in str(raised.value)
+    assert "[right, left]" in str(raised.value)
+
+
+def test_either_order_of_sides_is_a_routine():
+    for sides in (["left", "right"], ["right", "left"]):
+        routine = parse_routine(broken(lambda d: d["exercises"][1]["sets"][0].update(sides=sides)), "mine.yaml")
+        assert routine.exercises[1].sets[0].sides == tuple(sides)
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "- a\n- b\n", "just words\n"])
+def test_an_empty_or_shapeless_file_says_what_a_routine_is(text):
+    with pytest.raises(RoutineError) as raised:
+        parse_routine(text, "my-routine.yaml")
+    message = str(raised.value)
+    assert message.startswith("my-routine.yaml: ") and "the file:" not in message
+    assert "name" in message and "exercises" in message and "back.yaml" in message
+
+
+def test_a_folder_is_not_a_routine_file(tmp_path):
+    with pytest.raises(RoutineError) as raised:
+        load_routine(tmp_path)
+    assert str(raised.value) == f"{tmp_path}: this is a folder; name a routine file (YAML) in it."
+
+
 def test_not_yaml_says_where(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nexercises: [\n  - id: a\n    name: : :\n")
@@ -171,11 +200,11 @@ def test_an_unknown_placeholder_is_an_error_not_words_said_aloud(change, words):
 @pytest.mark.parametrize(
     "field, value, part",
     [
-        ("hold", 5000, "hold.min"),
-        ("hold", 0, "hold.min"),
+        ("hold", 5000, "hold"),  # a plain number is blamed as the field the file has, not a part it lacks
+        ("hold", 0, "hold"),
         ("hold", {"min": 5, "max": 90, "default": 10}, "hold.max"),
-        ("reps", 0, "reps.min"),
-        ("reps", 100, "reps.min"),
+        ("reps", 0, "reps"),
+        ("reps", 100, "reps"),
         ("reps", {"min": 3, "max": 5, "default": 31}, "reps.default"),
     ],
 )

@@ -7,10 +7,13 @@ import threading
 import time
 
 from voiceguide.coach import Coach
+from voiceguide.coach.wording import READY_PROMPT
 from voiceguide.events import Heard, Record
+from voiceguide.grammar import Grammar
 from voiceguide.routine import load_routine
 from voiceguide.runner import InputClosed, Runner
-from voiceguide.text_mode import TextSpeaker
+from voiceguide.text_mode import TextSpeaker, read_typed_lines
+from voiceguide.understanding import Understanding
 
 
 class ListJournal:
@@ -57,3 +60,32 @@ def test_end_of_input_after_the_end_leaves_the_summary_whole():
     assert result is not None and not result.completed
     assert out.getvalue().rstrip().endswith("Take care.")
     assert [r.kind for r in journal.records][-1] == "session_end"
+
+
+def script_session(script: str, speed: float = 20) -> tuple[list[str], object, list[str], ListJournal]:
+    """A session fed by a script (not a terminal): its printed lines, its end, its notices, its records."""
+    out = io.StringIO()
+    journal = ListJournal()
+    notices: list[str] = []
+    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=speed), journal, speed=speed,
+                    notice=notices.append)
+    read_typed_lines(io.StringIO(script), Understanding(Grammar.load()), runner)  # the grammar's sentences only
+    ended = runner.run()
+    return out.getvalue().splitlines(), ended, notices, journal
+
+
+def test_a_script_is_read_one_line_at_a_time_each_when_the_coach_is_ready():
+    lines, ended, notices, _ = script_session("let's begin\nwhere am I\nwhere am I\nend\n")
+    assert lines.index(READY_PROMPT) < lines.index("Exercise 1 of 5: Pelvic tilt.")  # the opening is whole
+    statuses = [n for n, line in enumerate(lines) if line.startswith("This is pelvic tilt, exercise 1 of 5.")]
+    assert len(statuses) == 2
+    assert lines.index("Hold for 5 seconds.") < statuses[0]  # "let's begin" answered up to its first pause
+    assert ended is not None and lines[-1] == "Take care."  # the script's "end" ended it, not the end of input
+    assert not [notice for notice in notices if "Input ended" in notice]
+
+
+def test_the_end_of_a_script_is_handled_after_its_last_line():
+    lines, ended, notices, journal = script_session("let's begin\n", speed=5)
+    assert "Exercise 1 of 5: Pelvic tilt." in lines and lines[-1] == "Hold for 5 seconds."
+    assert ended is None and any("Input ended" in notice for notice in notices)
+    assert [r.kind for r in journal.records][-2:] == ["exercise_start", "interrupted"]

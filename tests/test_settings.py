@@ -104,15 +104,40 @@ def test_unknown_key(config: Path) -> None:
     "content",
     [b"engine = \n", b"speech_rate = [1, 2\n", b"\xff\xfe not utf-8", b"[engine]\nx=1\n="],
 )
-def test_unreadable_file_gives_defaults_and_warning(config: Path, content: bytes) -> None:
+def test_a_damaged_file_is_set_aside_with_defaults_and_a_warning(config: Path, content: bytes) -> None:
     config.parent.mkdir(parents=True)
     config.write_bytes(content)
     settings, warning = load_settings(config)
     assert settings == DEFAULTS
-    assert warning is not None and str(config) in warning and "defaults" in warning
+    aside = [path for path in config.parent.iterdir() if path.name.startswith("config.toml.broken-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == content  # kept whole, never overwritten
+    assert not config.exists()
+    assert warning is not None and str(config) in warning and aside[0].name in warning and "defaults" in warning
     assert "\n" not in warning
-    with pytest.raises(SettingsError, match="cannot be read"):  # never overwritten blindly
-        set_setting("level", "full", config)
+    assert load_settings(config) == (DEFAULTS, None)  # said once
+
+
+@pytest.mark.parametrize("content", [b"engine = \n", b"\xff\xfe not utf-8"])
+def test_set_works_after_a_damaged_file_is_set_aside(config: Path, content: bytes) -> None:
+    config.parent.mkdir(parents=True)
+    config.write_bytes(content)
+    assert set_setting("level", "full", config).level == "full"
+    assert load_settings(config) == (Settings(level="full"), None)
+    aside = [path for path in config.parent.iterdir() if path.name.startswith("config.toml.broken-")]
+    assert [path.read_bytes() for path in aside] == [content]
+
+
+def test_cli_set_with_a_damaged_file_says_so_once_and_saves(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("VOICEGUIDE_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "config.toml").write_bytes(b"speech_rate = [1, 2\n")
+    out = console()
+    args = parse(["config", "set", "level", "gentle"])
+    assert args.func(args, console=out) == 0
+    assert "level = gentle" in out.file.getvalue()  # type: ignore[attr-defined]
+    err = capsys.readouterr().err
+    assert err.count("config.toml.broken-") == 1 and "moved" in err
+    assert load_settings(tmp_path / "config.toml") == (Settings(level="gentle"), None)
 
 
 def test_folder_instead_of_file(config: Path) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import pty
 import queue
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from voiceguide.history import History
 
 
 # The installed command, as users run it.
@@ -79,6 +82,10 @@ def test_a_whole_session_typed(data_dirs):
     text = "\n".join(session.lines)
     assert "You did 5 of 5 exercises" in text
     assert text.count("Hold") == 10 + 6 + 3 + 10 + 6 + 10
+    with History.open(Path(data_dirs["VOICEGUIDE_DATA_DIR"]) / "history.sqlite3") as history:
+        (saved,) = history.sessions()
+        assert saved.completed and saved.speed == 100  # a rehearsal, marked as one
+        assert history.streak_days() == 0 and sum(w.sessions for w in history.sessions_per_week()) == 0
 
 
 def test_form_check_and_pain_typed(data_dirs):
@@ -110,8 +117,63 @@ def test_a_piped_script_ends_with_its_input(data_dirs):
         input="start\n", capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
     )
     assert result.returncode == 0, result.stderr
-    assert "Hold for" not in result.stdout and "That's" not in result.stdout  # nothing counted after the input ended
+    lines = result.stdout.splitlines()
+    assert "Exercise 1 of 5: Pelvic tilt." in lines  # the script's line was answered before its end was
+    assert "4" not in lines and "That's" not in result.stdout  # nothing counted after the input ended
     assert "Input ended" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_piped_script_is_answered_line_by_line(data_dirs):
+    script = "let's begin\nwhere am I\nhow do I check my form\nend\n"
+    result = subprocess.run(
+        [VOICEGUIDE, "start", "--text", "--speed", "20"],
+        input=script, capture_output=True, text=True, timeout=60, env={**os.environ, **data_dirs},
+    )
+    assert result.returncode == 0 and "Input ended" not in result.stderr, result.stderr
+    lines = result.stdout.splitlines()
+    order = [
+        "When you're ready, say let's begin.",
+        "Exercise 1 of 5: Pelvic tilt.",
+        "This is pelvic tilt, exercise 1 of 5. Repetition 1 of 10. After this comes knee to chest.",
+        "Okay, we'll end the session here.",
+        "Take care.",
+    ]
+    assert [line for line in lines if line in order] == order
+    status = lines.index(order[2])
+    assert any("space between your pinky and thumb" in line for line in lines[status:])  # the form check came after it
+
+
+def test_a_session_in_which_nothing_was_done_is_not_kept(data_dirs):
+    history_file = Path(data_dirs["VOICEGUIDE_DATA_DIR"]) / "history.sqlite3"
+    for script in ("", "what's the weather like\n", "end\n"):
+        result = subprocess.run([VOICEGUIDE, "start", "--text", "--speed", "50"], input=script, capture_output=True,
+                                text=True, timeout=60, env={**os.environ, **data_dirs})
+        assert result.returncode == 0, result.stderr
+    with History.open(history_file) as history:
+        assert history.sessions() == [] and history.unfinished_session() is None
+    subprocess.run([VOICEGUIDE, "start", "--text", "--speed", "50"], input="let's begin\n", capture_output=True,
+                   text=True, timeout=60, env={**os.environ, **data_dirs})
+    with History.open(history_file) as history:
+        assert len(history.sessions()) == 1
+
+
+def test_at_a_keyboard_stop_cuts_the_coach_mid_line(data_dirs):
+    keyboard, terminal = pty.openpty()
+    process = subprocess.Popen([VOICEGUIDE, "start", "--text", "--speed", "2"], stdin=terminal, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, **data_dirs})
+    os.close(terminal)
+    try:
+        assert process.stdout.readline().startswith("Hello.")  # the next line lasts about 4 s at --speed 2
+        os.write(keyboard, b"stop\n")
+        typed = time.monotonic()
+        assert process.stdout.readline().startswith("Stopped.")
+        assert time.monotonic() - typed < 2
+        os.write(keyboard, b"end\n\x04")  # Ctrl-D: the end of input
+        assert process.wait(timeout=30) == 0
+    finally:
+        os.close(keyboard)
+        if process.poll() is None:
+            process.kill()
 
 
 def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it(data_dirs):

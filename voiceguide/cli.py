@@ -52,14 +52,17 @@ def _plain(message: str) -> str:
     return message
 
 
+SPEED_MAX = 1000  # a whole routine in a few seconds; faster is no rehearsal of anything
+
+
 def speed(text: str) -> float:
-    """``--speed``: how many times faster every wait runs."""
+    """``--speed``: how many times faster every wait runs (above 0, at most SPEED_MAX)."""
     try:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a number above 0, such as 2 or 0.5, not {text!r}")
+    if not 0 < value <= SPEED_MAX:  # also refuses inf and nan
+        raise argparse.ArgumentTypeError(f"must be a number above 0 and at most {SPEED_MAX}, such as 2 or 0.5, not {text!r}")
     return value
 
 
@@ -94,7 +97,7 @@ def _add_start(commands: argparse._SubParsersAction) -> None:
         description="Start a coached session: hands-free with the microphone and speaker, or typed with --text.",
     )
     start.add_argument("--text", action="store_true", help="type instead of speaking; the coach's lines are printed")
-    start.add_argument("--speed", type=speed, default=1.0, help="run every wait this many times faster (demos, tests)")
+    start.add_argument("--speed", type=speed, default=1.0, help=f"run every wait this many times faster, up to {SPEED_MAX} (demos, tests; such a session is marked sped up in the history and left out of its statistics)")
     start.add_argument("--routine", type=Path, metavar="FILE", help="your own routine file (YAML)")
     start.add_argument("--level", choices=LEVELS, help="gentle, standard or full: picks within the routine's ranges")
     start.add_argument("--engine", choices=ENGINE_CHOICES, help="speech engine (default: the setting, else auto: whisper, then vosk, then pocketsphinx)")
@@ -134,7 +137,7 @@ def _fill_descriptions(parser: argparse.ArgumentParser) -> None:
 
 def cmd_start(args: argparse.Namespace) -> int:
     _check_start_options(args)
-    session = prepare_session(args.routine, args.level, _notice)
+    session = prepare_session(args.routine, args.level, _notice, speed=args.speed)
     try:
         if args.text:
             speaker = TextSpeaker(sys.stdout, speed=args.speed)
@@ -162,10 +165,14 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def _check_start_options(args: argparse.Namespace) -> None:
-    """A voice or device named on the command line must exist (the settings are checked when set)."""
+    """A voice or device named on the command line must exist (the settings are checked when set).
+
+    Text mode uses no sound device, so a device it would not open is not checked.
+    """
     from .availability import check_setting
 
-    for key in ("voice", "input_device", "output_device"):
+    keys = ("voice",) if args.text else ("voice", "input_device", "output_device")
+    for key in keys:
         check_setting(key, getattr(args, key))
 
 

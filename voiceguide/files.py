@@ -1,9 +1,10 @@
-"""Small file helpers shared by the settings and the voice memory."""
+"""Small file helpers shared by the settings, the history and the voice memory."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -21,3 +22,23 @@ def write_atomically(file: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def set_aside(path: Path, companions: tuple[str, ...] = ()) -> Path:
+    """Rename a damaged ``path`` to ``<name>.broken-<timestamp>`` (and each ``path + suffix``
+    of ``companions`` alike), so it is kept for the user but no longer used; return the new name.
+
+    Raises OSError.
+    """
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.broken-{stamp}")
+    number = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.broken-{stamp}-{number}")
+        number += 1
+    os.replace(path, target)
+    for suffix in companions:
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            os.replace(companion, Path(f"{target}{suffix}"))
+    return target

@@ -31,6 +31,13 @@ from .voice_memory import RecognizerMemory, VoiceMemory
 
 PRERENDERED = [(str(n), 1.0) for n in range(1, 21)] + [("Relax.", 1.0)]  # rendered at the start, so they come without delay
 
+# What a session that lost a part goes on with, said after the reason.
+TYPED_WITH_SPEAKER = "I'll speak through the speaker and not listen: type what you would say, one line at a time."
+TYPED_WITHOUT_AUDIO = (
+    "This session uses neither the microphone nor a speaker: type what you would say, "
+    "one line at a time; what I say is shown here."
+)
+
 
 class _Relay:
     """Passes a device error on to whoever is set as its target (the runner, once made)."""
@@ -67,6 +74,7 @@ def run_hands_free(
     """A hands-free session; falls back to text for a device that is missing."""
     grammar = Grammar.load()
     understanding = session.understanding(grammar, notice)
+    no_recognizer = ""  # why no engine can listen, when none can
     try:  # the engine asked for, or the next one that can run (with one line saying why); never the network
         recognizer: Recognizer | None = registry.create_recognizer(
             options.engine, grammar.sentences, grammar.safety_sentences, options.model, options.configured_model,
@@ -76,8 +84,7 @@ def run_hands_free(
         if options.require_audio:
             notice(error.message)
             return 2
-        notice(f"{error.message} Type what you would say instead, one line at a time.")
-        recognizer = None
+        recognizer, no_recognizer = None, error.message  # said below, with what the session uses instead
     relay = _Relay()
     try:
         voice = Voice(voice=options.voice or "en-us", rate_wpm=options.rate_wpm)
@@ -86,11 +93,14 @@ def run_hands_free(
         if options.require_audio:
             notice(str(error))
             return 2
-        notice(f"{error} I'll show what I say as text instead.")
+        if recognizer is None:
+            notice(no_recognizer)
+        notice(f"{error} {TYPED_WITHOUT_AUDIO}")
         return _run_typed(session, TextSpeaker(sys.stdout, speed), understanding, speed, notice, typed_input)
     speaker = AudioSpeaker(voice, player, caption, on_error=relay)
     voice.prerender(PRERENDERED)
     if recognizer is None:
+        notice(f"{no_recognizer} {TYPED_WITH_SPEAKER}")
         return _run_typed(session, speaker, understanding, speed, notice, typed_input, relay)
     try:
         microphone = Microphone(device=options.input_device)
@@ -99,7 +109,7 @@ def run_hands_free(
             speaker.close()
             notice(str(error))
             return 2
-        notice(f"{error} Type what you would say instead, one line at a time.")
+        notice(f"{error} {TYPED_WITH_SPEAKER}")
         return _run_typed(session, speaker, understanding, speed, notice, typed_input, relay)
     show = notice if options.show_heard else None
     return _run_listening(session, speaker, microphone, recognizer, understanding, speed, notice, typed_input, show, relay)

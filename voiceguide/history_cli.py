@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -65,6 +67,9 @@ def run_history(
         print_error("--output goes with --export: add --export csv or --export json.", errors.file)
         return EXIT_USAGE
     with History.open() as history:
+        if history.path is None:  # nothing to read: say why, once, instead of "no sessions yet"
+            print_error(f"the history cannot be read: {history.problem}.", errors.file)
+            return 1
         if history.warning:
             errors.print(f"[yellow]{escape(history.warning)}[/yellow]", highlight=False)
         if args.export:
@@ -85,10 +90,14 @@ def _duration(seconds: float) -> str:
 
 def _result(session: SessionSummary) -> Text:
     if session.completed:
-        return Text("completed", style="green")
-    if session.ended_at is None:
-        return Text("never ended", style="yellow")
-    return Text("stopped early", style="yellow")
+        result = Text("completed", style="green")
+    elif session.ended_at is None:
+        result = Text("never ended", style="yellow")
+    else:
+        result = Text("stopped early", style="yellow")
+    if session.sped_up:  # a rehearsal with --speed: not counted in the streak, the weeks or the chart
+        result.append(f"\nsped up ×{session.speed:g}", style="dim")
+    return result
 
 
 def _pain_cell(reports: list[PainReport]) -> Text:
@@ -108,17 +117,19 @@ def _pain_cell(reports: list[PainReport]) -> Text:
 
 
 def session_table(history: History, limit: int = 10) -> Table:
-    table = Table(title="Recent sessions", title_justify="left")
+    """The recent sessions; fits an 80-column terminal, only the pain reports' words wrap."""
+    table = Table(title="Recent sessions", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Duration", no_wrap=True)
-    table.add_column("Exercises")
+    table.add_column("Exercises", no_wrap=True)
     table.add_column("Result", no_wrap=True)
-    table.add_column("Pain reports")
+    table.add_column("Pain reports", min_width=12, overflow="fold")
     for session in history.recent_sessions(limit):
         started = datetime.fromtimestamp(session.started_at)
         done = str(session.exercises_done)
         if session.exercises_skipped:
-            done += f" (+{session.exercises_skipped} skipped)"
+            done += f"\n+{session.exercises_skipped} skipped"
         reports = history.pain_reports(session_id=session.id) if session.pain_reports else []
         table.add_row(
             started.strftime("%a %d %b %Y %H:%M"),
@@ -190,16 +201,16 @@ def plot_history(history: History, output: Path, errors: Console) -> int:
     return 0
 
 
-def history_figure(history: History) -> Figure:
+def history_figure(history: History, today: date | None = None) -> Figure:
     """The chart: sessions per week above, pain and symptom reports per day below (matplotlib, no pyplot)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(8, 6), layout="constrained")
     FigureCanvasAgg(figure)  # no pyplot: no global state, no GUI backend
-    top, bottom = figure.subplots(2, 1, sharex=True)
-    _draw_sessions(top, history.sessions_per_week())
-    _draw_pain(bottom, history.pain_reports())
+    top, bottom = figure.subplots(2, 1)  # not sharing x: weeks above, days below, each with its own ticks
+    _draw_sessions(top, history.sessions_per_week(today))
+    _draw_pain(bottom, history.pain_reports(real_only=True))
     for axes in (top, bottom):
         axes.tick_params(axis="x", labelrotation=30, labelbottom=True)
     return figure
@@ -212,9 +223,16 @@ def _draw_sessions(axes: Axes, weeks: list[WeekCount]) -> None:
     if not weeks:
         axes.text(0.5, 0.5, "no sessions yet", ha="center", va="center", transform=axes.transAxes)
         return
+    from matplotlib.dates import MO, DateFormatter, WeekdayLocator
+
     starts = [w.week_start for w in weeks]
     axes.bar(starts, [w.sessions for w in weeks], width=6, align="edge", label="started", color="#9ecae1")
     axes.bar(starts, [w.completed for w in weeks], width=6, align="edge", label="completed", color="#3182bd")
+    # Ticks on Mondays only (about a dozen at most), and a margin around the weeks, so one
+    # week reads as one bar for that week, not as a block over seven daily ticks.
+    axes.xaxis.set_major_locator(WeekdayLocator(byweekday=MO, interval=max(1, math.ceil(len(weeks) / 12))))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))
+    axes.set_xlim(starts[0] - timedelta(days=4), starts[-1] + timedelta(days=10))
     axes.legend(loc="upper left")
     axes.yaxis.get_major_locator().set_params(integer=True)
 
@@ -230,6 +248,13 @@ def _draw_pain(axes: Axes, reports: list[PainReport]) -> None:
     if not pain_by_day:
         axes.text(0.5, 0.5, "no pain reported", ha="center", va="center", transform=axes.transAxes)
         return
+    from matplotlib.dates import DateFormatter, DayLocator
+
     days = sorted(pain_by_day)
     axes.bar(days, [pain_by_day[d] for d in days], width=0.8, color="#de2d26")
+    # Ticks on whole days (about a dozen at most), and a margin, so one day is one bar, not hours.
+    span = (days[-1] - days[0]).days + 1
+    axes.xaxis.set_major_locator(DayLocator(interval=max(1, math.ceil(span / 12))))
+    axes.xaxis.set_major_formatter(DateFormatter("%d %b %Y"))
+    axes.set_xlim(days[0] - timedelta(days=2), days[-1] + timedelta(days=2))
     axes.yaxis.get_major_locator().set_params(integer=True)

@@ -26,6 +26,7 @@ REPETITIONS = (1, 30)
 # "{side}" is the one placeholder a routine line may use: it is replaced by
 # the side being done, in the lines said once per side.
 SIDE = "{side}"
+SIDES = ("right", "left")  # the sides the coach can name ("Now your left leg")
 _PLACEHOLDER = re.compile(r"{[^{}]*}")
 
 
@@ -108,6 +109,8 @@ def load_routine(path: Path | str | None = None) -> Routine:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RoutineError(f"{path}: no such routine file; check the path.") from None
+    except IsADirectoryError:
+        raise RoutineError(f"{path}: this is a folder; name a routine file (YAML) in it.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise RoutineError(f"{path}: cannot read this routine file ({error}).") from None
     return parse_routine(text, str(path))
@@ -188,11 +191,13 @@ class _Validator:
 
     def range(self, data: dict[str, Any], key: str, where: str, bounds: tuple[int, int], unit: str) -> Range:
         value = data.get(key)
+        low, high = bounds
         if isinstance(value, int) and not isinstance(value, bool):
+            if not low <= value <= high:  # the field as written, not a part of it the file does not have
+                raise self.fail(where, f"field '{key}' must be a whole number of {unit} from {low} to {high}")
             value = {"min": value, "max": value, "default": value}
         if not isinstance(value, dict):
             raise self.fail(where, f"field '{key}' must be a number or {{min, max, default}}")
-        low, high = bounds
         numbers = {}
         for part in ("min", "max", "default"):
             number = value.get(part)
@@ -204,6 +209,12 @@ class _Validator:
         return Range(**numbers)
 
     def routine(self, data: Any) -> Routine:
+        if not isinstance(data, dict):
+            what = "is empty" if data is None else "is not a routine"
+            raise RoutineError(
+                f"{self.source}: the file {what}: a routine has a name, optional safety texts and a list of "
+                "exercises; start from a copy of voiceguide/routines/back.yaml."
+            )
         data = self.mapping(data, "the file", ("name", "safety", "exercises"))
         name = self.text(data, "name", "the routine")
         safety = self.safety(data.get("safety"))
@@ -254,8 +265,8 @@ class _Validator:
     def exercise_set(self, data: Any, where: str) -> ExerciseSet:
         data = self.mapping(data, where, ("reps", "steps", "hold", "sides", "cue", "release", "intro", "side_prompt"))
         sides = data.get("sides") or []
-        if not isinstance(sides, list) or not all(isinstance(s, str) and s.strip() for s in sides):
-            raise self.fail(where, "field 'sides' must be a list of side names such as [right, left]")
+        if sides and (not isinstance(sides, list) or sorted(map(str, sides)) != sorted(SIDES)):  # the coach counts "on each side"
+            raise self.fail(where, "field 'sides' must be [right, left] or [left, right]")
         has_sides = bool(sides)
         return ExerciseSet(
             reps=self.range(data, "reps", where, REPETITIONS, "repetitions"),

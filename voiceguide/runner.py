@@ -10,6 +10,7 @@ it unchanged; only the speaker and the input differ.
 from __future__ import annotations
 
 import queue
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,20 +80,56 @@ class Runner:
         self._timer: tuple[float, int] | None = None
         # What speaks when the speaker device is lost (text captions, say).
         self.fallback_speaker: Callable[[], Speaker] | None = None
+        # How far the loop is, for wait_until_ready: events posted and handled, begun, over.
+        self._progress = threading.Condition()
+        self._posted = 0
+        self._handled = 0
+        self._begun = False
+        self._over = False
 
     def post(self, event: Event | InputClosed) -> None:
         """Hand an event to the loop; safe from any thread."""
+        with self._progress:
+            self._posted += 1
         self.events.put(event)
+
+    def wait_until_ready(self, settle: float = 0.005) -> None:
+        """Block until the coach is ready for the user, or the session is over.
+
+        Ready: the coach has begun, has handled every event posted so far,
+        and the speaker is silent. The state must hold across ``settle``
+        seconds, since a speaker can fall silent just before it posts
+        SpeechDone. The speaker is asked outside the lock: it posts from its
+        own thread while holding its own.
+        """
+        while True:
+            with self._progress:
+                if self._over:
+                    return
+                seen = self._handled if self._begun and self._handled == self._posted else None
+            if seen is not None and self.speaker.idle():
+                time.sleep(settle)
+                idle = self.speaker.idle()
+                with self._progress:
+                    if self._over or (idle and self._handled == self._posted == seen):
+                        return
+            with self._progress:
+                self._progress.wait(0.02)
 
     def run(self) -> EndSession | None:
         """Run the session; the EndSession, or None when the user left early."""
         try:
             self._handle(Begin())
+            with self._progress:
+                self._begun = True
             while not self._finished():
                 self._wait_for_event()
         except KeyboardInterrupt:
             self._stop_early("keyboard interrupt", f"Stopped. {SAVED}")
         finally:
+            with self._progress:
+                self._over = True
+                self._progress.notify_all()
             self.speaker.close()
         return self.ended
 
@@ -119,19 +156,30 @@ class Runner:
             event = self.events.get(timeout=timeout)
         except queue.Empty:
             event = None
-        if isinstance(event, InputClosed):
-            self.input_closed = True
-            if event.reason:
-                self.notice(event.reason)
-            if self.ended is None:  # the user is gone: like Ctrl-C, the session ends here
-                self._stop_early("end of input", f"Input ended, so the session stopped here. {SAVED}")
-                return
-        elif event is not None:
-            self._handle(event)
+        if event is not None:
+            self._take(event)
+        if self.stopped_early:
+            return
         if self._timer is not None and self.clock() >= self._timer[0]:
             token = self._timer[1]
             self._timer = None
             self._handle(TimerFired(token))
+
+    def _take(self, event: Event | InputClosed) -> None:
+        """One posted event, counted as handled once the coach has answered it."""
+        try:
+            if isinstance(event, InputClosed):
+                self.input_closed = True
+                if event.reason:
+                    self.notice(event.reason)
+                if self.ended is None:  # the user is gone: like Ctrl-C, the session ends here
+                    self._stop_early("end of input", f"Input ended, so the session stopped here. {SAVED}")
+            else:
+                self._handle(event)
+        finally:
+            with self._progress:
+                self._handled += 1
+                self._progress.notify_all()
 
     def _handle(self, event: Event) -> None:
         if isinstance(event, DeviceLost) and event.what == "speaker" and self.fallback_speaker is not None:

@@ -42,6 +42,7 @@ def prepare_session(
     level: str | None,
     notice: Callable[[str], None],
     clock: Callable[[], float] = time.time,
+    speed: float = 1.0,
 ) -> Session:
     """Everything a session needs; problems the user can fix are told in one line each."""
     settings, warning = load_settings()
@@ -52,9 +53,9 @@ def prepare_session(
     if history.warning:
         notice(history.warning)
     returning = bool(history.recent_sessions(1))  # before this session is written down
-    offer = resume_offer(history.unfinished_session(), routine)
+    offer = resume_offer(history.unfinished_session(sped_up=speed > 1), routine)  # a rehearsal offers back a rehearsal
     if offer is not None:
-        unfinished = history.unfinished_session()
+        unfinished = history.unfinished_session(sped_up=speed > 1)
         assert unfinished is not None
         history.dismiss_unfinished(unfinished.session_id)  # offered once, whatever the answer
     coach_settings = CoachSettings(
@@ -63,7 +64,7 @@ def prepare_session(
         wait_between_exercises=settings.between_exercises == "wait",
     )
     coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer, returning=returning)
-    return Session(settings, routine, coach, SessionJournal(history, routine.name), history)
+    return Session(settings, routine, coach, SessionJournal(history, routine.name, speed), history)
 
 
 def resume_offer(unfinished: UnfinishedSession | None, routine: Routine) -> ResumeOffer | None:

@@ -1,8 +1,9 @@
 """User settings in ``config.toml`` in the app's config folder (or a path passed in).
 
-Read with tomllib, written with tomli-w. Loading never fails: an unreadable
-file gives the defaults, a bad value gives that setting's default, each with a
-one-sentence warning. ``set_setting`` validates and raises
+Read with tomllib, written with tomli-w. Loading never fails: a damaged
+file is set aside as ``config.toml.broken-<timestamp>`` and the defaults are
+used, an unreadable one gives the defaults, a bad value gives that setting's
+default, each with a one-sentence warning. ``set_setting`` validates and raises
 :class:`SettingsError` with one sentence naming the key and what is allowed.
 Optional text settings are cleared with the value ``none`` (or an empty
 string); they are then left out of the file (TOML has no null).
@@ -19,7 +20,7 @@ from typing import Any
 
 import tomli_w
 
-from .files import write_atomically
+from .files import set_aside, write_atomically
 from .folders import config_folder
 from .recognizers.registry import CHOICES as ENGINE_CHOICES
 
@@ -175,14 +176,33 @@ def _read_table(path: Path) -> dict[str, Any]:
     return tomllib.loads(raw.decode("utf-8"))
 
 
+def _read_or_set_aside(file: Path) -> tuple[dict[str, Any], str | None]:
+    """The file's table and a warning; a damaged file is set aside (as the history's is), so it
+    is kept for the user and the defaults are used. Raises OSError when it cannot be read at all
+    (a folder, no permission)."""
+    try:
+        return _read_table(file), None
+    except ValueError as error:  # not TOML, or not UTF-8
+        try:
+            moved = set_aside(file)
+        except OSError as move_error:
+            raise OSError(f"{error}; it cannot be moved aside ({move_error.strerror or move_error})") from error
+        return {}, (
+            f"The settings file {file} was damaged ({error}); it was moved to {moved.name} "
+            "and the defaults are used."
+        )
+
+
 def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings, str | None]:
     """The settings and, if something in the file was wrong, one warning sentence."""
     file = Path(path) if path is not None else default_config_path()
     try:
-        table = _read_table(file)
-    except (OSError, ValueError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        table, warning = _read_or_set_aside(file)
+    except OSError as error:
+        reason = error.strerror or error
         return DEFAULTS, f"The settings file {file} cannot be read ({reason}); using the defaults."
+    if warning:
+        return DEFAULTS, warning
     values: dict[str, Any] = {}
     problems: list[str] = []
     for key, value in table.items():
@@ -205,10 +225,10 @@ def set_setting(
     file = Path(path) if path is not None else default_config_path()
     value = parse_value(key, value_str)
     try:
-        table = _read_table(file)
-    except (OSError, ValueError) as error:
+        table, _ = _read_or_set_aside(file)  # a damaged file is set aside: `config set` starts a new one
+    except OSError as error:
         raise SettingsError(
-            f"The settings file {file} cannot be read ({error}); fix or delete it first."
+            f"The settings file {file} cannot be read ({error.strerror or error}); fix or delete it first."
         ) from error
     if value is None:
         table.pop(key, None)

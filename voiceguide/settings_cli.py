@@ -81,6 +81,9 @@ def run_show(args: argparse.Namespace, console: Console | None = None) -> int:
 def run_set(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console()
     path = default_config_path()
+    _, warning = load_settings(path)  # a damaged file is set aside now, and said once
+    if warning:
+        Console(stderr=True).print(f"[yellow]{escape(warning)}[/yellow]", highlight=False)
     try:
         check_setting(args.key, parse_value(args.key, args.value))  # the voice or device must be there
         settings = set_setting(args.key, args.value, path)

@@ -3,6 +3,8 @@
 Speech is simulated: a line "lasts" as long as it would take to say it, so
 the session keeps the same rhythm as hands-free mode (compressed by
 ``--speed``), and "stop" typed while a line is being "spoken" cuts it.
+A script or a pipe is read as a user who listens would answer: each line
+when the coach is ready for it.
 """
 
 from __future__ import annotations
@@ -94,15 +96,38 @@ def typed_event(understanding: Understanding, context: Context, text: str) -> He
     return Heard(understood.intent, understood.heard, understood.confidence)
 
 
+def is_keyboard(source: TextIO) -> bool:
+    """Whether a person types into ``source`` as the coach speaks (a terminal), rather than a script or a pipe."""
+    try:
+        return source.isatty()
+    except (AttributeError, ValueError):  # no file behind it, or a closed one
+        return False
+
+
 def read_typed_lines(source: TextIO, understanding: Understanding, runner: Runner) -> threading.Thread:
-    """Post what the user types to the runner, line by line, until end of input."""
+    """Post what the user types to the runner, line by line, until end of input.
+
+    At a keyboard each line goes at once, so "stop" cuts the coach mid-line.
+    A script or a pipe holds all its lines at once: each line, and then the
+    end of the input, goes when the coach is ready for the user (it has
+    answered the line before and says nothing more), as a person would answer.
+    A line is understood in the coach's context of that moment.
+    """
+    waits = not is_keyboard(source)
 
     def read() -> None:
-        for raw in source:
-            text = raw.strip()
-            if not text:
-                continue
-            runner.post(typed_event(understanding, runner.context, text))
+        try:
+            for raw in source:
+                text = raw.strip()
+                if not text:
+                    continue
+                if waits:
+                    runner.wait_until_ready()
+                runner.post(typed_event(understanding, runner.context, text))
+        except (OSError, ValueError):  # the terminal went away (EIO), or the input was closed: it ended
+            pass
+        if waits:
+            runner.wait_until_ready()
         runner.post(InputClosed())
 
     thread = threading.Thread(target=read, name="typed-input", daemon=True)

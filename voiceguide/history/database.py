@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import time
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from ..files import set_aside
+
+SCHEMA_VERSION = 2  # 2: sessions.speed
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS sessions (
@@ -16,7 +16,8 @@ _SCHEMA = (
         ended_at REAL,
         completed INTEGER NOT NULL DEFAULT 0,
         routine_name TEXT NOT NULL DEFAULT '',
-        offer_dismissed INTEGER NOT NULL DEFAULT 0
+        offer_dismissed INTEGER NOT NULL DEFAULT 0,
+        speed REAL NOT NULL DEFAULT 1
     )""",
     """CREATE TABLE IF NOT EXISTS events (
         id INTEGER PRIMARY KEY,
@@ -54,6 +55,8 @@ def connect(target: str, lock_timeout: float, synchronous: str) -> sqlite3.Conne
         conn.execute("BEGIN IMMEDIATE")  # proves we can write, within lock_timeout
         for statement in _SCHEMA:
             conn.execute(statement)
+        if "speed" not in {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}:  # a version 1 file
+            conn.execute("ALTER TABLE sessions ADD COLUMN speed REAL NOT NULL DEFAULT 1")
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
@@ -70,15 +73,4 @@ def is_locked(error: BaseException) -> bool:
 
 def move_aside(path: Path) -> Path:
     """Rename ``path`` and its -wal/-shm/-journal files; return the new name."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    number = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.broken-{stamp}-{number}")
-        number += 1
-    os.replace(path, target)
-    for suffix in ("-wal", "-shm", "-journal"):
-        companion = Path(f"{path}{suffix}")
-        if companion.exists():
-            os.replace(companion, Path(f"{target}{suffix}"))
-    return target
+    return set_aside(path, ("-wal", "-shm", "-journal"))

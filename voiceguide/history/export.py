@@ -15,7 +15,7 @@ from .records import EventRow, SessionSummary, to_json
 
 CSV_COLUMNS = (
     "session_id", "routine_name", "session_started", "session_ended",
-    "session_completed", "time", "kind", "exercise", "exercise_name", "side",
+    "session_completed", "session_speed", "time", "kind", "exercise", "exercise_name", "side",
     "rep", "hold_seconds", "words", "data_json",
 )
 
@@ -53,7 +53,7 @@ def _write_csv(
     for s in sessions:
         head = [
             s.id, s.routine_name, iso_time(s.started_at),
-            iso_time(s.ended_at), "yes" if s.completed else "no",
+            iso_time(s.ended_at), "yes" if s.completed else "no", s.speed,
         ]
         for e in grouped.get(s.id, []):
             writer.writerow(
@@ -80,6 +80,7 @@ def _write_json(
                 "started": iso_time(s.started_at),
                 "ended": iso_time(s.ended_at) or None,
                 "completed": s.completed,
+                "speed": s.speed,
                 "events": [
                     {"time": iso_time(e.at)}
                     | {k: v for k, v in asdict(e).items() if k not in ("id", "session_id")}

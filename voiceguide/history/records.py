@@ -28,6 +28,11 @@ class SessionSummary:
     exercises_skipped: int
     pain_reports: int
     last_event_at: float | None
+    speed: float = 1.0  # --speed: above 1, a sped-up rehearsal, left out of the statistics
+
+    @property
+    def sped_up(self) -> bool:
+        return self.speed > 1
 
     @property
     def duration(self) -> float:

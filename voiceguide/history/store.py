@@ -47,7 +47,7 @@ from .stats import WeekCount, local_date, streak_length, weekly_counts
 FILE_NAME = "history.sqlite3"
 
 # Each session with what was done in it; {order} and a LIMIT (-1: none) are filled in.
-_SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_name,
+_SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_name, s.speed,
     (SELECT COUNT(DISTINCT COALESCE(e.exercise, e.id)) FROM events e
       WHERE e.session_id = s.id AND e.kind = 'exercise_done') AS done,
     (SELECT COUNT(DISTINCT COALESCE(e.exercise, e.id)) FROM events e
@@ -56,6 +56,9 @@ _SUMMARIES = """SELECT s.id, s.started_at, s.ended_at, s.completed, s.routine_na
       WHERE e.session_id = s.id AND e.kind IN ('pain', 'symptom')) AS pain,
     (SELECT MAX(e.at) FROM events e WHERE e.session_id = s.id) AS last_at
    FROM sessions s ORDER BY {order} LIMIT ?"""
+
+# Sessions that count in the statistics and charts: not sped up with --speed.
+_REAL = "s.speed <= 1"
 
 
 def default_history_path() -> Path:
@@ -72,10 +75,12 @@ class History:
         path: Path | None,
         warning: str | None = None,
         lock_timeout: float = 2.0,
+        problem: str | None = None,
     ) -> None:
         self._conn = conn
         self.path = path  # None when the history only lives in memory
         self.warning = warning
+        self.problem = problem  # why there is no history file (when path is None), in words for reading
         self._lock_timeout = lock_timeout
         self._lock = threading.RLock()
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
@@ -97,6 +102,8 @@ class History:
             return cls(connect(str(file), lock_timeout, synchronous), file, None, lock_timeout)
         except (sqlite3.Error, OSError) as error:
             first_error = error
+        if file.is_dir():
+            return cls._in_memory(f"{file} is a folder, not a history file; move or rename that folder")
         if not file.is_file():
             return cls._in_memory(f"the file {file} cannot be opened ({first_error})")
         try:
@@ -120,7 +127,7 @@ class History:
     @classmethod
     def _in_memory(cls, reason: str) -> History:
         conn = connect(":memory:", 0.0, "OFF")
-        return cls(conn, None, f"History cannot be saved: {reason}; this run is not recorded.")
+        return cls(conn, None, f"History cannot be saved: {reason}; this run is not recorded.", problem=reason)
 
     def close(self) -> None:
         with self._lock:
@@ -135,19 +142,20 @@ class History:
 
     # ---------------------------------------------------------- writing
 
-    def start_session(self, routine_name: str, at: float) -> int:
-        """Begin a session and return its id (never raises)."""
-        sql = "INSERT INTO sessions (started_at, routine_name) VALUES (?, ?)"
+    def start_session(self, routine_name: str, at: float, speed: float = 1.0) -> int:
+        """Begin a session and return its id (never raises); ``speed`` above 1 marks a sped-up rehearsal."""
+        sql = "INSERT INTO sessions (started_at, routine_name, speed) VALUES (?, ?, ?)"
         with self._lock:
             self._flush()
             try:
-                return int(self._conn.execute(sql, (at, routine_name)).lastrowid or 0)
+                return int(self._conn.execute(sql, (at, routine_name, speed)).lastrowid or 0)
             except sqlite3.Error as error:
                 fallback = self._in_memory(f"the history file stopped working ({error})")
                 self._conn.close()
                 self._conn, self.path, self.warning = fallback._conn, None, fallback.warning
+                self.problem = fallback.problem
                 self._pending.clear()
-                return int(self._conn.execute(sql, (at, routine_name)).lastrowid or 0)
+                return int(self._conn.execute(sql, (at, routine_name, speed)).lastrowid or 0)
 
     def record(
         self, session_id: int, kind: str, at: float, data: dict[str, Any] | None = None
@@ -216,7 +224,7 @@ class History:
                 id=r["id"], started_at=r["started_at"], ended_at=r["ended_at"],
                 completed=bool(r["completed"]), routine_name=r["routine_name"],
                 exercises_done=r["done"], exercises_skipped=r["skipped"],
-                pain_reports=r["pain"], last_event_at=r["last_at"],
+                pain_reports=r["pain"], last_event_at=r["last_at"], speed=float(r["speed"]),
             )
             for r in rows
         ]
@@ -242,10 +250,14 @@ class History:
         session_id: int | None = None,
         since: float | None = None,
         limit: int | None = None,
+        real_only: bool = False,
     ) -> list[PainReport]:
-        """Pain and symptom reports, oldest first (the latest ``limit`` of them)."""
+        """Pain and symptom reports, oldest first (the latest ``limit`` of them);
+        ``real_only`` leaves out those of sped-up sessions."""
         sql = "SELECT * FROM events WHERE kind IN ('pain', 'symptom')"
         params: list[Any] = []
+        if real_only:
+            sql += f" AND session_id IN (SELECT s.id FROM sessions s WHERE {_REAL})"
         if session_id is not None:
             sql += " AND session_id = ?"
             params.append(session_id)
@@ -271,10 +283,15 @@ class History:
             )
         return reports
 
-    def unfinished_session(self) -> UnfinishedSession | None:
-        """The latest session, if it never ended or ended early and was not dismissed."""
+    def unfinished_session(self, sped_up: bool | None = None) -> UnfinishedSession | None:
+        """The latest session, if it never ended or ended early and was not dismissed.
+
+        ``sped_up`` looks only at sped-up rehearsals (True) or only at real
+        sessions (False), so neither kind is offered back as the other.
+        """
+        kind = {None: "", True: "WHERE s.speed > 1", False: f"WHERE {_REAL}"}[sped_up]
         rows = self._query(
-            "SELECT * FROM sessions ORDER BY started_at DESC, id DESC LIMIT 1"
+            f"SELECT * FROM sessions s {kind} ORDER BY started_at DESC, id DESC LIMIT 1"
         )
         if not rows or rows[0]["offer_dismissed"]:
             return None
@@ -302,11 +319,11 @@ class History:
     # ------------------------------------------------ statistics, export
 
     def active_days(self) -> set[date]:
-        """Local dates with a session that was completed or finished an exercise."""
+        """Local dates with a real (not sped-up) session that was completed or finished an exercise."""
         rows = self._query(
-            """SELECT started_at FROM sessions s WHERE s.completed = 1 OR EXISTS
+            f"""SELECT started_at FROM sessions s WHERE {_REAL} AND (s.completed = 1 OR EXISTS
                (SELECT 1 FROM events e WHERE e.session_id = s.id
-                AND e.kind = 'exercise_done')"""
+                AND e.kind = 'exercise_done'))"""
         )
         return {local_date(r["started_at"]) for r in rows}
 
@@ -317,12 +334,12 @@ class History:
     def sessions_per_week(
         self, today: date | None = None, weeks: int | None = None
     ) -> list[WeekCount]:
-        """Sessions per week (Monday first), oldest first, empty weeks included.
+        """Real (not sped-up) sessions per week (Monday first), oldest first, empty weeks included.
 
         Covers the last ``weeks`` weeks up to the week of ``today``, or every
         week since the first session when ``weeks`` is None.
         """
-        rows = self._query("SELECT started_at, completed FROM sessions")
+        rows = self._query(f"SELECT started_at, completed FROM sessions s WHERE {_REAL}")
         starts = [(r["started_at"], bool(r["completed"])) for r in rows]
         return weekly_counts(starts, today or date.today(), weeks)
 

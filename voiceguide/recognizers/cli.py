@@ -116,7 +116,7 @@ def model_status_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> 
             continue
         explicit = args.model if args.model is not None and engine.is_model(args.model) else None
         for location in engine.locations(explicit, configured):
-            state = "ok" if location.ok else location.problem
+            state = "ok" if location.ok else _without_path(str(location.problem), location.path)
             print(f"  {location.source}: {location.path} ({state})", file=out)
         try:
             found = registry.usable(engine, explicit, configured)
@@ -128,6 +128,15 @@ def model_status_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> 
         chosen = chosen or engine.name
     print(f"engine auto: {chosen or 'none'}", file=out)
     return 0 if chosen else 2
+
+
+def _without_path(problem: str, path: Path) -> str:
+    """A problem without the path it starts with, which the status line already shows ("not there")."""
+    prefix = f"{path} "
+    if not problem.startswith(prefix):
+        return problem
+    rest = problem[len(prefix):]
+    return rest[len("is "):] if rest.startswith("is ") else rest
 
 
 def model_download_command(args: argparse.Namespace, err: TextIO = sys.stderr) -> int:

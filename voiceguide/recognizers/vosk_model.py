@@ -71,8 +71,10 @@ def is_model(path: Path) -> bool:
 
 def model_problem(path: Path) -> str | None:
     """Why ``path`` is not a usable vosk model, or None when it looks complete."""
+    if not path.exists():
+        return f"{path} is not there"
     if not path.is_dir():
-        return f"{path} is not a directory"
+        return f"{path} is a file, not a model folder"
     missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
     if not any(all((path / f).is_file() for f in graph) for graph in GRAPH_FILES):
         missing.append("graph/HCLG.fst (or graph/HCLr.fst + graph/Gr.fst)")

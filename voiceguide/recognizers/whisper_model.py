@@ -51,8 +51,10 @@ def is_model(path: Path) -> bool:
 def model_problem(path: Path) -> str | None:
     """Why ``path`` is not the pinned tiny.en model, or None when every file is whole."""
     path = Path(path)
+    if not path.exists():
+        return f"{path} is not there"
     if not path.is_dir():
-        return f"{path} is not a folder"
+        return f"{path} is a file, not a model folder"
     missing = [name for name in FILES if not (path / name).is_file()]
     if missing:
         return f"{path} is not a complete Whisper model (missing {', '.join(missing)})"
