@@ -39,7 +39,9 @@ MOVED_SURE = 0.5  # the echo has moved when it is found elsewhere at this correl
 MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
-REFERENCE_SECONDS = 3.0  # how much of the speaker's output is kept
+# How much of the speaker's output is kept: more than the microphone's queue holds (10 s), so that a
+# listener held up by slow decodes on a busy machine still finds what was played with each frame.
+REFERENCE_SECONDS = 12.0
 
 
 class SpeakerReference:
