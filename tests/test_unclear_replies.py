@@ -8,12 +8,38 @@ moment when the echo path fails would become a loop of the same line.
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.driver import Driver
+from tests.test_coach import STATES
 from tests.test_coach_properties import moves, play
+from voiceguide.coach import Mode
 from voiceguide.events import Say
+from voiceguide.grammar import Grammar, normalize
+
+
+@pytest.fixture(scope="module")
+def grammar() -> Grammar:
+    return Grammar.load()
+
+
+def sentences(line: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.?!])\s+", line) if s]
+
+
+@pytest.mark.parametrize("state", sorted(STATES))
+def test_the_reply_to_unclear_speech_holds_no_command(grammar, state):
+    driver = STATES[state]()
+    replies = [a.text for a in driver.unclear("the cat sat") if isinstance(a, Say)]
+    if driver.coach.mode is Mode.HALTED:  # unclear again, as when the reply itself was not placed
+        replies += [a.text for a in driver.unclear("the cat sat") if isinstance(a, Say)]
+    assert replies
+    commands = {s: parsed.intent for line in replies for s in sentences(line) if (parsed := grammar.parse(normalize(s)))}
+    assert commands == {}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
