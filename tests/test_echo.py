@@ -143,7 +143,7 @@ def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the
     played = np.concatenate([np.zeros(8000), user_voice, np.zeros(8000)]).astype(np.int16)
     speaker = Stub(spoken_between=lambda start, end: ["Three."])
     reference = Stub(echo_source=lambda start, length: (played, 0.0))
-    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker))
+    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker, delay=0.0))
     for index in range(len(user_voice) // 320):
         frame = Frame(played[8000 + 320 * index : 8320 + 320 * index], RATE, 0.5 + index * 0.02, index)
         policy.hear(frame, frame)  # the canceller took nothing out
@@ -172,7 +172,7 @@ def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coa
             return out, at - 0.5
 
         policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: ["Raise your hips."]),
-                            Stub(echo_source=echo_source), Stub(hears_speaker=True))
+                            Stub(echo_source=echo_source), Stub(hears_speaker=True, delay=0.0))
         for index in range(end // 320):
             frame = Frame(heard[320 * index : 320 * (index + 1)].astype(np.int16), RATE, start + index * 0.02, index)
             policy.hear(frame, frame)  # the canceller took nothing out

@@ -39,6 +39,7 @@ MOVED_SURE = 0.5  # the echo has moved when it is found elsewhere at this correl
 MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
+FARTHEST_DELAY_SECONDS = 3.0  # the echo is looked for around the last delay found, never beyond this
 # How much of the speaker's output is kept: more than the microphone's queue holds (10 s), so that a
 # listener held up by slow decodes on a busy machine still finds what was played with each frame.
 REFERENCE_SECONDS = 12.0
@@ -190,7 +191,9 @@ class EchoCanceller:
             return
         self._since_estimate = 0.0
         mic = np.concatenate([f.samples for f in self._raw])
-        start = self._raw[0].time
+        # Looked for around the delay last found: on a busy machine the devices' times drift
+        # and the echo came up to 1.6 s later than they say (docs/echo-canceller.md, under load).
+        start = self._raw[0].time - self.delay
         output, output_start = self.reference.echo_source(start, len(mic))
         if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
             return
@@ -200,14 +203,15 @@ class EchoCanceller:
             decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
             self.sample_rate // ALIGN_DECIMATION,
         )
-        if found.score < ALIGN_SURE:
+        delay = self.delay + found.delay
+        if found.score < ALIGN_SURE or abs(delay) > FARTHEST_DELAY_SECONDS:
             return
         self.delay_score = found.score
-        place = LEAD_SECONDS + found.delay - self.delay  # where the echo sits in the filter
+        place = LEAD_SECONDS + delay - self.delay  # where the echo sits in the filter
         if not FIRST_PLACE_SECONDS <= place <= TAIL_SECONDS - ROOM_SECONDS:
             # Out of the filter's reach: line up again (it must then learn the path anew,
             # so a delay the filter can follow is left to it).
-            self.delay = found.delay
+            self.delay = delay
             self._next = None
 
     def _follow_path(self, wrong: bool) -> None:

@@ -159,7 +159,8 @@ class EchoPolicy:
         if not window:
             return 0.0
         heard = np.concatenate([raw.samples for raw, _ in window])
-        start = window[0][0].time
+        # Around the delay the canceller last found the echo at (it drifts on a busy machine).
+        start = window[0][0].time - (self.canceller.delay if self.canceller is not None else 0.0)
         output, output_start = self.reference.echo_source(start, len(heard))
         return echo_correlation(heard, start, output, output_start)
 
