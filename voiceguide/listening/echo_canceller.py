@@ -40,6 +40,7 @@ MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
 FARTHEST_DELAY_SECONDS = 3.0  # the echo is looked for around the last delay found, never beyond this
+FIRST_SEARCH_FURTHER_SECONDS = 0.8  # until it is first found, also this much later (0.5 to 1.3 s late)
 # How much of the speaker's output is kept: more than the microphone's queue holds (10 s), so that a
 # listener held up by slow decodes on a busy machine still finds what was played with each frame.
 REFERENCE_SECONDS = 12.0
@@ -192,21 +193,29 @@ class EchoCanceller:
         self._since_estimate = 0.0
         mic = np.concatenate([f.samples for f in self._raw])
         # Looked for around the delay last found: on a busy machine the devices' times drift
-        # and the echo came up to 1.6 s later than they say (docs/echo-canceller.md, under load).
-        start = self._raw[0].time - self.delay
-        output, output_start = self.reference.echo_source(start, len(mic))
-        if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
+        # and the echo came up to 1.6 s later than they say (docs/echo-canceller.md, under load);
+        # until it is first found, also further on (it was 0.7 s late from a session's start).
+        arounds = (self.delay,) if self.hears_speaker else (self.delay, self.delay + FIRST_SEARCH_FURTHER_SECONDS)
+        best = None
+        for around in arounds:
+            start = self._raw[0].time - around
+            output, output_start = self.reference.echo_source(start, len(mic))
+            if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
+                continue
+            # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
+            # a small FFT, so the audio threads never wait long for this one.
+            found = echo_alignment(
+                decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
+                self.sample_rate // ALIGN_DECIMATION,
+            )
+            if best is None or found.score > best[0]:
+                best = (found.score, around + found.delay)
+        if best is None:
             return
-        # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
-        # a small FFT, so the audio threads never wait long for this one.
-        found = echo_alignment(
-            decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
-            self.sample_rate // ALIGN_DECIMATION,
-        )
-        delay = self.delay + found.delay
-        if found.score < ALIGN_SURE or abs(delay) > FARTHEST_DELAY_SECONDS:
+        score, delay = best
+        if score < ALIGN_SURE or abs(delay) > FARTHEST_DELAY_SECONDS:
             return
-        self.delay_score = found.score
+        self.delay_score = score
         place = LEAD_SECONDS + delay - self.delay  # where the echo sits in the filter
         if not FIRST_PLACE_SECONDS <= place <= TAIL_SECONDS - ROOM_SECONDS:
             # Out of the filter's reach: line up again (it must then learn the path anew,
