@@ -167,6 +167,18 @@ def test_an_echo_later_than_half_a_second_from_the_start_is_found(coach_line):
     assert energy_db(cleaned[tail], near[tail]) < -15
 
 
+@pytest.mark.parametrize("second", [1.0, -0.7])
+def test_an_echo_whose_delay_jumps_far_is_found_again(coach_line, second):
+    # Under load the echo's delay also jumped, by 0.9 s between two measurements (0.12 to -0.8 s).
+    far = np.tile(coach_line, 2)
+    n = np.arange(len(far))
+    lag = np.where(n < len(far) // 2, int(0.1 * RATE), int(second * RATE))
+    near = np.where((n >= lag) & (n - lag < len(far)), 0.5 * far[np.clip(n - lag, 0, len(far) - 1)], 0.0)
+    near = np.clip(near + np.random.default_rng(6).standard_normal(len(far)) * 20, -32768, 32767).astype(np.int16)
+    _, canceller = cancelled_frames(far, near, ahead=max(0.06, 0.06 - second))
+    assert canceller.delay == pytest.approx(second, abs=0.01)
+
+
 @pytest.mark.parametrize("jump", [112, 40])
 def test_a_jump_of_the_echo_path_is_followed_and_the_echo_cancelled_again(coach_line, jump):
     # An underrun of the speaker (a busy machine) delays the coach's voice in

@@ -40,7 +40,7 @@ MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
 FARTHEST_DELAY_SECONDS = 3.0  # the echo is looked for around the last delay found, never beyond this
-FIRST_SEARCH_FURTHER_SECONDS = 0.8  # until it is first found, also this much later (0.5 to 1.3 s late)
+SEARCH_FURTHER_SECONDS = 0.8  # when it was not found around the last delay, also this much earlier and later
 # How much of the speaker's output is kept: more than the microphone's queue holds (10 s), so that a
 # listener held up by slow decodes on a busy machine still finds what was played with each frame.
 REFERENCE_SECONDS = 12.0
@@ -132,6 +132,7 @@ class EchoCanceller:
         self._raw: deque[Frame] = deque()
         self._next: int | None = None  # the reference sample that goes with the next frame
         self._since_estimate = 0.0
+        self._found_last = False  # the last measurement found the echo (the next looks only around it)
         self._learnt_lag: int | None = None  # samples from the reference fed to the echo in the microphone
         self._moved_to: tuple[int, int] | None = None  # (lag, times found) of an echo found elsewhere
         self._since_follow = 0
@@ -193,9 +194,10 @@ class EchoCanceller:
         self._since_estimate = 0.0
         mic = np.concatenate([f.samples for f in self._raw])
         # Looked for around the delay last found: on a busy machine the devices' times drift
-        # and the echo came up to 1.6 s later than they say (docs/echo-canceller.md, under load);
-        # until it is first found, also further on (it was 0.7 s late from a session's start).
-        arounds = (self.delay,) if self.hears_speaker else (self.delay, self.delay + FIRST_SEARCH_FURTHER_SECONDS)
+        # and jump, and the echo came from 0.8 s earlier to 1.6 s later than they say
+        # (docs/echo-canceller.md, under load); when it was not found there, also further out.
+        far = SEARCH_FURTHER_SECONDS
+        arounds = (self.delay,) if self._found_last else (self.delay, self.delay - far, self.delay + far)
         best = None
         for around in arounds:
             start = self._raw[0].time - around
@@ -213,7 +215,8 @@ class EchoCanceller:
         if best is None:
             return
         score, delay = best
-        if score < ALIGN_SURE or abs(delay) > FARTHEST_DELAY_SECONDS:
+        self._found_last = score >= ALIGN_SURE and abs(delay) <= FARTHEST_DELAY_SECONDS
+        if not self._found_last:
             return
         self.delay_score = score
         place = LEAD_SECONDS + delay - self.delay  # where the echo sits in the filter
