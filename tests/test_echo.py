@@ -143,10 +143,38 @@ def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the
     played = np.concatenate([np.zeros(8000), user_voice, np.zeros(8000)]).astype(np.int16)
     speaker = Stub(spoken_between=lambda start, end: ["Three."])
     reference = Stub(echo_source=lambda start, length: (played, 0.0))
-    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker))
+    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker, delay=0.0))
     for index in range(len(user_voice) // 320):
         frame = Frame(played[8000 + 320 * index : 8320 + 320 * index], RATE, 0.5 + index * 0.02, index)
         policy.hear(frame, frame)  # the canceller took nothing out
     verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="ow oh"), 0.5 + index * 0.02, 2.0)
     assert verdict.own_voice is hears_speaker
     assert verdict.coach_lines == (("Three.",) if hears_speaker else ())
+
+
+@pytest.mark.parametrize("silence", [0.0, 0.5])
+def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coach_voice, user_voice, silence):
+    """A final is given once its utterance has ended, 0.4 s of silence later (Whisper's endpointer):
+    the coach's voice is measured where its sound is, not on that silence (0.04 before the fix, so
+    under load, when the canceller took nothing out, the coach's voice was the user's "unclear" speech).
+    A user's words in the same place stay the user's."""
+    start = 100.0
+    for voice, own in ((coach_voice, True), (user_voice, False)):
+        played = np.concatenate([np.zeros(RATE // 2), coach_voice, np.zeros(RATE)]).astype(np.int16)
+        heard = mic_of(played.astype(np.float64), 0.02, 0.5) if own else mic_of(np.zeros(len(played)), 0.0, 0.0, voice, RATE // 2)
+        end = RATE // 2 + len(voice) + int(silence * RATE)
+
+        def echo_source(at: float, length: int) -> tuple[np.ndarray, float]:
+            first = int(round((at - start - 0.5) * RATE))
+            out = np.zeros(length + int(0.8 * RATE), np.int16)
+            lo, hi = max(first, 0), min(first + len(out), len(played))
+            out[lo - first : hi - first] = played[lo:hi]
+            return out, at - 0.5
+
+        policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: ["Raise your hips."]),
+                            Stub(echo_source=echo_source), Stub(hears_speaker=True, delay=0.0))
+        for index in range(end // 320):
+            frame = Frame(heard[320 * index : 320 * (index + 1)].astype(np.int16), RATE, start + index * 0.02, index)
+            policy.hear(frame, frame)  # the canceller took nothing out
+        verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="raise your"), start + end / RATE, start + end / RATE)
+        assert verdict.own_voice is own, (own, verdict.score)

@@ -197,7 +197,7 @@ def test_typed_words_that_are_not_commands_get_a_hint(data_dirs):
     session = TextSession("--speed", "50", env=data_dirs)
     session.expect("say let's begin")
     session.type("what's the weather like")
-    session.expect("Sorry, I didn't catch that.")
+    session.expect("I couldn't make out those words.")
     session.type("end")
     session.expect("Take care.")
     assert session.finish() == 0

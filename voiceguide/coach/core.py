@@ -382,6 +382,7 @@ class Coach:
     # ------------------------------------------------------------- the user
 
     def _heard(self, event: Heard) -> None:
+        self.state.unclear_answered = False  # the user was understood: unclear speech gets its reply again
         try:
             intent = Intent(event.intent)
         except ValueError:

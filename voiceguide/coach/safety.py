@@ -96,7 +96,9 @@ def on_unclear(coach: Coach, event: Unclear) -> None:
         coach.record("unclear", words=event.text, **coach.position())
         coach.state.question = Question.ALL_RIGHT
         coach.say(wording.IS_ALL_WELL, "safety")
-    elif coach.state.mode is not Mode.RUNNING:
+    elif coach.state.mode is not Mode.RUNNING and not coach.state.unclear_answered:
+        # Once until the user is understood: the coach never answers its own reply, heard back, in a loop.
+        coach.state.unclear_answered = True
         coach.say(wording.did_not_catch(prompts.help_line(coach)), "hint")
 
 

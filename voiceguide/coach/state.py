@@ -85,6 +85,9 @@ class CoachState:
     exercise_recorded: int | None = None  # the exercise whose start was last recorded
     needs_professional: bool = False  # a symptom was reported: only an explicit resume or skip goes on
     full_instruction: bool = False  # the next repetition is said in full, not as its short cue
+    # Unclear speech has had its reply, and nothing has been understood since: more of it gets none
+    # (it may be the coach hearing that reply, and a reply to it would be the same line again).
+    unclear_answered: bool = False
     hold: HoldCount = field(default_factory=HoldCount)
     # What the summary and the session's record tell.
     started_at: float | None = None

@@ -308,7 +308,8 @@ def cannot_do_here(help_line: str) -> str:
 
 
 def did_not_catch(help_line: str) -> str:
-    return f"Sorry, I didn't catch that. {help_line}"
+    # Not "Sorry, I didn't catch that": that is a Repeat sentence, and the coach hears itself.
+    return f"I couldn't make out those words. {help_line}"
 
 
 # ------------------------------------------------------------ small pieces

@@ -39,7 +39,11 @@ MOVED_SURE = 0.5  # the echo has moved when it is found elsewhere at this correl
 MOVED_AGREE = 2  # ...this many times in a row...
 MOVED_LEFT = 0.5  # ...while the learnt place explains at most this fraction as much
 SPEAKING_LEVEL = 300  # peak level of the reference that counts as the coach speaking
-REFERENCE_SECONDS = 3.0  # how much of the speaker's output is kept
+FARTHEST_DELAY_SECONDS = 3.0  # the echo is looked for around the last delay found, never beyond this
+SEARCH_FURTHER_SECONDS = 0.8  # when it was not found around the last delay, also this much earlier and later
+# How much of the speaker's output is kept: more than the microphone's queue holds (10 s), so that a
+# listener held up by slow decodes on a busy machine still finds what was played with each frame.
+REFERENCE_SECONDS = 12.0
 
 
 class SpeakerReference:
@@ -128,6 +132,7 @@ class EchoCanceller:
         self._raw: deque[Frame] = deque()
         self._next: int | None = None  # the reference sample that goes with the next frame
         self._since_estimate = 0.0
+        self._found_last = False  # the last measurement found the echo (the next looks only around it)
         self._learnt_lag: int | None = None  # samples from the reference fed to the echo in the microphone
         self._moved_to: tuple[int, int] | None = None  # (lag, times found) of an echo found elsewhere
         self._since_follow = 0
@@ -188,24 +193,37 @@ class EchoCanceller:
             return
         self._since_estimate = 0.0
         mic = np.concatenate([f.samples for f in self._raw])
-        start = self._raw[0].time
-        output, output_start = self.reference.echo_source(start, len(mic))
-        if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
+        # Looked for around the delay last found: on a busy machine the devices' times drift
+        # and jump, and the echo came from 0.8 s earlier to 1.6 s later than they say
+        # (docs/echo-canceller.md, under load); when it was not found there, also further out.
+        far = SEARCH_FURTHER_SECONDS
+        arounds = (self.delay,) if self._found_last else (self.delay, self.delay - far, self.delay + far)
+        best = None
+        for around in arounds:
+            start = self._raw[0].time - around
+            output, output_start = self.reference.echo_source(start, len(mic))
+            if np.abs(output).max(initial=0) < SPEAKING_LEVEL:
+                continue
+            # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
+            # a small FFT, so the audio threads never wait long for this one.
+            found = echo_alignment(
+                decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
+                self.sample_rate // ALIGN_DECIMATION,
+            )
+            if best is None or found.score > best[0]:
+                best = (found.score, around + found.delay)
+        if best is None:
             return
-        # At a quarter of the rate (4 kHz still places the echo to 0.25 ms):
-        # a small FFT, so the audio threads never wait long for this one.
-        found = echo_alignment(
-            decimate(mic, ALIGN_DECIMATION), start, decimate(output, ALIGN_DECIMATION), output_start,
-            self.sample_rate // ALIGN_DECIMATION,
-        )
-        if found.score < ALIGN_SURE:
+        score, delay = best
+        self._found_last = score >= ALIGN_SURE and abs(delay) <= FARTHEST_DELAY_SECONDS
+        if not self._found_last:
             return
-        self.delay_score = found.score
-        place = LEAD_SECONDS + found.delay - self.delay  # where the echo sits in the filter
+        self.delay_score = score
+        place = LEAD_SECONDS + delay - self.delay  # where the echo sits in the filter
         if not FIRST_PLACE_SECONDS <= place <= TAIL_SECONDS - ROOM_SECONDS:
             # Out of the filter's reach: line up again (it must then learn the path anew,
             # so a delay the filter can follow is left to it).
-            self.delay = found.delay
+            self.delay = delay
             self._next = None
 
     def _follow_path(self, wrong: bool) -> None:

@@ -36,7 +36,9 @@ COACH_QUIET_DB = 50.0  # a played level below this (RMS about 300) is the coach 
 # An utterance heard while the coach spoke (see EchoPolicy):
 ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
 UTTERANCE_LEAD_SECONDS = 1.0  # a first partial comes this long after its speech began, at most
-ECHO_WINDOW_FRAMES = 30  # the last 0.6 s of the microphone: about one short command
+ECHO_WINDOW_FRAMES = 30  # 0.6 s of the microphone: about one short command...
+ECHO_HISTORY_FRAMES = 75  # ...the last of it that holds sound, in the last 1.5 s (a final comes after a silence)
+SOUND_DB = 20.0  # a frame this far below the loudest of those 1.5 s is the silence after the sound
 CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: only the coach's voice
 ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
 ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
@@ -108,7 +110,7 @@ class EchoPolicy:
         self.speaker = speaker  # which lines the coach said, and when
         self.reference = reference  # what the speaker played, sample by sample
         self.canceller = canceller  # None: the frames reach the recognizer as heard
-        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_WINDOW_FRAMES)  # (heard, cleaned)
+        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_HISTORY_FRAMES)  # (heard, cleaned)
         self._utterance_start: float | None = None
 
     def hear(self, heard: Frame, cleaned: Frame) -> None:
@@ -143,21 +145,35 @@ class EchoPolicy:
         return EchoVerdict(heard_coach, barge_in=True, score=score, residual_db=left)
 
     def _residual_db(self) -> float | None:
-        """How much of the last 0.6 s the canceller left, or None without a canceller."""
-        if self.canceller is None or not self._recent:
+        """How much of the last 0.6 s of sound the canceller left, or None without a canceller."""
+        window = self._window()
+        if self.canceller is None or not window:
             return None
-        heard = np.concatenate([raw.samples for raw, _ in self._recent])
-        cleaned = np.concatenate([clean.samples for _, clean in self._recent])
+        heard = np.concatenate([raw.samples for raw, _ in window])
+        cleaned = np.concatenate([clean.samples for _, clean in window])
         return residual_db(heard, cleaned)
 
     def _correlation(self) -> float:
-        """How much the last 0.6 s of the microphone sounds like what the speaker played (0..1)."""
-        if not self._recent:
+        """How much the last 0.6 s of sound in the microphone sounds like what the speaker played (0..1)."""
+        window = self._window()
+        if not window:
             return 0.0
-        heard = np.concatenate([raw.samples for raw, _ in self._recent])
-        start = self._recent[0][0].time
+        heard = np.concatenate([raw.samples for raw, _ in window])
+        # Around the delay the canceller last found the echo at (it drifts on a busy machine).
+        start = window[0][0].time - (self.canceller.delay if self.canceller is not None else 0.0)
         output, output_start = self.reference.echo_source(start, len(heard))
         return echo_correlation(heard, start, output, output_start)
+
+    def _window(self) -> list[tuple[Frame, Frame]]:
+        """The 0.6 s of the microphone that end with its last sound: a final is given after the
+        silence that ended its utterance, and that silence alone correlates with nothing."""
+        recent = list(self._recent)
+        if not recent:
+            return []
+        levels = [10 * np.log10(np.mean(raw.samples.astype(np.float64) ** 2) + 1.0) for raw, _ in recent]
+        loudest = max(levels)
+        last = max(i for i, level in enumerate(levels) if level >= loudest - SOUND_DB)
+        return recent[max(0, last + 1 - ECHO_WINDOW_FRAMES) : last + 1]
 
 
 def is_echo(heard: str, spoken: str) -> bool:
