@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .audio import AudioError, AudioSpeaker, Microphone, Player, Voice
+from .audio import AudioError, AudioSpeaker, Microphone, Player
+from .audio.voice_choice import open_voice
 from .events import DeviceLost
 from .grammar import Grammar
 from .listening import IntentDecider
@@ -78,7 +79,7 @@ def run_hands_free(
         recognizer = None
     relay = _Relay()
     try:
-        voice = Voice(voice=options.voice or "en-us", rate_wpm=options.rate_wpm)
+        voice = open_voice(options.voice, options.rate_wpm, notice)
         player = Player(device=options.output_device, on_error=relay)
     except AudioError as error:
         if options.require_audio:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..events import Say
 from .errors import AudioError
 from .player import Player
-from .voice import Voice
+from .voice_choice import SpeechVoice
 
 KEPT_LINES = 32  # the record keeps this many of the latest lines
 
@@ -35,7 +35,7 @@ class AudioSpeaker:
 
     def __init__(
         self,
-        voice: Voice,
+        voice: SpeechVoice,
         player: Player,
         caption: Callable[[str], None],
         on_error: Callable[[AudioError], None],
