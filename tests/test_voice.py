@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from voiceguide.audio.line_cache import LineCache, LineKey
 from voiceguide.audio.natural_voice import NaturalVoice
 from voiceguide.audio.piper_voice import MODEL_FILE, VOICE_ID, voice_folder, voice_problem
 from voiceguide.audio.voice import Voice
@@ -103,3 +105,86 @@ def _package_copy(tmp_path: Path) -> Path:
     package = tmp_path / folder.parent.name
     shutil.copytree(folder.parent, package, ignore=shutil.ignore_patterns("__pycache__"))
     return package / "data"
+
+
+# ------------------------------------------------------------ the disk cache
+
+
+def test_a_line_is_rendered_once_then_comes_from_the_disk_cache(tmp_path: Path) -> None:
+    notices: list[str] = []
+    with NaturalVoice(cache_folder=tmp_path / "voice", notice=notices.append) as first:
+        assert first.ready("Hold for 5 seconds.") is None  # a miss
+        rendered = first.render("Hold for 5 seconds.")
+        slower = first.render("Hold for 5 seconds.", rate_multiplier=0.8)
+    assert len(list((tmp_path / "voice").glob("*.line"))) == 2  # the pace is part of the key
+    assert slower.duration > rendered.duration
+    with NaturalVoice(cache_folder=tmp_path / "voice", notice=notices.append) as later:  # a later session
+        hit = later.ready("Hold for 5 seconds.")
+        assert hit is not None and np.array_equal(hit.samples, rendered.samples)  # Piper is not asked again
+        assert later.key("Hold for 5 seconds.") != LineKey("Hold for 5 seconds.", VOICE_ID, 1.0, "piper-tts 0.0")
+    assert notices == []
+
+
+@pytest.mark.parametrize("damage", ["cut short", "changed", "empty"])
+def test_a_damaged_cache_file_is_rendered_again(tmp_path: Path, damage: str) -> None:
+    with NaturalVoice(cache_folder=tmp_path, notice=pytest.fail) as voice:
+        voice.render("Relax.")
+        (path,) = tmp_path.glob("*.line")
+        data = path.read_bytes()
+        path.write_bytes({"cut short": data[: len(data) // 2], "changed": data[:-10] + b"\x01" * 10, "empty": b""}[damage])
+    with NaturalVoice(cache_folder=tmp_path, notice=pytest.fail) as voice:
+        assert voice.ready("Relax.") is None and not path.exists()  # not played, and removed
+        again = voice.render("Relax.")
+        assert again.rms() > 500 and LineCache(tmp_path).get(voice.key("Relax.")) is not None
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_sentence_and_the_voice_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    notices: list[str] = []
+    with NaturalVoice(cache_folder=tmp_path / "a-file" / "voice", notice=notices.append) as voice:
+        assert voice.cache is None
+        assert voice.render("Relax.").rms() > 500
+        voice.prerender(["Relax.", "Hold."])  # nothing to prepare into
+        assert voice.wait_prerendered(1)
+    assert len(notices) == 1 and "cannot be written" in notices[0] and notices[0].count(". ") == 0
+
+
+def test_lines_known_in_advance_are_prepared_by_a_worker_with_a_progress_line(tmp_path: Path) -> None:
+    lines = ["Relax.", "Hold.", ("Hold.", 0.8), "That's 1 of 10.", "Lower your leg. Back to the middle."]
+    notices: list[str] = []
+    with NaturalVoice(cache_folder=tmp_path, notice=notices.append) as voice:
+        voice.prerender(lines)
+        assert voice.wait_prerendered(timeout=300)
+        cache = LineCache(tmp_path)
+        for line in lines:
+            text, rate = (line, 1.0) if isinstance(line, str) else line
+            assert cache.get(voice.key(text, rate)) is not None
+    assert notices[0].startswith("Preparing the natural voice: 5 lines")
+    assert notices[-1].startswith("The natural voice is ready: 5 lines")
+    with NaturalVoice(cache_folder=tmp_path, notice=notices.append) as again:  # the next start: nothing to do
+        again.prerender(lines)
+        assert again.wait_prerendered(1)
+    assert len([n for n in notices if "in the background" in n]) == 1
+
+
+def test_the_worker_runs_only_when_the_cpu_is_otherwise_idle() -> None:
+    code = "import os; from voiceguide.audio.prerender import lower_priority; lower_priority(); print(os.sched_getscheduler(0) == os.SCHED_IDLE)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> None:
+    from voiceguide.coach import Coach, CoachSettings
+    from voiceguide.known_lines import known_lines
+    from voiceguide.routine import load_routine
+
+    routine = load_routine(None)
+    lines = [text for text, _ in known_lines(Coach(routine, clock=lambda: 0.0, settings=CoachSettings()))]
+    for exercise in routine.exercises:
+        assert any(exercise.name in line for line in lines)  # titles
+        assert exercise.purpose in lines
+        assert all(any(tip in line for line in lines) for tip in exercise.form)  # answers to "how do I check my form"
+    assert {"5", "4", "3", "2", "1", "Relax.", "That's 3 of 10."} <= set(lines)  # counts
+    assert "Bring your left knee toward your chest." in lines  # sides
+    assert any("contact your spine professional" in line for line in lines)  # safety advice
+    assert "When you're ready, say let's begin." in lines  # prompts

@@ -17,7 +17,9 @@ from typing import TextIO
 from .audio import AudioError, AudioSpeaker, Microphone, Player
 from .audio.voice_choice import open_voice
 from .events import DeviceLost
+from .folders import voice_cache_folder
 from .grammar import Grammar
+from .known_lines import known_lines
 from .listening import IntentDecider
 from .listening.echo_canceller import SpeakerReference, open_echo_canceller
 from .listening.echo_policy import EchoPolicy
@@ -79,7 +81,7 @@ def run_hands_free(
         recognizer = None
     relay = _Relay()
     try:
-        voice = open_voice(options.voice, options.rate_wpm, notice)
+        voice = open_voice(options.voice, options.rate_wpm, notice, voice_cache_folder())
         player = Player(device=options.output_device, on_error=relay)
     except AudioError as error:
         if options.require_audio:
@@ -88,7 +90,8 @@ def run_hands_free(
         notice(f"{error} I'll show what I say as text instead.")
         return _run_typed(session, TextSpeaker(sys.stdout, speed), grammar, speed, notice, typed_input)
     speaker = AudioSpeaker(voice, player, caption, on_error=relay)
-    voice.prerender(PRERENDERED)
+    # espeak-ng renders in milliseconds: it warms only the counts; Piper renders every line known in advance, once, to disk.
+    voice.prerender(known_lines(session.coach) if voice.backend == "piper" else PRERENDERED)
     if recognizer is None:
         return _run_typed(session, speaker, grammar, speed, notice, typed_input, relay)
     try:

@@ -9,6 +9,7 @@ American English voice takes over.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Union
 
 from .errors import AudioError
@@ -20,11 +21,14 @@ SpeechVoice = Union[NaturalVoice, Voice]
 FALLBACK_VOICE = "en-us"
 
 
-def open_voice(name: str | None, rate_wpm: int, notice: Callable[[str], None]) -> SpeechVoice:
-    """The voice called ``name`` (None: the default); AudioError only when espeak-ng cannot speak either."""
+def open_voice(
+    name: str | None, rate_wpm: int, notice: Callable[[str], None], cache_folder: Path | None = None
+) -> SpeechVoice:
+    """The voice called ``name`` (None: the default), Piper's keeping its lines in ``cache_folder``
+    (None: none); AudioError only when espeak-ng cannot speak either."""
     if name is None or is_piper_name(name):
         try:
-            return NaturalVoice(rate_wpm=rate_wpm)
+            return NaturalVoice(rate_wpm=rate_wpm, cache_folder=cache_folder, notice=notice)
         except AudioError as error:
             notice(f"{str(error).rstrip('.')}; the coach speaks with espeak-ng's voice instead.")
         name = FALLBACK_VOICE
