@@ -188,3 +188,28 @@ def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> Non
     assert "Bring your left knee toward your chest." in lines  # sides
     assert any("contact your spine professional" in line for line in lines)  # safety advice
     assert "When you're ready, say let's begin." in lines  # prompts
+
+
+# ------------------------------------------------------------ pace
+
+
+def test_the_speaking_rate_and_the_pace_map_to_pipers_length_scale_within_bounds() -> None:
+    from voiceguide.audio.piper_voice import LENGTH_SCALE_MAX, LENGTH_SCALE_MIN, length_scale
+    from voiceguide.coach.pace import PACE_LIMIT, speaking_rate
+    from voiceguide.settings import RATE_MAX, RATE_MIN
+
+    assert length_scale(150) == 1.0  # the default rate is the voice's own pace
+    assert length_scale(100) == 1.5 and length_scale(200) == 0.75
+    scales = [length_scale(wpm * speaking_rate(pace)) for wpm in (RATE_MIN, RATE_MAX) for pace in range(-PACE_LIMIT, PACE_LIMIT + 1)]
+    assert min(scales) == LENGTH_SCALE_MIN and max(scales) == LENGTH_SCALE_MAX  # never beyond where it sounds natural
+    faster = [length_scale(150 * speaking_rate(pace)) for pace in range(-PACE_LIMIT, PACE_LIMIT + 1)]
+    assert faster == sorted(faster, reverse=True) and len(set(faster)) == len(faster)  # each step of pace is heard
+
+
+def test_slower_and_a_lower_rate_are_heard_as_slower_speech(natural: NaturalVoice) -> None:
+    line = "Bring your right knee toward your chest."
+    normal = natural.render(line).duration
+    slower = natural.render(line, rate_multiplier=0.88**2).duration  # "slower" twice
+    with NaturalVoice(rate_wpm=100) as slow_rate:
+        at_100 = slow_rate.render(line).duration
+    assert slower > normal * 1.08 and at_100 > normal * 1.2, (normal, slower, at_100)

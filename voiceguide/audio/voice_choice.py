@@ -28,7 +28,8 @@ def open_voice(
     (None: none); AudioError only when espeak-ng cannot speak either."""
     if name is None or is_piper_name(name):
         try:
-            return NaturalVoice(rate_wpm=rate_wpm, cache_folder=cache_folder, notice=notice)
+            # One onnxruntime thread: on two cores, the other stays free for listening.
+            return NaturalVoice(rate_wpm=rate_wpm, cache_folder=cache_folder, notice=notice, threads=1)
         except AudioError as error:
             notice(f"{str(error).rstrip('.')}; the coach speaks with espeak-ng's voice instead.")
         name = FALLBACK_VOICE
