@@ -188,6 +188,7 @@ def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> Non
     assert "Bring your left knee toward your chest." in lines  # sides
     assert any("contact your spine professional" in line for line in lines)  # safety advice
     assert "When you're ready, say let's begin." in lines  # prompts
+    assert not [line for line in lines if "minute" in line]  # the summary's length of the session is not known
 
 
 # ------------------------------------------------------------ pace

@@ -6,7 +6,8 @@ and "next" and asks each exercise's form, purpose and help would walk it,
 with every line taken as spoken and every timer as run out; then fresh
 copies hear "stop", "it hurts" and a symptom. Whatever the coach says on
 the way (steps, cues, counts, sides, prompts, answers, safety advice) is
-collected, in the order it is first said.
+collected, in the order it is first said; lines that depend on the time
+are left out.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ SAFETY = ((Intent.STOP, "stop"), (Intent.PAIN, "it hurts"), (Intent.SYMPTOM, "my
 class _Walk:
     """A copy of the coach, fed as a session would feed it."""
 
-    def __init__(self, coach: Coach, lines: dict[tuple[str, float], None]) -> None:
-        self.clock = [0.0]
+    def __init__(self, coach: Coach, lines: dict[tuple[str, float], None], time_scale: float = 1.0) -> None:
+        self.clock = [1000.0]  # not 0: a start time of 0 reads as "not started"
+        self.time_scale = time_scale  # how much the clock moves per second of timer
         self.coach = Coach(
             coach.routine, clock=lambda: self.clock[0], settings=coach.settings,
             resume_offer=coach.resume_offer, returning=coach.returning,
@@ -69,7 +71,7 @@ class _Walk:
             if not self.events and self.questions:
                 self.events.append(self.questions.popleft())
             elif not self.events and self.timer is not None:
-                self.clock[0] += self.timer.seconds
+                self.clock[0] += self.timer.seconds * self.time_scale
                 self.events.append(TimerFired(self.timer.token))
                 self.timer = None
 
@@ -78,18 +80,16 @@ class _Walk:
 
 
 def known_lines(coach: Coach) -> list[tuple[str, float]]:
-    """Every line a session with this coach's routine and settings will say, as (text, rate multiplier)."""
+    """Every line a session with this coach's routine and settings will say, as (text, rate multiplier).
+
+    The routine is walked twice, with time passing at two speeds; a line
+    that depends on the time (the summary's "in about 20 minutes") differs
+    between the walks, and is left out.
+    """
     lines: dict[tuple[str, float], None] = {}
     try:
-        walk = _Walk(coach, lines)
-        walk.ask = True
-        walk.feed(Begin())
-        walk.hear(Intent.START, "let's begin")
-        while not walk.ended and walk.count < MAX_EVENTS:
-            before = walk.count
-            walk.hear(Intent.NEXT, "next")
-            if walk.count == before + 1 and not walk.ended:  # "next" did nothing here: answer a question
-                walk.hear(Intent.YES, "yes")
+        timeless = _walk_routine(coach, 1.0).keys() & _walk_routine(coach, 97.0).keys()
+        lines.update((line, None) for line in _walk_routine(coach, 1.0) if line in timeless)
         for intent, words in SAFETY:
             safety = _Walk(coach, lines)
             safety.feed(Begin())
@@ -98,3 +98,18 @@ def known_lines(coach: Coach) -> list[tuple[str, float]]:
     except Exception:  # the walk only warms a cache: a coach it does not understand must never stop a session
         log.warning("the walk through the coach's lines stopped early", exc_info=True)
     return list(lines)
+
+
+def _walk_routine(coach: Coach, time_scale: float) -> dict[tuple[str, float], None]:
+    """The lines of a walk through the whole routine, asking each exercise's questions."""
+    lines: dict[tuple[str, float], None] = {}
+    walk = _Walk(coach, lines, time_scale)
+    walk.ask = True
+    walk.feed(Begin())
+    walk.hear(Intent.START, "let's begin")
+    while not walk.ended and walk.count < MAX_EVENTS:
+        before = walk.count
+        walk.hear(Intent.NEXT, "next")
+        if walk.count == before + 1 and not walk.ended:  # "next" did nothing here: answer a question
+            walk.hear(Intent.YES, "yes")
+    return lines
