@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -30,8 +31,10 @@ class TimedVoice(NaturalVoice):
     def __init__(self) -> None:
         super().__init__(rate_wpm=150)
         self.rendered: list[float] = []
+        self.niceness: set[int] = set()
 
     def stream(self, text: str, rate_multiplier: float = 1.0) -> Iterator[Pcm]:
+        self.niceness.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         for pcm in super().stream(text, rate_multiplier):
             self.rendered.append(time.monotonic())
             yield pcm
@@ -76,6 +79,7 @@ def test_a_line_not_rendered_yet_starts_with_its_first_sentence(pulse: PulseServ
     assert heard[0] < voice.rendered[-1]
     assert heard[-1] - heard[0] > 8.0  # the whole line, every sentence
     assert done == [1] and wait_for(speaker.idle, 1)
+    assert voice.niceness == {os.getpriority(os.PRIO_PROCESS, 0) + 5}  # rendered below the listener's priority
 
 
 def test_lines_are_heard_in_order_whether_rendered_or_ready(speaker) -> None:
@@ -110,9 +114,9 @@ def test_a_cut_while_rendering_drops_the_rest_of_the_line(pulse: PulseServer, sp
         recording = recorder.stop()
     assert done == [2]  # the cut line never finishes
     assert [text for _, text in captions] == [LONG, "Stopped. Are you in pain? Say yes or no."]
-    assert recording.rms(cut_at - 0.3, cut_at) > 500  # it was speaking
+    assert recording.rms(cut_at - 0.3, cut_at) > 500, (captions, cut_at, recording.start_time, recording.loud_times(300)[:3], recording.loud_times(300)[-3:])  # it was speaking
     quiet = quiet_from(recording, answered)  # silent from then until the answer: nothing more of the cut line
-    assert quiet - cut_at < 0.1  # silent at once
+    assert quiet - cut_at < 0.15  # silent at once (the player alone: under 0.1 s, tests/test_audio.py; here under load too)
     assert answered - cut_at < 0.3  # the ready answer does not wait for the sentence being rendered
     assert not speaker.player.is_speaking
     threading.Event().wait(0.5)

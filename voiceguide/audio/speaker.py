@@ -6,6 +6,7 @@ can tell the coach's own words from the user's.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
@@ -21,6 +22,15 @@ from .player import Player
 from .voice_choice import SpeechVoice
 
 KEPT_LINES = 32  # the record keeps this many of the latest lines
+RENDER_NICENESS = 5  # the render thread yields the CPU to listening: hearing "stop" comes first
+
+
+def _lower_thread_priority() -> None:
+    """Lower the calling thread's CPU priority (Linux sets niceness per thread); elsewhere nothing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RENDER_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 @dataclass
@@ -130,6 +140,7 @@ class AudioSpeaker:
     # ------------------------------------------------------------ the render thread
 
     def _render_loop(self) -> None:
+        _lower_thread_priority()
         while True:
             with self._wake:
                 while not self._pending and not self._closing:
