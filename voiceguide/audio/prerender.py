@@ -36,8 +36,13 @@ def lower_priority() -> None:
             pass
 
 
-def _work(voice_folder: str, cache_folder: str, keys: Sequence[LineKey], progress: multiprocessing.Queue) -> None:
-    """The worker: render each line not yet on disk; report how many are done, or the error that stopped it."""
+def _work(
+    voice_folder: str, cache_folder: str, keys: Sequence[LineKey], progress: multiprocessing.Queue, parent: int
+) -> None:
+    """The worker: render each line not yet on disk; report how many are done, or the error that stopped it.
+
+    It ends with the session's process, even one that was killed (when its parent is no longer ``parent``).
+    """
     lower_priority()
     from .errors import AudioError
     from .piper_voice import PiperSynth
@@ -46,6 +51,8 @@ def _work(voice_folder: str, cache_folder: str, keys: Sequence[LineKey], progres
         synth = PiperSynth(Path(voice_folder), threads=1)
         cache = LineCache(Path(cache_folder))
         for done, key in enumerate(keys, 1):
+            if os.getppid() != parent:
+                return
             if key not in cache:
                 cache.put(key, synth.render(key.text, key.scale))
             progress.put(done)
@@ -66,7 +73,7 @@ class Prerenderer:
         context = multiprocessing.get_context("spawn")  # a clean process: no threads or audio streams copied
         self._progress: multiprocessing.Queue = context.Queue()
         self._process = context.Process(
-            target=_work, args=(str(voice_folder), str(cache.folder), list(keys), self._progress),
+            target=_work, args=(str(voice_folder), str(cache.folder), list(keys), self._progress, os.getpid()),
             name="voiceguide-prerender", daemon=True,
         )
         self._started = time.monotonic()
