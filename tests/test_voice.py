@@ -214,3 +214,12 @@ def test_slower_and_a_lower_rate_are_heard_as_slower_speech(natural: NaturalVoic
     with NaturalVoice(rate_wpm=100) as slow_rate:
         at_100 = slow_rate.render(line).duration
     assert slower > normal * 1.08 and at_100 > normal * 1.2, (normal, slower, at_100)
+
+
+def test_the_natural_voice_can_be_chosen_in_the_settings(tmp_path: Path) -> None:
+    env = {**os.environ, "VOICEGUIDE_CONFIG_DIR": str(tmp_path)}
+    run = lambda *args: subprocess.run([sys.executable, "-m", "voiceguide", *args], capture_output=True, text=True, env=env, timeout=120)  # noqa: E731
+    assert run("config", "set", "voice", "joe").returncode == 0
+    assert 'voice = "joe"' in (tmp_path / "config.toml").read_text()
+    refused = run("config", "set", "voice", "no-such-voice")
+    assert refused.returncode != 0 and "no voice 'no-such-voice'" in refused.stderr and "Traceback" not in refused.stderr
