@@ -44,7 +44,10 @@ class NaturalVoice:
         threads: int | None = None,
     ) -> None:
         self._folder = find_voice()
-        self._synth = PiperSynth(self._folder, threads)
+        # Piper loads in the background: a session whose lines are all on disk need not wait for it.
+        self._loaded: PiperSynth | AudioError | None = None
+        self._loading = threading.Thread(target=self._load, args=(threads,), name="piper-load", daemon=True)
+        self._loading.start()
         self._version = synth_version()
         self.rate_wpm = int(rate_wpm)
         self._notice = notice
@@ -53,6 +56,21 @@ class NaturalVoice:
         self._lock = threading.Lock()
         self._prerenderer: Prerenderer | None = None
         self._closed = False
+
+    def _load(self, threads: int | None) -> None:
+        try:
+            self._loaded = PiperSynth(self._folder, threads)
+        except AudioError as error:
+            self._loaded = error
+
+    @property
+    def _synth(self) -> PiperSynth:
+        """Piper, once loaded; AudioError (one sentence) if it could not be."""
+        self._loading.join()
+        if isinstance(self._loaded, AudioError):
+            raise self._loaded
+        assert self._loaded is not None
+        return self._loaded
 
     def _open_cache(self, folder: Path | None) -> LineCache | None:
         if folder is None:

@@ -23,6 +23,7 @@ from .line_cache import LineCache, LineKey
 log = logging.getLogger(__name__)
 
 STEPS = 4  # progress is told at each quarter
+START_DELAY_S = 5.0  # after the session's first lines (see Prerenderer._watch)
 
 
 def lower_priority() -> None:
@@ -77,12 +78,21 @@ class Prerenderer:
             name="voiceguide-prerender", daemon=True,
         )
         self._started = time.monotonic()
+        self._stopping = threading.Event()
+        self._start_lock = threading.Lock()  # the worker starts only if not stopped first
         notice(f"Preparing the natural voice: {self.total} lines, in the background (once; later sessions start at once).")
-        self._process.start()
         self._watcher = threading.Thread(target=self._watch, name="prerender-progress", daemon=True)
         self._watcher.start()
 
     def _watch(self) -> None:
+        # A new Python imports numpy and onnxruntime before it can lower its own priority:
+        # that waits until the session's first lines are under way.
+        self._stopping.wait(START_DELAY_S)
+        with self._start_lock:
+            if self._stopping.is_set():
+                self._finished.set()
+                return
+            self._process.start()
         told = 0
         while self.done < self.total:
             try:
@@ -111,7 +121,10 @@ class Prerenderer:
 
     def stop(self) -> None:
         """End the worker now (what it has written is whole and stays)."""
+        with self._start_lock:
+            self._stopping.set()
         if self._process.is_alive():
             self._process.terminate()
-        self._process.join(timeout=5)
+        if self._process.pid is not None:
+            self._process.join(timeout=5)
         self._finished.wait(2)
