@@ -80,10 +80,13 @@ def run_hands_free(
         notice(f"{error.message} Type what you would say instead, one line at a time.")
         recognizer = None
     relay = _Relay()
+    voice = None
     try:
         voice = open_voice(options.voice, options.rate_wpm, notice, voice_cache_folder())
         player = Player(device=options.output_device, on_error=relay)
     except AudioError as error:
+        if voice is not None:
+            voice.close()
         if options.require_audio:
             notice(str(error))
             return 2

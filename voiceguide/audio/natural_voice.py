@@ -46,7 +46,8 @@ class NaturalVoice:
         self._folder = find_voice()
         # Piper loads in the background: a session whose lines are all on disk need not wait for it.
         self._loaded: PiperSynth | AudioError | None = None
-        self._loading = threading.Thread(target=self._load, args=(threads,), name="piper-load", daemon=True)
+        # Not a daemon: a process that ends meanwhile waits for it (onnxruntime aborts if torn down mid-load).
+        self._loading = threading.Thread(target=self._load, args=(threads,), name="piper-load")
         self._loading.start()
         self._version = synth_version()
         self.rate_wpm = int(rate_wpm)
@@ -147,8 +148,9 @@ class NaturalVoice:
         return self._prerenderer is None or self._prerenderer.wait(timeout)
 
     def close(self) -> None:
-        """Stop the worker (what it rendered stays on disk)."""
+        """Stop the worker (what it rendered stays on disk), after Piper has finished loading."""
         self._closed = True
+        self._loading.join()
         if self._prerenderer is not None:
             self._prerenderer.stop()
 
