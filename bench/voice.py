@@ -117,6 +117,7 @@ def main() -> None:
         "stop cut while rendering (ms)": sorted(round(x) for x in ms),
         "stop cut while rendering, recognised": f"{len(ms)} of {len(cuts)}",
         "stop cut, warm cache (ms)": sorted(round(x) for x in warm_ms),
+        "stop cut trials, cold then warm": cuts + warm_cuts,  # with why a trial was not recognised
     })
     for key in ("first word, cold cache (s)", "first word, warm cache (s)", "stop cut while rendering (ms)", "stop cut, warm cache (ms)"):
         values = results[key]
