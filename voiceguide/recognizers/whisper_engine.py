@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import math
 import os
-import time
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +41,6 @@ QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pau
 # judgement, not the detector, tell a word from a click (docs/whisper-engine.md).
 ENDPOINT = EndpointSettings(partial_every=0.2, min_speech=0.09)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
-# The decodes an utterance can do without wait until this many times the last one's time, in audio,
-# has come since: a partial waits for any decode, a final at a pause for the last such final (and,
-# past a command's length, for any decode). On a busy machine they come less often and the listener
-# keeps up with the microphone (it ran 3 to 18 s behind, and the echo path failed), while the pause
-# after a short command is still decoded at once.
-DECODE_SHARE = 2.0
-COMMAND_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -92,12 +84,9 @@ class WhisperUtterances(UtteranceDecoder):
 
     name = "whisper"
 
-    def __init__(
-        self, decoder: WhisperDecoder, safety_sentences: Collection[str] = (), clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, decoder: WhisperDecoder, safety_sentences: Collection[str] = ()) -> None:
         self.decoder = decoder
         self.safety_sentences = {normalize(s) for s in safety_sentences}
-        self.clock = clock
         self.start()
 
     def start(self) -> None:
@@ -110,8 +99,6 @@ class WhisperUtterances(UtteranceDecoder):
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
         self._final_news = False  # a final decoded at a pause, not yet given as a partial
         self._partial: Hypothesis | None = None
-        self._finals_from = 0  # audio length from which a final may be decoded at a pause (see DECODE_SHARE)
-        self._partials_from = 0  # ... and a partial mid-speech
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
         was_speaking = self._length > 0 and self._last_speech == self._length
@@ -128,10 +115,10 @@ class WhisperUtterances(UtteranceDecoder):
                 self._last_sound = self._length
                 self._ready = None
                 return
-        if (was_sounding or (was_speaking and not speech)) and self._length >= self._finals_from:
+        if was_sounding or (was_speaking and not speech):
             # Speech just paused or fell quiet: the words so far are whole. Decode
             # them as a final now; if no more speech comes, it is the utterance's final.
-            self._ready = (self._length, self._final(self._audio(), optional=True))
+            self._ready = (self._length, self._final(self._audio()))
             self._final_news = True
 
     @property
@@ -143,10 +130,10 @@ class WhisperUtterances(UtteranceDecoder):
         if self._ready is not None:  # the speech paused: its final says it best
             final = self._ready[1]
             partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard)
-        elif self._length < max(MIN_PARTIAL_SECONDS * SAMPLE_RATE, self._partials_from):
+        elif self._length < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
             return None
         else:  # mid-speech, perhaps mid-word: the free transcript, a guess with no confidence
-            decoded = self._decode(self._audio(), grammar=False, optional=True)
+            decoded = self.decoder.decode(self._audio(), grammar=False)
             partial = Hypothesis(decoded.free_text, False, 0.0, decoded.free_text)
         previous = self._partial
         if partial is None or (previous is not None and partial.text == previous.text and partial.confidence <= previous.confidence):
@@ -166,19 +153,8 @@ class WhisperUtterances(UtteranceDecoder):
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0] if self._chunks else np.zeros(0, np.int16)
 
-    def _decode(self, audio: np.ndarray, grammar: bool, optional: bool) -> Decoded:
-        """The decoder's result; an ``optional`` decode holds the next ones back by its cost."""
-        started = self.clock()
-        decoded = self.decoder.decode(audio, grammar=grammar)
-        if optional:
-            wait_until = self._length + int(DECODE_SHARE * (self.clock() - started) * SAMPLE_RATE)
-            self._partials_from = wait_until
-            if grammar or self._length > COMMAND_SECONDS * SAMPLE_RATE:
-                self._finals_from = wait_until
-        return decoded
-
-    def _final(self, audio: np.ndarray, optional: bool = False) -> Hypothesis | None:
-        decoded = self._decode(audio, grammar=True, optional=optional)
+    def _final(self, audio: np.ndarray) -> Hypothesis | None:
+        decoded = self.decoder.decode(audio)
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences)
