@@ -10,7 +10,7 @@ from tests.support.driver import Driver, FakeClock
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from voiceguide.coach import Coach, CoachSettings, Halt, Mode, Question
+from voiceguide.coach import Coach, CoachSettings, Halt, Mode, Question, ResumeOffer
 from voiceguide.events import CancelTimer, CutSpeech, Record, Say, SetTimer
 from voiceguide.history import History, SessionJournal
 from voiceguide.coach.plan import StepKind, Where
@@ -226,14 +226,20 @@ def skipped_not_begun_again(records: list[Record]) -> set[str]:
     return {name for (kind, name), at in last.items() if kind == "exercise_skipped" and at > last.get(("exercise_start", name), -1)}
 
 
-def next_start_offer(driver: Driver, routine: Routine) -> str | None:
-    """The next session's resume offer, from this session's records written to a real (in-memory) history."""
+def offer_after(driver: Driver, routine: Routine) -> ResumeOffer | None:
+    """What a real (in-memory) history offers back after this session's records."""
     history = History.open(":memory:")
     journal = SessionJournal(history, routine.name)
     for record in driver.records:
         journal.record(record)
     offer = resume_offer(history.unfinished_session(), routine)
     history.close()
+    return offer
+
+
+def next_start_offer(driver: Driver, routine: Routine) -> str | None:
+    """The next session's resume offer, from this session's records written to a real (in-memory) history."""
+    offer = offer_after(driver, routine)
     if offer is None:
         return None
     following = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
@@ -379,12 +385,7 @@ def test_a_resumed_session_counts_what_both_sessions_did(first_turns, input_ends
     play_session(first, BEGINNING + [move for steps, said in first_turns for move in (("time", steps), said)], input_ends)
     if first.ended is not None and first.ended.completed:
         return
-    history = History.open(":memory:")
-    journal = SessionJournal(history, routine.name)
-    for record in first.records:
-        journal.record(record)
-    offer = resume_offer(history.unfinished_session(), routine)
-    history.close()
+    offer = offer_after(first, routine)
     if offer is None:
         return
     event("a session continued another")
