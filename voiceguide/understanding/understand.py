@@ -69,12 +69,13 @@ class Understanding:
         found = self.grammar.safety_word(text)
         if found is not None:
             return Understood(found[0], 1.0, text, f"the safety word {found[1]!r}")
-        if self.index is None:
+        index = self.index  # set by the loader's thread once the examples are embedded
+        if index is None:
             return Understood(None, 0.0, text, "not a sentence of the grammar")
-        return self._by_meaning(text, context)
+        return self._by_meaning(index, text, context)
 
-    def _by_meaning(self, text: str, context: Context) -> Understood:
-        nearest = self.index.nearest(text)  # type: ignore[union-attr]
+    def _by_meaning(self, index: ExampleIndex, text: str, context: Context) -> Understood:
+        nearest = index.nearest(text)
         possible = [(i, c, e) for i, c, e in nearest.ranked() if i not in IMPOSSIBLE[context]]
         if not possible:
             return Understood(None, 0.0, text, f"nothing fits while {context.value}")
