@@ -697,13 +697,19 @@ def finish_the_routine(driver: Driver) -> None:
             driver.say_text("next")
 
 
-def test_reaching_the_end_with_an_exercise_skipped_is_not_the_whole_routine():
+def skipped_the_hamstring_stretch() -> Driver:
+    """A session that did three exercises and skipped the fourth in its first hold."""
     driver = started()
     for _ in range(3):
         driver.settle()
         driver.say_text("next")
     driver.run_until(in_hold)  # hamstring stretch
     driver.say_text("skip")
+    return driver
+
+
+def test_reaching_the_end_with_an_exercise_skipped_is_not_the_whole_routine():
+    driver = skipped_the_hamstring_stretch()
     finish_the_routine(driver)
     summary = summary_of(driver)
     assert "whole routine" not in summary and "That's the end of the routine." in summary
@@ -711,12 +717,7 @@ def test_reaching_the_end_with_an_exercise_skipped_is_not_the_whole_routine():
 
 
 def test_a_resumed_session_counts_what_the_earlier_one_did(tmp_path):
-    driver = started()
-    for _ in range(3):
-        driver.settle()
-        driver.say_text("next")
-    driver.run_until(in_hold)  # hamstring stretch
-    driver.say_text("skip")
+    driver = skipped_the_hamstring_stretch()
     driver.settle()
     driver.say_text("next")  # bridge
     driver.run_until(saying("That's 4 of 10."))
