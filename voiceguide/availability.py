@@ -3,8 +3,8 @@
 Checked where the user names them (``voiceguide config set`` and the options
 of ``voiceguide start``), so a typo is one sentence at once instead of a
 surprise when a session starts. The rules are the ones the session uses:
-the voice as :class:`voiceguide.audio.Voice` resolves it (a pyttsx3 /
-espeak-ng voice), a device as :func:`voiceguide.audio.find_device` finds it
+the voice as the session picks it (the natural voice's names, or a pyttsx3 /
+espeak-ng voice as :class:`voiceguide.audio.Voice` resolves it), a device as :func:`voiceguide.audio.find_device` finds it
 in sounddevice's list.
 """
 
@@ -18,7 +18,10 @@ from .settings import SettingsError
 def check_voice(name: str) -> None:
     """Raise SettingsError (one sentence) unless the synthesiser has the voice ``name``."""
     from .audio import AudioError, Voice
+    from .audio.piper_voice import is_piper_name
 
+    if is_piper_name(name):  # the natural voice: if it cannot load, the session says so and espeak-ng speaks
+        return
     try:
         with Voice(voice=name):
             pass

@@ -104,7 +104,7 @@ def _add_start(commands: argparse._SubParsersAction) -> None:
     start.add_argument("--model", type=Path, metavar="FOLDER", help="a speech model folder (Whisper or vosk)")
     start.add_argument("--input-device", metavar="DEVICE", help="microphone: a number or part of a name (see `voiceguide devices`)")
     start.add_argument("--output-device", metavar="DEVICE", help="speaker: a number or part of a name")
-    start.add_argument("--voice", help="the coach's voice, such as en-us or en-gb (see `voiceguide voices`)")
+    start.add_argument("--voice", help="the coach's voice: joe (the natural voice, the default) or an espeak-ng voice such as en-gb (see `voiceguide voices`)")
     start.add_argument("--rate", type=rate, metavar="WPM", help=f"speaking rate in words per minute ({RATE_MIN} to {RATE_MAX})")
     start.add_argument("--require-audio", action="store_true", help="fail instead of falling back to text when a device is missing")
     start.add_argument("--show-heard", action="store_true", help="print each command heard (to standard error)")
@@ -193,16 +193,17 @@ def cmd_devices(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from .audio import AudioError, Voice
+    from .audio import AudioError
+    from .audio.voice_choice import all_voices
 
     try:
-        with Voice() as voice:
-            voices = voice.list_voices()
+        voices = all_voices()
     except AudioError as error:
         raise UserError(str(error)) from None
-    for info in voices:
+    for number, (info, problem) in enumerate(voices):
         languages = ", ".join(info.languages)
-        print(f"{info.id}  {info.name}{f'  ({languages})' if languages else ''}")
+        note = "  [default]" if number == 0 and problem is None else f"  [cannot be used: {problem}]" if problem else ""
+        print(f"{info.id}  {info.name}{f'  ({languages})' if languages else ''}{note}")
     return 0
 
 

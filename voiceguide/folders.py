@@ -2,9 +2,10 @@
 
 Each follows the platform's convention (platformdirs). The data folder holds
 the history and the voice memory, the config folder the settings, the cache
-folder the recognizer models downloaded on request. The data and config
-folders can be moved with an environment variable, so that a test or a
-benchmark run keeps its files apart from the user's.
+folder the recognizer models downloaded on request and the voice's
+rendered lines. The data and config folders, and the voice's cache, can be
+moved with an environment variable, so that a test or a benchmark run keeps
+its files apart from the user's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import platformdirs
 APP_NAME = "voiceguide"
 DATA_DIR_ENV = "VOICEGUIDE_DATA_DIR"
 CONFIG_DIR_ENV = "VOICEGUIDE_CONFIG_DIR"
+CACHE_DIR_ENV = "VOICEGUIDE_CACHE_DIR"
 
 
 def data_folder() -> Path:
@@ -32,3 +34,8 @@ def config_folder() -> Path:
 def model_cache_folder() -> Path:
     """Where downloaded recognizer models go, each in a folder of its own."""
     return Path(platformdirs.user_cache_dir(APP_NAME)) / "models"
+
+
+def voice_cache_folder() -> Path:
+    """Where the natural voice's rendered lines are kept (``$VOICEGUIDE_CACHE_DIR`` overrides the user cache)."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME)) / "voice"

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .audio import AudioError, AudioSpeaker, Microphone, Player, Voice
+from .audio import AudioError, AudioSpeaker, Microphone, Player
+from .audio.voice_choice import open_voice
 from .events import DeviceLost
+from .folders import voice_cache_folder
+from .coach.walk import spoken_lines
 from .grammar import Grammar
 from .understanding import Understanding
 from .listening import IntentDecider
@@ -86,10 +89,13 @@ def run_hands_free(
             return 2
         recognizer, no_recognizer = None, error.message  # said below, with what the session uses instead
     relay = _Relay()
+    voice = None
     try:
-        voice = Voice(voice=options.voice or "en-us", rate_wpm=options.rate_wpm)
+        voice = open_voice(options.voice, options.rate_wpm, notice, voice_cache_folder())
         player = Player(device=options.output_device, on_error=relay)
     except AudioError as error:
+        if voice is not None:
+            voice.close()
         if options.require_audio:
             notice(str(error))
             return 2
@@ -98,7 +104,8 @@ def run_hands_free(
         notice(f"{error} {TYPED_WITHOUT_AUDIO}")
         return _run_typed(session, TextSpeaker(sys.stdout, speed), understanding, speed, notice, typed_input)
     speaker = AudioSpeaker(voice, player, caption, on_error=relay)
-    voice.prerender(PRERENDERED)
+    # espeak-ng renders in milliseconds: it warms only the counts; Piper renders every line known in advance, once, to disk.
+    voice.prerender(spoken_lines(session.coach) if voice.backend == "piper" else PRERENDERED)
     if recognizer is None:
         notice(f"{no_recognizer} {TYPED_WITH_SPEAKER}")
         return _run_typed(session, speaker, understanding, speed, notice, typed_input, relay)

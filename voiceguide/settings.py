@@ -45,7 +45,7 @@ class SettingsError(ValueError):
 class Settings:
     engine: str = "auto"  # auto or an engine of the registry
     model_path: str | None = None  # a recognizer model folder
-    voice: str | None = None  # a pyttsx3 voice id or name
+    voice: str | None = None  # joe (Piper's natural voice) or a pyttsx3/espeak-ng voice id or name; None: the natural voice
     speech_rate: int = 150  # words per minute, 80-300
     input_device: str | None = None  # sounddevice name or index
     output_device: str | None = None

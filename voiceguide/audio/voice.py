@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import threading
 from collections import OrderedDict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, Union
@@ -325,6 +325,14 @@ class Voice:
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return pcm
+
+    def ready(self, text: str, rate_multiplier: float = 1.0) -> Pcm:
+        """The line at once: espeak-ng renders far faster than real time, so it is always ready."""
+        return self.render(text, rate_multiplier)
+
+    def stream(self, text: str, rate_multiplier: float = 1.0) -> Iterator[Pcm]:
+        """The line as one chunk (the speaker streams every voice the same way)."""
+        yield self.render(text, rate_multiplier)
 
     def is_cached(self, text: str, rate_multiplier: float = 1.0) -> bool:
         with self._lock:

@@ -6,7 +6,9 @@
   ``prompts`` picks what to offer the user now;
 - ``state``: what the coach remembers; ``outbox``: the actions going out;
 - ``plan``: the routine unrolled into steps; ``pace``: how pace changes timing;
-- ``wording``: every sentence the coach composes.
+- ``wording``: every sentence the coach composes; ``lines``: every line known
+  in advance (for understanding), ``walk``: the lines a session says in order
+  (for the voice to render ahead).
 """
 
 from .core import Coach
