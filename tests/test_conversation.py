@@ -512,6 +512,7 @@ def turn(driver: Driver, text: str) -> list[str]:
     [
         ("I feel dizzy", "dizzy", "numbness"),
         ("i'm lightheaded", "dizzy", "numbness"),
+        ("I feel a bit queasy", "sick", "numbness"),
         ("my leg is numb", "Numbness", "tingling"),
         ("my foot is tingling", "Tingling", "numbness"),
         ("my legs are like jelly", "Weakness", "numbness"),

@@ -57,6 +57,26 @@ def test_words_the_grammar_lacks_are_understood(understanding, context, words, i
 
 
 @pytest.mark.parametrize(
+    ("words", "intent"),
+    [
+        ("my back is throbbing", "Pain"),
+        ("I think I pulled something", "Pain"),
+        ("there's a stabbing feeling in my hip", "Pain"),
+        ("my leg just gave way", "Pain"),
+        ("I feel a bit queasy", "Symptom"),
+        ("the room is spinning", "Symptom"),
+        ("I think I'm going to pass out", "Symptom"),
+        ("something doesn't feel right to me", "Pain"),
+        ("I think something's wrong", "Pain"),
+        ("hang on I can't breathe properly", "Stop"),
+    ],
+)
+def test_pain_symptom_and_breathing_words_are_safety_events_in_every_context(understanding, words, intent):
+    for context in Context:
+        assert understanding.understand(words, context).intent == intent, (context, words)
+
+
+@pytest.mark.parametrize(
     "words",
     [
         "did you feed the cat", "I'll call you back later", "the next bus leaves at six",

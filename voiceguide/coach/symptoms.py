@@ -18,7 +18,7 @@ class Symptom(str, Enum):
     WEAKNESS = "weakness"
     TINGLING = "tingling"
     NUMBNESS = "numbness"
-    DIZZINESS = "dizziness"
+    DIZZINESS = "dizziness"  # and feeling faint or sick: the same advice
 
 
 SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
@@ -34,12 +34,28 @@ SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
         "numbness": Symptom.NUMBNESS,
         "can't feel": Symptom.NUMBNESS,
         "cannot feel": Symptom.NUMBNESS,
+        "no feeling": Symptom.NUMBNESS,
+        "lost feeling": Symptom.NUMBNESS,
+        "tingles": Symptom.TINGLING,
         "dizzy": Symptom.DIZZINESS,
         "lightheaded": Symptom.DIZZINESS,
         "light headed": Symptom.DIZZINESS,
         "woozy": Symptom.DIZZINESS,
         "faint": Symptom.DIZZINESS,
+        "fainting": Symptom.DIZZINESS,
         "spinning": Symptom.DIZZINESS,
+        "dizziness": Symptom.DIZZINESS,
+        "giddy": Symptom.DIZZINESS,
+        "vertigo": Symptom.DIZZINESS,
+        "pass out": Symptom.DIZZINESS,
+        "passing out": Symptom.DIZZINESS,
+        "black out": Symptom.DIZZINESS,
+        "blacking out": Symptom.DIZZINESS,
+        "nauseous": Symptom.DIZZINESS,
+        "nausea": Symptom.DIZZINESS,
+        "queasy": Symptom.DIZZINESS,
+        "feel sick": Symptom.DIZZINESS,
+        "going to be sick": Symptom.DIZZINESS,
     }
 )
 

@@ -171,7 +171,7 @@ def symptom_advice(symptoms: Sequence[str]) -> list[str]:
 
 
 DIZZINESS_ADVICE = (
-    "If you feel dizzy or faint, stay lying down and keep still, and breathe slowly until it passes. "
+    "If you feel dizzy, faint or sick, stay lying down and keep still, and breathe slowly until it passes. "
     "If it does not pass, get help. Please contact your spine professional about it."
 )
 
