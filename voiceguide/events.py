@@ -18,20 +18,33 @@ class Begin:
     """The session starts (the runner is ready to speak and listen)."""
 
 
+class _Words:
+    """What heard words keep for the history: the words and how they were understood."""
+
+    text: str
+    why: str
+
+    def words(self) -> dict[str, str]:
+        """The words heard and how they were understood, as a record keeps them."""
+        return {"words": self.text, "why": self.why} if self.why else {"words": self.text}
+
+
 @dataclass(frozen=True)
-class Heard:
-    """The user said something that the grammar placed as ``intent``."""
+class Heard(_Words):
+    """The user said something understood as ``intent``; ``why`` says how (for --show-heard and the history)."""
 
     intent: str
     text: str = ""
     confidence: float = 1.0
+    why: str = field(default="", compare=False)  # an explanation, not part of what was heard
 
 
 @dataclass(frozen=True)
-class Unclear:
-    """The user said something no intent matches (not the coach's own voice)."""
+class Unclear(_Words):
+    """The user said something no intent matches (not the coach's own voice); ``why`` says why not."""
 
     text: str = ""
+    why: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

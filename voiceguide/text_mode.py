@@ -92,8 +92,8 @@ def typed_event(understanding: Understanding, context: Context, text: str) -> He
     """A typed line as the coach hears it: understood as spoken words are, in the coach's context."""
     understood = understanding.understand(text, context)
     if understood.intent is None:
-        return Unclear(understood.heard)
-    return Heard(understood.intent, understood.heard, understood.confidence)
+        return Unclear(understood.heard, understood.why)
+    return Heard(understood.intent, understood.heard, understood.confidence, understood.why)
 
 
 def is_keyboard(source: TextIO) -> bool:

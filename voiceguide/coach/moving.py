@@ -48,7 +48,7 @@ def on_skip(coach: Coach, event: Heard) -> None:
         coach.hint(wording.not_started(prompts.not_started_prompt(coach)))
         return
     skipped = coach.step.where.exercise
-    coach.record("exercise_skipped", words=event.text, **coach.position())
+    coach.record("exercise_skipped", **event.words(), **coach.position())
     if skipped not in state.done_exercises and skipped not in state.skipped_exercises:
         state.skipped_exercises.append(skipped)
     name = coach.routine.exercises[skipped].name.lower()
@@ -111,7 +111,7 @@ def on_pause(coach: Coach, event: Heard) -> None:
     mode = coach.state.mode
     if mode is Mode.RUNNING:
         coach.halt_for(Halt.PAUSE)
-        coach.record("pause", words=event.text, **coach.position())
+        coach.record("pause", **event.words(), **coach.position())
         coach.say(wording.PAUSED, "prompt")
     elif mode is Mode.HALTED:
         coach.hint(prompts.halted_hint(coach))

@@ -24,7 +24,7 @@ def on_stop(coach: Coach, event: Heard) -> None:
         coach.say(wording.stopped_again_after_pain(prompts.pain_choices(coach)), "safety")
         return
     coach.halt_for(Halt.STOP)
-    coach.record("stop", words=event.text, **coach.position())
+    coach.record("stop", **event.words(), **coach.position())
     coach.state.question = Question.IN_PAIN
     coach.say(wording.STOPPED_ASK_PAIN, "safety")
 
@@ -76,7 +76,7 @@ def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | Non
     """Halt for pain, count and record it (the words said, or the question answered), and queue the routine's word to stop."""
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
-    said = {"question": answer[0], "answer": answer[1]} if answer else {"words": event.text}
+    said = {"question": answer[0], "answer": answer[1]} if answer else event.words()
     where = coach.report_position()
     if isinstance(exercise := where.get("exercise_index"), int):
         coach.state.pain_in.append(exercise)
@@ -85,7 +85,7 @@ def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | Non
 
 
 def on_quit(coach: Coach, event: Heard) -> None:
-    coach.record("quit", words=event.text, **coach.position())
+    coach.record("quit", **event.words(), **coach.position())
     coach.finish(completed=False)
 
 
@@ -93,7 +93,7 @@ def on_unclear(coach: Coach, event: Unclear) -> None:
     """Speech no intent matches: during an exercise the count pauses and the coach asks if all is well."""
     if coach.state.mode is Mode.RUNNING and coach.settings.pause_on_unclear:
         coach.halt_for(Halt.UNCLEAR)
-        coach.record("unclear", words=event.text, **coach.position())
+        coach.record("unclear", **event.words(), **coach.position())
         coach.state.question = Question.ALL_RIGHT
         coach.say(wording.IS_ALL_WELL, "safety")
     elif coach.state.mode is not Mode.RUNNING and not coach.state.unclear_answered:

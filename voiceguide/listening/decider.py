@@ -104,18 +104,20 @@ class IntentDecider:
         parsed = self.grammar.parse(text) if text else None
         intent = parsed.intent if parsed else None
         echo = bool(text) and is_echo(text, echo_text)
+        why = "a sentence of the grammar"
         if intent is None or (echo and intent in SAFETY_INTENTS):
             # Rule: a pain or symptom word is never lost to the grammar, unless the coach was saying it.
             found = self.grammar.safety_word(hearing.heard or text)
             if found is not None and not is_echo(found[1], echo_text):
                 intent, text, echo = found[0], normalize(hearing.heard or text), False
+                why = f"the safety word {found[1]!r}"
         if not hearing.final:
             if intent in SAFETY_INTENTS and not echo and intent != self._acted:
                 sure = hearing.confidence >= self.thresholds.sure_partial  # the engine vouches for this partial
                 if sure or self._pending is None or self._pending[0].intent != intent:
                     # Otherwise the partial must stand a moment uncontradicted; a false stop costs only a pause.
                     wait = 0.0 if sure else BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[intent]
-                    self._pending = (Heard(intent, text, hearing.confidence), now + wait)
+                    self._pending = (Heard(intent, text, hearing.confidence, f"{why}, in a partial"), now + wait)
             elif text or self._pending is None or self._pending[0].intent not in KEPT_OVER_EMPTY_GUESSES:
                 self._pending = None  # contradicted
             return None
@@ -126,18 +128,18 @@ class IntentDecider:
             if understood is not None:
                 return None if understood.intent == self._acted else understood
         if intent is None:
-            return None if coach_speaking or echo_text else Unclear(text or normalize(hearing.heard))
+            return None if coach_speaking or echo_text else Unclear(text or normalize(hearing.heard), self.why)
         if intent == self._acted:
             return None  # already acted on the partial
         if echo:
             return None
         if intent in SAFETY_INTENTS:
             if parsed is None or parsed.intent != intent or hearing.confidence >= self.thresholds.safety:
-                return Heard(intent, text, hearing.confidence)
+                return Heard(intent, text, hearing.confidence, why)
             return None if coach_speaking else Unclear(text)
         needed = self.thresholds.during_speech if coach_speaking else self.thresholds.command
         if hearing.confidence >= needed:
-            return Heard(intent, text, hearing.confidence)
+            return Heard(intent, text, hearing.confidence, why)
         return None if coach_speaking else Unclear(text)
 
     def _understood(self, hearing: Hypothesis, coach_speaking: bool, echo_text: str) -> Heard | None:
@@ -149,4 +151,4 @@ class IntentDecider:
         if coach_speaking and understood.intent not in SAFETY_INTENTS:
             if understood.confidence < self.thresholds.understood_during_speech:
                 return None
-        return Heard(understood.intent, understood.heard, understood.confidence)
+        return Heard(understood.intent, understood.heard, understood.confidence, understood.why)
