@@ -178,3 +178,16 @@ def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coa
             policy.hear(frame, frame)  # the canceller took nothing out
         verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="raise your"), start + end / RATE, start + end / RATE)
         assert verdict.own_voice is own, (own, verdict.score)
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.5])
+def test_a_line_counts_as_playing_for_as_long_as_its_echo_takes_to_reach_the_microphone(delay):
+    """On a busy machine the sound server lags (underruns): the coach's voice reaches the microphone
+    seconds after the line was played, and was then judged as the user's unclear speech."""
+    line_ended = 10.0
+    speaker = Stub(spoken_between=lambda start, end: ["Raise your hips."] if start <= line_ended else [])
+    reference = Stub(echo_source=lambda start, length: (np.zeros(length, np.int16), start))
+    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=True, delay=delay))
+    heard_at = line_ended + 1.0 + 0.5 + 1.0  # its first words came 1 s after the line ended, plus the lead and tail
+    verdict = policy.judge(Hypothesis("", final=False, confidence=0.0, heard="hips"), heard_at, heard_at)
+    assert verdict.coach_lines == (("Raise your hips.",) if delay else ())

@@ -48,6 +48,11 @@ class CoachProcess:
         for line in self.process.stderr:
             self.errors.append(line.rstrip("\n"))
 
+    def _story(self) -> str:
+        """What a failure message needs: the last lines said, every command heard, the last of standard error."""
+        heard = [line for line in self.errors if line.startswith("heard:")]
+        return f"said: {self.last_said()}; heard: {heard}; stderr: {self.errors[-10:]}"
+
     def expect(self, words: str, timeout: float = 60) -> tuple[float, str]:
         """Wait for a caption containing ``words``; AssertionError if none comes in time."""
         deadline = time.monotonic() + timeout
@@ -55,9 +60,9 @@ class CoachProcess:
             try:
                 item = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
-                raise AssertionError(f"no {words!r} in time; said: {self.last_said()}; stderr: {self.errors[-10:]}") from None
+                raise AssertionError(f"no {words!r} in time; {self._story()}") from None
             if item is None:
-                raise AssertionError(f"the coach ended before {words!r}; said: {self.last_said()}; stderr: {self.errors[-10:]}")
+                raise AssertionError(f"the coach ended before {words!r}; {self._story()}")
             self.captions.append(item)
             if words in item[1]:
                 return item

@@ -121,7 +121,10 @@ class EchoPolicy:
         """The verdict on ``hypothesis``, given with the frame heard at ``heard_at``."""
         if self._utterance_start is None:
             self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
-        playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS, now))
+        # The coach's voice reaches the microphone the canceller's delay after it was played (on a busy
+        # machine, with the sound server's underruns, a second and more): its lines count that much longer.
+        lag = max(0.0, self.canceller.delay) if self.canceller is not None else 0.0
+        playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS - lag, now))
         verdict = self._judge(hypothesis, playing)
         if hypothesis.final and not verdict.own_voice:
             self._utterance_start = None
