@@ -173,3 +173,14 @@ def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):
     notice = next(line for line in result.stderr.splitlines() if "No audio output device" in line)
     assert notice.endswith("This session uses neither the microphone nor a speaker: type what you would say, "
                            "one line at a time; what I say is shown here.")
+
+
+def test_a_listing_piped_into_a_reader_that_stops_early_ends_quietly():
+    import subprocess
+    import sys
+
+    listing = subprocess.Popen([sys.executable, "-m", "voiceguide", "voices"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    listing.stdout.readline()  # `voiceguide voices | head -1`
+    listing.stdout.close()
+    assert listing.wait(timeout=60) == 0
+    assert b"Traceback" not in listing.stderr.read()
