@@ -43,6 +43,8 @@ CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: onl
 ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
 ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
 UNCANCELLED_DB = -3.0  # the canceller took out less than this: it found no coach's voice to take out
+REPEAT_MIN_WORDS = 5  # words heard that are this many of the coach's own words, or more, are its voice...
+REPEAT_OTHER_SHARE = 0.25  # ...with at most this share of other words, and none of them a command
 
 
 class ResidueDetector:
@@ -142,9 +144,12 @@ class EchoPolicy:
         if self.canceller is not None and not self.canceller.hears_speaker and left is not None and left > UNCANCELLED_DB:
             return EchoVerdict(barge_in=True, score=0.0, residual_db=left)
         score = 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
-        if score >= ECHO_ONLY:
+        # Under load the sound server's underruns break the echo's alignment, and a line heard word
+        # for word correlated at 0.1-0.2: a run of the coach's own words is its voice whatever the sound says.
+        repeated = repeats_the_coach(hypothesis.heard or hypothesis.text, " ".join(playing), self.grammar)
+        if score >= ECHO_ONLY or (repeated and hypothesis.final):
             return EchoVerdict(playing, own_voice=True, score=score, residual_db=left)
-        heard_coach = playing if score >= ECHO_LIKELY else ()
+        heard_coach = playing if score >= ECHO_LIKELY or repeated else ()
         return EchoVerdict(heard_coach, barge_in=True, score=score, residual_db=left)
 
     def _residual_db(self) -> float | None:
@@ -185,3 +190,25 @@ def is_echo(heard: str, spoken: str) -> bool:
     return bool(spoken_words) and all(
         any(word.startswith(said) or said.startswith(word) for said in spoken_words) for word in heard.split()
     )
+
+
+def _same_word(heard: str, said: str) -> bool:
+    """A word heard is a word said, without its contraction ("we" for "we've"), or (both of three
+    letters or more) the start of one, or starts one ("resum" for "resume")."""
+    if heard.split("'")[0] == said.split("'")[0]:
+        return True
+    return min(len(heard), len(said)) >= 3 and (heard.startswith(said) or said.startswith(heard))
+
+
+def repeats_the_coach(heard: str, spoken: str, grammar: Grammar) -> bool:
+    """True when ``heard`` is a run of the coach's words (``spoken``): five or more, nearly all of them
+    the coach's, and the few others no command or safety word ("raise your hips slowly stop" is not)."""
+    words = normalize(heard).split()
+    said = set(normalize(spoken).split())
+    if len(words) < REPEAT_MIN_WORDS or not said:
+        return False
+    others = [word for word in words if not any(_same_word(word, s) for s in said)]
+    if len(others) > REPEAT_OTHER_SHARE * len(words):
+        return False
+    rest = " ".join(others)
+    return not rest or (grammar.parse(rest) is None and grammar.safety_word(rest) is None)
