@@ -175,7 +175,9 @@ def test_the_coachs_own_voice_is_not_a_command(coach, pulse, tmp_path):
         mic = pulse.record_speaker(source=MIC_SOURCE).start()
         session.expect("That's 2 of 10.", timeout=90)  # 20 s and more of the coach alone
         assert mic.stop().rms() > 300  # the microphone heard the coach, loud
-        assert [line for line in session.errors[mark:] if line.startswith("heard:")] == []
+        # Only the user's own "let's begin", said again when the coach was slow to react under load, may be heard.
+        heard = [line for line in session.errors[mark:] if line.startswith("heard:")]
+        assert [line for line in heard if not line.startswith("heard: Start (\"let's begin\"")] == []
     finally:
         echo.unload()
     # A user's "stop" over this echo is measured by the benchmark ("stop over
