@@ -8,7 +8,6 @@ itself: the outbox, the clock and the table stay the coach's own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 from ..routine import Exercise, Routine
@@ -20,7 +19,7 @@ class Dialogue(Protocol):
     # What the session is.
     routine: Routine
     settings: CoachSettings
-    plan: Sequence[Step]
+    plan: list[Step]
     returning: bool  # the user has had a session before
     resume_offer: ResumeOffer | None
     resume_start: int | None  # the plan step where an accepted offer begins

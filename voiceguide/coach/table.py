@@ -18,73 +18,21 @@ words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from ..events import Begin, DeviceLost, Event, Heard, SpeechDone, TimerFired, Unclear
 from ..intents import Intent
 from . import answers, navigation, opening, prompts, safety, user_questions, wording
 from .dialogue import Dialogue
+from .rows import ANY, Row, complete, hint, ignore
 from .state import Halt, Mode, Question
 
-Handler = Callable[[Dialogue, Any], None]  # (the coach, the event) -> None; what it does goes out through the coach
-Guard = Callable[[Dialogue], bool]
-
-
-class _Any:
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY = _Any()
 READY, RUNNING, WAITING, HALTED, ENDED = Mode.READY, Mode.RUNNING, Mode.WAITING, Mode.HALTED, Mode.ENDED
 IN_PAIN, SYMPTOMS, ALL_RIGHT = Question.IN_PAIN, Question.SYMPTOMS, Question.ALL_RIGHT
 RESUME_OFFER, END_OFFER = Question.RESUME_OFFER, Question.END_OFFER
 
 
-@dataclass(frozen=True)
-class Row:
-    mode: Mode | tuple[Mode, ...] | _Any
-    question: Question | None | _Any
-    handler: Handler
-    only_if: Guard | None = None
-
-    def fits(self, mode: Mode, question: Question | None) -> bool:
-        """The row is for this mode and question (its "only if" aside)."""
-        modes = self.mode if isinstance(self.mode, tuple) else (self.mode,)
-        return (self.mode is ANY or mode in modes) and (self.question is ANY or self.question is question)
-
-    def applies(self, coach: Dialogue) -> bool:
-        return self.fits(coach.state.mode, coach.state.question) and (self.only_if is None or self.only_if(coach))
-
-
-# ------------------------------------------------------ handlers made here
-
-
-def hint(line: str | Callable[[Dialogue], str]) -> Handler:
-    """A short spoken hint: a fixed line, or one made from the state (what can be said now)."""
-
-    def give(coach: Dialogue, event: Event) -> None:
-        coach.hint(line if isinstance(line, str) else line(coach))
-
-    return give
-
-
-def ignore(coach: Dialogue, event: Event) -> None:
-    """Nothing to do (each row that ignores says why)."""
-
-
-def line_ended(coach: Dialogue, event: SpeechDone) -> None:
-    coach.line_ended(event.utterance_id)
-
-
-def timer_fired(coach: Dialogue, event: TimerFired) -> None:
-    coach.timer_fired(event.token)
-
-
-# ------------------------------------------------------------ "only if"
+# ------------------------------------------------ "only if", and the plan's clockwork
 
 
 def not_started(coach: Dialogue) -> bool:
@@ -103,39 +51,23 @@ def unclear_unanswered(coach: Dialogue) -> bool:
     return not coach.state.unclear_answered
 
 
+def line_ended(coach: Dialogue, event: SpeechDone) -> None:
+    coach.line_ended(event.utterance_id)
+
+
+def timer_fired(coach: Dialogue, event: TimerFired) -> None:
+    coach.timer_fired(event.token)
+
+
 # ------------------------------------------------------------- the table
 
 FIRST = (Row(ENDED, ANY, ignore),)  # a session that ended hears nothing
 OTHERWISE = (Row(HALTED, ANY, hint(prompts.halted_hint)),)  # a command that does not fit a halt: what does
 
 
-def _holes(table: Mapping[Any, Sequence[Row]], otherwise: Sequence[Row]) -> list[str]:
-    """Each (trigger, mode, question) no row answers for sure (with no "only if")."""
-    return [
-        f"{getattr(trigger, 'value', getattr(trigger, '__name__', trigger))} in {mode.value}"
-        + (f" with the question {question.value}" if question else "")
-        for trigger, rows in table.items()
-        for mode in Mode
-        for question in (None, *Question)
-        if not any(row.fits(mode, question) and row.only_if is None for row in (*FIRST, *rows, *otherwise))
-    ]
-
-
 def intent_table(rows: Mapping[Intent, Sequence[Row]]) -> Mapping[Intent, tuple[Row, ...]]:
-    """The rows of every intent, read-only; an intent without rows, or a state none answers, is an error on import."""
-    missing = [intent.value for intent in Intent if intent not in rows]
-    if missing:
-        raise LookupError(f"no coach handler for the intents {', '.join(missing)}")
-    if holes := _holes(rows, OTHERWISE):
-        raise LookupError(f"no row answers {'; '.join(holes)}")
-    return MappingProxyType({intent: tuple(rows[intent]) for intent in Intent})
-
-
-def event_table(rows: Mapping[type, Sequence[Row]]) -> Mapping[type, tuple[Row, ...]]:
-    """The rows of the other events; they have no OTHERWISE: each answers every state itself."""
-    if holes := _holes(rows, ()):
-        raise LookupError(f"no row answers {'; '.join(holes)}")
-    return MappingProxyType({kind: tuple(kind_rows) for kind, kind_rows in rows.items()})
+    """Every intent's rows, checked: an intent without rows, or a state none answers, is an error on import."""
+    return complete(rows, FIRST, OTHERWISE, required=Intent)
 
 
 # What the user says.
@@ -226,7 +158,7 @@ SAID = intent_table(
 )
 
 # What else happens.
-HAPPENED = event_table(
+HAPPENED = complete(
     {
         Begin: (Row(ANY, ANY, opening.begin),),
         Heard: (Row(ANY, ANY, hint(prompts.cannot_do_here)),),  # an intent the coach does not know
@@ -242,7 +174,9 @@ HAPPENED = event_table(
             Row(ANY, ANY, ignore),  # a timer of a plan no longer running
         ),
         DeviceLost: (Row(ANY, ANY, safety.device_lost),),
-    }
+    },
+    FIRST,
+    otherwise=(),  # no shared rows after these: each event answers every state itself
 )
 
 _RULES: dict[Intent | type, tuple[Row, ...]] = {
