@@ -70,6 +70,17 @@ def intent_table(rows: Mapping[Intent, Sequence[Row]]) -> Mapping[Intent, tuple[
     return complete(rows, FIRST, OTHERWISE, required=Intent)
 
 
+# Rows several intents share.
+GO_ON = (  # "start", "next", "continue", and a yes with no question open, when the user is waited for
+    Row(READY, ANY, navigation.begin_routine),
+    Row(WAITING, ANY, navigation.next_exercise),
+)
+AGREED = (  # "yes", and "I'm okay" too, to these questions
+    Row(ANY, END_OFFER, answers.end_as_offered),
+    Row(ANY, ALL_RIGHT, navigation.carry_on),
+    Row(ANY, RESUME_OFFER, answers.accept_resume_offer),
+)
+
 # What the user says.
 SAID = intent_table(
     {
@@ -83,13 +94,11 @@ SAID = intent_table(
         Intent.QUIT: (Row(ANY, ANY, safety.quit_session),),
         # Navigation.
         Intent.START: (
-            Row(READY, ANY, navigation.begin_routine),
-            Row(WAITING, ANY, navigation.next_exercise),
+            *GO_ON,
             Row(RUNNING, ANY, hint(wording.ALREADY_STARTED)),
         ),
         Intent.NEXT: (
-            Row(READY, ANY, navigation.begin_routine),
-            Row(WAITING, ANY, navigation.next_exercise),
+            *GO_ON,
             Row(RUNNING, ANY, navigation.next_step),
         ),
         Intent.PREVIOUS: (
@@ -107,8 +116,7 @@ SAID = intent_table(
         ),
         Intent.RESUME: (
             Row(HALTED, ANY, navigation.carry_on),
-            Row(READY, ANY, navigation.begin_routine),
-            Row(WAITING, ANY, navigation.next_exercise),
+            *GO_ON,
             Row(RUNNING, ANY, hint(wording.ALREADY_GOING)),
         ),
         Intent.SKIP: (
@@ -129,11 +137,8 @@ SAID = intent_table(
         Intent.YES: (
             Row(ANY, IN_PAIN, safety.in_pain),
             Row(ANY, SYMPTOMS, safety.has_symptoms),
-            Row(ANY, END_OFFER, answers.end_as_offered),
-            Row(ANY, ALL_RIGHT, navigation.carry_on),
-            Row(ANY, RESUME_OFFER, answers.accept_resume_offer),
-            Row(READY, None, navigation.begin_routine),
-            Row(WAITING, None, navigation.next_exercise),
+            *AGREED,
+            *GO_ON,
             Row(ANY, None, hint(prompts.okay_then)),
         ),
         Intent.NO: (
@@ -147,11 +152,8 @@ SAID = intent_table(
         Intent.OKAY: (  # "I'm okay": a no to "are you in pain?" and to "any other symptoms?", else a yes
             Row(ANY, IN_PAIN, answers.not_in_pain),
             Row(ANY, SYMPTOMS, answers.no_other_symptoms),
-            Row(ANY, END_OFFER, answers.end_as_offered),
-            Row(ANY, ALL_RIGHT, navigation.carry_on),
-            Row(ANY, RESUME_OFFER, answers.accept_resume_offer),
-            Row(READY, None, navigation.begin_routine),
-            Row(WAITING, None, navigation.next_exercise),
+            *AGREED,
+            *GO_ON,
             Row(RUNNING, None, ignore),  # while an exercise runs, "okay" is an acknowledgement, not a command
         ),
     }
