@@ -1,7 +1,7 @@
 """The coach: the dialogue state machine. Events in, actions out, no I/O.
 
 Everything the coach decides lives in this package and is tested without
-audio. Time comes from an injected clock; speech and timers are actions the
+audio. Time comes from an injected clock, read once per event; speech and timers are actions the
 runner carries out, and their ends come back as events.
 
 The rules the coach keeps:

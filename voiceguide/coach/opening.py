@@ -5,15 +5,15 @@ from __future__ import annotations
 from ..events import Begin
 from . import wording
 from .dialogue import Dialogue
-from .state import Question
+from .state import Line, Question
 
 
 def begin(coach: Dialogue, event: Begin) -> None:
     """The welcome, then either the offer to continue an unfinished session or the prompt to begin."""
     coach.state.started_at = coach.now
     coach.record("session_start", routine=coach.routine.name)
-    for text, kind in _welcome_lines(coach):
-        coach.queue(text, kind)
+    for line in _welcome_lines(coach):
+        coach.queue(line.text, line.kind)
     if coach.resume_offer is not None:
         coach.state.question = Question.RESUME_OFFER
         coach.queue(_resume_offer_line(coach), "prompt")
@@ -22,12 +22,12 @@ def begin(coach: Dialogue, event: Begin) -> None:
     coach.say_queued()
 
 
-def _welcome_lines(coach: Dialogue) -> list[tuple[str, str]]:
-    """The disclaimer every session; how to talk to the coach in full only the first time (as text, kind)."""
+def _welcome_lines(coach: Dialogue) -> list[Line]:
+    """The disclaimer every session; how to talk to the coach in full only the first time."""
     safety = coach.routine.safety
     if coach.returning:
-        return [(wording.WELCOME_BACK, "info"), (safety.disclaimer, "safety"), (wording.HOW_TO_TALK_SHORT, "info")]
-    return [(wording.HELLO, "info"), (safety.disclaimer, "safety"), (safety.do_not_push, "safety"), (wording.HOW_TO_TALK, "info")]
+        return [Line(wording.WELCOME_BACK), Line(safety.disclaimer, "safety"), Line(wording.HOW_TO_TALK_SHORT)]
+    return [Line(wording.HELLO), Line(safety.disclaimer, "safety"), Line(safety.do_not_push, "safety"), Line(wording.HOW_TO_TALK)]
 
 
 def _resume_offer_line(coach: Dialogue) -> str:

@@ -44,10 +44,6 @@ def _status_line(coach: Dialogue) -> str:
     return wording.status_in_exercise(exercise.name.lower(), where.exercise + 1, len(exercises), where.rep, reps, where.side, following)
 
 
-def say_help(coach: Dialogue, event: Heard) -> None:
-    coach.say_aside(prompts.help_line(coach))
-
-
 def slower(coach: Dialogue, event: Heard) -> None:
     _change_pace(coach, faster=False)
 
@@ -85,3 +81,7 @@ def _hold_under_way(coach: Dialogue) -> int | None:
     if hold.counting or (speech.awaited is not None and speech.awaited_is_step):
         return hold.seconds_left
     return None
+
+
+def say_help(coach: Dialogue, event: Heard) -> None:
+    coach.say_aside(prompts.help_line(coach))
