@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from voiceguide.coach.dispatch import HANDLERS, dispatch_table
+from voiceguide.coach.table import SAID as HANDLERS, intent_table as dispatch_table
 from voiceguide.grammar import Grammar, packaged_grammar_file
 from voiceguide.intents import Intent, IntentMismatch
 

@@ -1,86 +1,52 @@
-"""Answers to the coach's own questions: yes, no, and "I'm okay".
+"""Answers to the coach's own questions that are not a safety report (those are in :mod:`.safety`).
 
-The open question (:class:`~voiceguide.coach.state.Question`) says what an
-answer means; with no question open, yes and okay move on like "next".
+The table (:mod:`.table`) picks the handler by the question open
+(:class:`~voiceguide.coach.state.Question`) and closes the question first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from ..events import Heard
-from . import moving, prompts, safety, wording
+from . import prompts, wording
+from .dialogue import Dialogue
 from .plan import exercise_start, opening_lines
-from .state import Mode, Question
-
-if TYPE_CHECKING:
-    from .core import Coach
 
 
-def on_yes(coach: Coach, event: Heard) -> None:
-    state = coach.state
-    question, state.question = state.question, None
-    if question is Question.IN_PAIN:
-        safety.on_pain(coach, event, answer=(wording.ARE_YOU_IN_PAIN, event.text))
-    elif question is Question.SYMPTOMS:
-        safety.on_symptom_answer(coach, event)
-    elif question is Question.END_OFFER:
-        coach.record("quit", answer=event.text, question=wording.SHALL_I_END, **coach.position())
-        coach.finish(completed=False)
-    elif question is Question.ALL_RIGHT:
-        moving.carry_on(coach)
-    elif question is Question.RESUME_OFFER:
-        _accept_resume_offer(coach)
-    elif state.mode in (Mode.READY, Mode.WAITING):
-        moving.on_next(coach, event)
-    else:
-        state.question = question
-        coach.hint(wording.okay_then(prompts.help_line(coach)))
+def not_in_pain(coach: Dialogue, event: Heard) -> None:
+    """A no to "are you in pain?"."""
+    _write_down(coach, event, wording.ARE_YOU_IN_PAIN)
+    coach.say(wording.NO_PAIN, "prompt")
 
 
-def on_no(coach: Coach, event: Heard) -> None:
-    state = coach.state
-    question, state.question = state.question, None
-    if question in QUESTIONS_ASKED:
-        coach.record("answer", answer=event.text, question=QUESTIONS_ASKED[question](coach))
-    if question is Question.IN_PAIN:
-        coach.say(wording.NO_PAIN, "prompt")
-    elif question is Question.SYMPTOMS:
-        coach.say(wording.no_other_symptoms(prompts.after_pain(coach)), "prompt")
-    elif question is Question.ALL_RIGHT:
-        safety.on_pain(coach, event)
-    elif question is Question.END_OFFER:
-        coach.say(wording.REST_AFTER_SYMPTOM, "prompt")
-    elif question is Question.RESUME_OFFER:
-        coach.record("resume_declined")
-        coach.say(wording.RESUME_DECLINED, "prompt")
-    else:
-        state.question = question
-        coach.hint(wording.okay_then(prompts.help_line(coach)))
+def no_other_symptoms(coach: Dialogue, event: Heard) -> None:
+    """A no to "do you also feel any weakness, tingling or numbness?"."""
+    _write_down(coach, event, coach.routine.safety.symptom_question)
+    coach.say(wording.no_other_symptoms(prompts.after_pain(coach)), "prompt")
 
 
-# The safety questions whose answers are written down, as the coach asked them.
-QUESTIONS_ASKED: dict[Question, Callable[[Coach], str]] = {
-    Question.IN_PAIN: lambda coach: wording.ARE_YOU_IN_PAIN,
-    Question.SYMPTOMS: lambda coach: coach.routine.safety.symptom_question,
-    Question.END_OFFER: lambda coach: wording.SHALL_I_END,
-}
+def end_as_offered(coach: Dialogue, event: Heard) -> None:
+    """A yes to "shall I end the session?"."""
+    coach.record("quit", answer=event.text, question=wording.SHALL_I_END, **coach.position())
+    coach.finish(completed=False)
 
 
-def on_okay(coach: Coach, event: Heard) -> None:
-    """ "I'm okay": a no to "are you in pain?", a yes to "is all well?"."""
-    state = coach.state
-    if state.question in (Question.IN_PAIN, Question.SYMPTOMS):
-        on_no(coach, event)
-    elif state.question is not None or state.mode in (Mode.READY, Mode.WAITING):
-        on_yes(coach, event)
-    elif state.mode is Mode.HALTED:
-        coach.hint(prompts.halted_hint(coach))
-    # While an exercise runs, "okay" is an acknowledgement, not a command.
+def rest_instead(coach: Dialogue, event: Heard) -> None:
+    """A no to "shall I end the session?"."""
+    _write_down(coach, event, wording.SHALL_I_END)
+    coach.say(wording.REST_AFTER_SYMPTOM, "prompt")
 
 
-def _accept_resume_offer(coach: Coach) -> None:
+def _write_down(coach: Dialogue, event: Heard, question: str) -> None:
+    """The answer to a safety question, written down with the question as the coach asked it."""
+    coach.record("answer", answer=event.text, question=question)
+
+
+def decline_resume_offer(coach: Dialogue, event: Heard) -> None:
+    coach.record("resume_declined")
+    coach.say(wording.RESUME_DECLINED, "prompt")
+
+
+def accept_resume_offer(coach: Dialogue, event: Heard) -> None:
     """Start where the unfinished session left off: the exercise's name and set-up, then its repetition in full."""
     offer, start = coach.resume_offer, coach.resume_start
     assert offer is not None and start is not None

@@ -1,7 +1,7 @@
 """The coach: the dialogue state machine. Events in, actions out, no I/O.
 
 Everything the coach decides lives in this package and is tested without
-audio. Time comes from an injected clock; speech and timers are actions the
+audio. Time comes from an injected clock, read once per event; speech and timers are actions the
 runner carries out, and their ends come back as events.
 
 The rules the coach keeps:
@@ -11,23 +11,24 @@ The rules the coach keeps:
 - everything that happens is recorded as it happens.
 
 This module walks the plan and holds the verbs every handler shares (say,
-hint, answer, halt, record); what each intent does is in the handler modules
-named by :data:`~voiceguide.coach.dispatch.HANDLERS`.
+hint, halt, record: the :class:`~voiceguide.coach.dialogue.Dialogue` the
+handlers see); which handler answers what, in which state, is the table in
+:mod:`~voiceguide.coach.table`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..events import Action, Begin, DeviceLost, Event, Heard, SpeechDone, TimerFired, Unclear
-from ..intents import Context, Intent
+from ..events import Action, Event
+from ..intents import Context
 from ..routine import Exercise, Routine
-from . import opening, prompts, safety, wording
-from .dispatch import HANDLERS
-from .outbox import Line, Outbox
+from . import prompts, wording
+from .outbox import Outbox
 from .pace import hold_seconds, rest_seconds, speaking_rate
 from .plan import Step, StepKind, Where, build_plan, continue_from, last_instruction_line, resume_point
-from .state import CoachSettings, CoachState, Halt, Mode, Question, ResumeOffer
+from .state import CoachSettings, CoachState, Halt, Line, Mode, Question, ResumeOffer
+from .table import dispatch
 from .tally import tally
 
 
@@ -52,7 +53,8 @@ class Coach:
         self.returning = returning  # the user has had a session before: a short welcome
         self.plan: list[Step] = build_plan(routine, self.settings.level)
         self.state = CoachState()
-        self.outbox = Outbox()
+        self.outbox = Outbox(self.state.speech)
+        self.now = 0.0  # the time of the event being handled: the clock is read once per event
         start = continue_from(self.plan, resume_offer.where, resume_offer.done) if resume_offer else None
         self.resume_offer = resume_offer if start is not None else None
         self.resume_start = start  # the plan step where an accepted offer begins
@@ -61,20 +63,8 @@ class Coach:
 
     def handle(self, event: Event) -> list[Action]:
         """Feed one event; return the actions to carry out, in order."""
-        if self.state.mode is Mode.ENDED:
-            return []
-        if isinstance(event, Begin):
-            opening.on_begin(self)
-        elif isinstance(event, Heard):
-            self._heard(event)
-        elif isinstance(event, Unclear):
-            safety.on_unclear(self, event)
-        elif isinstance(event, SpeechDone):
-            self._speech_done(event.utterance_id)
-        elif isinstance(event, TimerFired):
-            self._timer_fired(event.token)
-        elif isinstance(event, DeviceLost):
-            safety.on_device_lost(self, event)
+        self.now = self.clock()
+        dispatch(self, event)
         return self.outbox.take()
 
     # Read-only views of the state, for whoever drives the coach.
@@ -106,12 +96,12 @@ class Coach:
 
     @property
     def speaking(self) -> bool:
-        return self.outbox.awaited is not None
+        return self.state.speech.awaited is not None
 
     @property
     def waiting_for_user(self) -> bool:
         """Nothing more happens until the user says something."""
-        return self.state.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and not self.speaking and not self.outbox.queued
+        return self.state.mode in (Mode.READY, Mode.WAITING, Mode.HALTED) and not self.speaking and not self.state.speech.queued
 
     # ------------------------------------------------- verbs the handlers share
 
@@ -121,7 +111,7 @@ class Coach:
 
     def queue(self, text: str, kind: str = "info") -> None:
         """A line to say before the plan goes on (after any queued before it)."""
-        self.outbox.queued.append(Line(text, kind))
+        self.outbox.queue(Line(text, kind))
 
     def say_queued(self) -> None:
         """Say the first queued line; the others follow as each one ends."""
@@ -156,7 +146,7 @@ class Coach:
         self.state.halt = halt
 
     def record(self, kind: str, **data: object) -> None:
-        self.outbox.record(kind, self.clock(), data)
+        self.outbox.record(kind, self.now, data)
 
     def position(self, where: Where | None = None) -> dict[str, object]:
         """Where in the routine something happened; nowhere before the first exercise begins."""
@@ -201,7 +191,7 @@ class Coach:
 
     def run(self) -> None:
         """Carry out plan steps from the cursor until one has to wait."""
-        if self.outbox.queued:
+        if self.state.speech.queued:
             self.say_queued()  # the plan goes on when they have been said
             return
         state = self.state
@@ -251,7 +241,7 @@ class Coach:
     def finish(self, completed: bool) -> None:
         self.silence()
         state = self.state
-        seconds = self.clock() - (state.started_at or self.clock())
+        seconds = self.now - (state.started_at or self.now)
         exercises = self.routine.exercises
         done = tally(self.plan, state, len(exercises))
         names = [exercise.name.lower() for exercise in exercises]
@@ -338,15 +328,18 @@ class Coach:
         state.done_exercises.append(exercise_index)
         self.record("exercise_done", **self.position(Where(exercise_index)))
 
-    def _speech_done(self, utterance_id: int) -> None:
+    # The plan's clockwork (the table hands these events here).
+
+    def line_ended(self, utterance_id: int) -> None:
+        """A line was spoken to its end: the next queued line, or the plan's next move."""
         if not self.outbox.ended(utterance_id):
             return
-        if self.outbox.queued:
+        if self.state.speech.queued:
             self.say_queued()
             return
         if self.state.mode is not Mode.RUNNING:
             return
-        if not self.outbox.awaited_is_step:
+        if not self.state.speech.awaited_is_step:
             self.resume_plan(restart_rep=False)  # an aside interrupted the current step
         elif self.step.kind is StepKind.HOLD:
             self.state.hold.counting = True
@@ -354,9 +347,10 @@ class Coach:
         else:
             self.advance()
 
-    def _timer_fired(self, token: int) -> None:
+    def timer_fired(self, token: int) -> None:
+        """The timer ran out: a second of the hold, or the end of a rest (a replaced timer is ignored)."""
         state = self.state
-        if token != self.outbox.timer_token or state.mode is not Mode.RUNNING:
+        if token != state.speech.timer_token:
             return
         hold = state.hold
         if self.step.kind is StepKind.HOLD and hold.counting:
@@ -378,14 +372,3 @@ class Coach:
         elif left == length - length // 2:
             self.outbox.say_unawaited(Line(wording.HALFWAY, "count"), self.rate)
         self.outbox.set_timer(1.0)
-
-    # ------------------------------------------------------------- the user
-
-    def _heard(self, event: Heard) -> None:
-        self.state.unclear_answered = False  # the user was understood: unclear speech gets its reply again
-        try:
-            intent = Intent(event.intent)
-        except ValueError:
-            self.hint(wording.cannot_do_here(prompts.help_line(self)))
-            return
-        HANDLERS[intent](self, event)

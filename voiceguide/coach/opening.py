@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from ..events import Begin
 from . import wording
-from .outbox import Line
-from .state import Question
-
-if TYPE_CHECKING:
-    from .core import Coach
+from .dialogue import Dialogue
+from .state import Line, Question
 
 
-def on_begin(coach: Coach) -> None:
+def begin(coach: Dialogue, event: Begin) -> None:
     """The welcome, then either the offer to continue an unfinished session or the prompt to begin."""
-    coach.state.started_at = coach.clock()
+    coach.state.started_at = coach.now
     coach.record("session_start", routine=coach.routine.name)
-    coach.outbox.queued.extend(_welcome_lines(coach))
+    for line in _welcome_lines(coach):
+        coach.queue(line.text, line.kind)
     if coach.resume_offer is not None:
         coach.state.question = Question.RESUME_OFFER
         coach.queue(_resume_offer_line(coach), "prompt")
@@ -25,7 +22,7 @@ def on_begin(coach: Coach) -> None:
     coach.say_queued()
 
 
-def _welcome_lines(coach: Coach) -> list[Line]:
+def _welcome_lines(coach: Dialogue) -> list[Line]:
     """The disclaimer every session; how to talk to the coach in full only the first time."""
     safety = coach.routine.safety
     if coach.returning:
@@ -33,7 +30,7 @@ def _welcome_lines(coach: Coach) -> list[Line]:
     return [Line(wording.HELLO), Line(safety.disclaimer, "safety"), Line(safety.do_not_push, "safety"), Line(wording.HOW_TO_TALK)]
 
 
-def _resume_offer_line(coach: Coach) -> str:
+def _resume_offer_line(coach: Dialogue) -> str:
     """The offer says when pain was reported; after a skipped or painful exercise it offers the next one."""
     offer, start = coach.resume_offer, coach.resume_start
     assert offer is not None and start is not None

@@ -1,17 +1,13 @@
-"""What the coach tells the user they can say now: the prompt that fits the state."""
+"""What the coach tells the user they can say now: the prompt that fits the state, and the hints built on it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import wording
+from .dialogue import Dialogue
 from .state import Halt, Mode, Question
 
-if TYPE_CHECKING:
-    from .core import Coach
 
-
-def help_line(coach: Coach) -> str:
+def help_line(coach: Dialogue) -> str:
     """What can be said now: the answers to an open question, else the commands that fit the mode."""
     question, mode = coach.state.question, coach.state.mode
     if question is Question.IN_PAIN:
@@ -33,7 +29,7 @@ def help_line(coach: Coach) -> str:
     return wording.HELP_RUNNING
 
 
-def halted_hint(coach: Coach) -> str:
+def halted_hint(coach: Dialogue) -> str:
     if coach.state.question is Question.END_OFFER:
         return wording.HELP_END_OFFER
     if coach.state.needs_professional:
@@ -43,20 +39,20 @@ def halted_hint(coach: Coach) -> str:
     return wording.HALTED
 
 
-def not_started_prompt(coach: Coach) -> str:
+def not_started_prompt(coach: Dialogue) -> str:
     return halted_hint(coach) if coach.state.mode is Mode.HALTED else wording.READY_PROMPT
 
 
-def waiting_prompt(coach: Coach) -> str:
+def waiting_prompt(coach: Dialogue) -> str:
     """Between exercises: what comes next, and the word that starts it."""
     return wording.waiting_prompt(coach.exercise.name.lower())
 
 
-def after_pain(coach: Coach) -> str:
+def after_pain(coach: Dialogue) -> str:
     return wording.after_pain(pain_choices(coach))
 
 
-def next_exercise_left(coach: Coach) -> bool:
+def next_exercise_left(coach: Dialogue) -> bool:
     """An exercise comes after the one under way (or after the wait between exercises)."""
     state = coach.state
     if not state.started:
@@ -64,7 +60,7 @@ def next_exercise_left(coach: Coach) -> bool:
     return state.halted_from is Mode.WAITING or coach.step.where.exercise + 1 < len(coach.routine.exercises)
 
 
-def pain_choices(coach: Coach) -> str:
+def pain_choices(coach: Dialogue) -> str:
     """What can be said after pain, offering only what exists here (no "skip" before the first exercise).
 
     After a symptom that needs a professional, only ending is offered.
@@ -78,3 +74,27 @@ def pain_choices(coach: Coach) -> str:
     if coach.step.where.exercise + 1 >= len(coach.routine.exercises):
         return wording.PAIN_CHOICES_IN_LAST_EXERCISE
     return wording.PAIN_CHOICES
+
+
+# The hints the table gives when a command does not fit (each says what does).
+
+
+def not_started(coach: Dialogue) -> str:
+    return wording.not_started(not_started_prompt(coach))
+
+
+def form_before_start(coach: Dialogue) -> str:
+    return wording.form_before_start(not_started_prompt(coach))
+
+
+def okay_then(coach: Dialogue) -> str:
+    """A yes or a no with no question open."""
+    return wording.okay_then(help_line(coach))
+
+
+def cannot_do_here(coach: Dialogue) -> str:
+    return wording.cannot_do_here(help_line(coach))
+
+
+def did_not_catch(coach: Dialogue) -> str:
+    return wording.did_not_catch(help_line(coach))

@@ -6,30 +6,28 @@ afterwards: after pain only the user's "resume" or "skip" does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..events import DeviceLost, Heard, Unclear
 from . import prompts, wording
+from .dialogue import Dialogue
 from .state import Halt, Mode, Question
 from .symptoms import Symptom, symptoms_named
 
-if TYPE_CHECKING:
-    from .core import Coach
 
-
-def on_stop(coach: Coach, event: Heard) -> None:
-    """Halt and ask whether it hurts; "stop" again after pain only says what can be said."""
-    if coach.state.mode is Mode.HALTED and coach.state.halt is Halt.PAIN:
-        coach.silence()
-        coach.say(wording.stopped_again_after_pain(prompts.pain_choices(coach)), "safety")
-        return
+def stop(coach: Dialogue, event: Heard) -> None:
+    """Halt and ask whether it hurts."""
     coach.halt_for(Halt.STOP)
     coach.record("stop", **event.words(), **coach.position())
     coach.state.question = Question.IN_PAIN
     coach.say(wording.STOPPED_ASK_PAIN, "safety")
 
 
-def on_pain(coach: Coach, event: Heard, answer: tuple[str, str] | None = None) -> None:
+def stop_after_pain(coach: Dialogue, event: Heard) -> None:
+    """Already halted for pain: "stop" only says what can be said."""
+    coach.silence()
+    coach.say(wording.stopped_again_after_pain(prompts.pain_choices(coach)), "safety")
+
+
+def report_pain(coach: Dialogue, event: Heard, answer: tuple[str, str] | None = None) -> None:
     """Halt, give the routine's advice, and ask about other symptoms.
 
     ``answer`` is (question, answer) when the report is a yes to "are you in
@@ -43,21 +41,26 @@ def on_pain(coach: Coach, event: Heard, answer: tuple[str, str] | None = None) -
     coach.say_queued()
 
 
-def on_symptom(coach: Coach, event: Heard) -> None:
+def in_pain(coach: Dialogue, event: Heard) -> None:
+    """A yes to "are you in pain?"."""
+    report_pain(coach, event, answer=(wording.ARE_YOU_IN_PAIN, event.text))
+
+
+def report_symptom(coach: Dialogue, event: Heard) -> None:
     """Weakness, tingling, numbness, dizziness: like pain, with advice that names it, and the offer to end."""
     named = symptoms_named(event.text)
     _report(coach, event, "symptom", symptoms=[symptom.value for symptom in named])
-    symptom_advice(coach, named)
+    _symptom_advice(coach, named)
 
 
-def on_symptom_answer(coach: Coach, event: Heard) -> None:
+def has_symptoms(coach: Dialogue, event: Heard) -> None:
     """A yes to "do you also feel any weakness, tingling or numbness?": a symptom report, written down as the answer."""
     coach.silence()
     coach.record("symptom", answer=event.text, question=coach.routine.safety.symptom_question, **coach.report_position())
-    symptom_advice(coach, ())
+    _symptom_advice(coach, ())
 
 
-def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
+def _symptom_advice(coach: Dialogue, named: tuple[Symptom, ...]) -> None:
     """The advice for the symptoms named (the routine's own when none is), then the offer to end.
 
     A symptom needs a professional: the coach never invites carrying on in
@@ -72,7 +75,7 @@ def symptom_advice(coach: Coach, named: tuple[Symptom, ...]) -> None:
     coach.say_queued()
 
 
-def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | None = None, **data: object) -> None:
+def _report(coach: Dialogue, event: Heard, kind: str, answer: tuple[str, str] | None = None, **data: object) -> None:
     """Halt for pain, count and record it (the words said, or the question answered), and queue the routine's word to stop."""
     coach.halt_for(Halt.PAIN)
     coach.state.pain_reports += 1
@@ -84,25 +87,29 @@ def _report(coach: Coach, event: Heard, kind: str, answer: tuple[str, str] | Non
     coach.queue(coach.routine.safety.pain_stop, "safety")
 
 
-def on_quit(coach: Coach, event: Heard) -> None:
+def quit_session(coach: Dialogue, event: Heard) -> None:
     coach.record("quit", **event.words(), **coach.position())
     coach.finish(completed=False)
 
 
-def on_unclear(coach: Coach, event: Unclear) -> None:
-    """Speech no intent matches: during an exercise the count pauses and the coach asks if all is well."""
-    if coach.state.mode is Mode.RUNNING and coach.settings.pause_on_unclear:
-        coach.halt_for(Halt.UNCLEAR)
-        coach.record("unclear", **event.words(), **coach.position())
-        coach.state.question = Question.ALL_RIGHT
-        coach.say(wording.IS_ALL_WELL, "safety")
-    elif coach.state.mode is not Mode.RUNNING and not coach.state.unclear_answered:
-        # Once until the user is understood: the coach never answers its own reply, heard back, in a loop.
-        coach.state.unclear_answered = True
-        coach.say(wording.did_not_catch(prompts.help_line(coach)), "hint")
+def check_on_user(coach: Dialogue, event: Unclear) -> None:
+    """Speech no intent matches during an exercise: the count pauses and the coach asks if all is well."""
+    coach.halt_for(Halt.UNCLEAR)
+    coach.record("unclear", **event.words(), **coach.position())
+    coach.state.question = Question.ALL_RIGHT
+    coach.say(wording.IS_ALL_WELL, "safety")
 
 
-def on_device_lost(coach: Coach, event: DeviceLost) -> None:
+def did_not_catch(coach: Dialogue, event: Unclear) -> None:
+    """Speech no intent matches, outside an exercise: said once until the user is understood.
+
+    The coach never answers its own reply, heard back, in a loop.
+    """
+    coach.state.unclear_answered = True
+    coach.say(prompts.did_not_catch(coach), "hint")
+
+
+def device_lost(coach: Dialogue, event: DeviceLost) -> None:
     """Without a microphone the user cannot say stop: never go on counting."""
     coach.record("device_lost", what=event.what, reason=event.reason, **coach.position())
     if coach.state.mode is Mode.RUNNING:

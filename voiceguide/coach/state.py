@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -60,6 +61,31 @@ class ResumeOffer:
     holds: tuple[Where, ...] = ()  # the places of the holds done
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line to say and what kind of line it is (see :class:`~voiceguide.events.Say`)."""
+
+    text: str
+    kind: str = "info"
+
+
+@dataclass
+class Speech:
+    """What the coach is saying, what waits to be said, and its one timer; the outbox keeps it in step.
+
+    Only the awaited line's end moves the coach on; queued lines are said
+    one after another before the plan goes on. Every timer gets a new token,
+    so a timer that fires after it was replaced or cancelled is ignored.
+    """
+
+    awaited: int | None = None  # the line whose end the coach waits for
+    awaited_is_step: bool = False  # ... and whether that line is the plan's current step
+    queued: deque[Line] = field(default_factory=deque)
+    last_said: Line = Line("")  # what "repeat" says again outside an exercise
+    timer_token: int = 0
+    last_id: int = 0  # the last utterance id given
+
+
 @dataclass
 class HoldCount:
     """The countdown of the hold under way."""
@@ -89,6 +115,7 @@ class CoachState:
     # (it may be the coach hearing that reply, and a reply to it would be the same line again).
     unclear_answered: bool = False
     hold: HoldCount = field(default_factory=HoldCount)
+    speech: Speech = field(default_factory=Speech)
     # What the summary and the session's record tell.
     started_at: float | None = None
     done_exercises: list[int] = field(default_factory=list)

@@ -1,40 +1,37 @@
-"""Questions the user asks, and the pace: answered, then back to where the session was."""
+"""Questions the user asks, and the pace: answered, then back to where the session was.
+
+(The coach's own questions, and the answers to them, are :class:`~voiceguide.coach.state.Question`
+and :mod:`.answers`.)
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..events import Heard
 from . import prompts, wording
+from .dialogue import Dialogue
 from .pace import PACE_LIMIT, hold_left
 from .plan import StepKind
 from .state import Mode
 
-if TYPE_CHECKING:
-    from .core import Coach
 
-
-def on_form(coach: Coach, event: Heard) -> None:
+def form(coach: Dialogue, event: Heard) -> None:
     """The exercise's own form check, from the routine."""
-    if not coach.state.started:
-        coach.hint(wording.form_before_start(prompts.not_started_prompt(coach)))
-        return
     exercise = coach.exercise
     coach.say_aside(*wording.form_check(exercise.name, exercise.form, upcoming=coach.state.mode is Mode.WAITING))
 
 
-def on_why(coach: Coach, event: Heard) -> None:
+def why(coach: Dialogue, event: Heard) -> None:
     if not coach.state.started:
         coach.say_aside(wording.WHY_THE_ROUTINE)
         return
     coach.say_aside(wording.why_this(coach.exercise.name, coach.exercise.purpose))
 
 
-def on_status(coach: Coach, event: Heard) -> None:
+def status(coach: Dialogue, event: Heard) -> None:
     coach.say_aside(_status_line(coach))
 
 
-def _status_line(coach: Coach) -> str:
+def _status_line(coach: Dialogue) -> str:
     exercises = coach.routine.exercises
     if not coach.state.started:
         return wording.status_before_start(len(exercises), prompts.not_started_prompt(coach))
@@ -47,15 +44,15 @@ def _status_line(coach: Coach) -> str:
     return wording.status_in_exercise(exercise.name.lower(), where.exercise + 1, len(exercises), where.rep, reps, where.side, following)
 
 
-def on_slower(coach: Coach, event: Heard) -> None:
+def slower(coach: Dialogue, event: Heard) -> None:
     _change_pace(coach, faster=False)
 
 
-def on_faster(coach: Coach, event: Heard) -> None:
+def faster(coach: Dialogue, event: Heard) -> None:
     _change_pace(coach, faster=True)
 
 
-def _change_pace(coach: Coach, faster: bool) -> None:
+def _change_pace(coach: Dialogue, faster: bool) -> None:
     """Slower is longer rests and holds and slower speech; a few steps either way.
 
     A hold under way goes on from where it was after the answer, never
@@ -74,17 +71,17 @@ def _change_pace(coach: Coach, faster: bool) -> None:
         hold.length, hold.carry_on = hold.length - left + carry_on, carry_on
 
 
-def _hold_under_way(coach: Coach) -> int | None:
+def _hold_under_way(coach: Dialogue) -> int | None:
     """The seconds left of the hold under way (its line said or being said), None when no hold is."""
-    hold, outbox = coach.state.hold, coach.outbox
+    hold, speech = coach.state.hold, coach.state.speech
     if coach.state.mode is not Mode.RUNNING or coach.step.kind is not StepKind.HOLD:
         return None
     if hold.carry_on is not None:
         return hold.carry_on
-    if hold.counting or (outbox.awaited is not None and outbox.awaited_is_step):
+    if hold.counting or (speech.awaited is not None and speech.awaited_is_step):
         return hold.seconds_left
     return None
 
 
-def on_help(coach: Coach, event: Heard) -> None:
+def say_help(coach: Dialogue, event: Heard) -> None:
     coach.say_aside(prompts.help_line(coach))
