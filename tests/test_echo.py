@@ -10,7 +10,8 @@ from voiceguide.audio.microphone import Frame
 from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import Grammar
 from voiceguide.listening.echo_measures import echo_correlation
-from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy, ResidueDetector
+from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy
+from voiceguide.listening.residue import ResidueDetector
 from voiceguide.recognizers.base import Hypothesis
 
 RATE = 16000
