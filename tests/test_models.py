@@ -132,6 +132,7 @@ def test_validate_model_names_what_is_missing(tmp_path: Path, skip, missing) -> 
     assert vosk_model.validate_model(make_model(tmp_path / "ok")) == tmp_path / "ok"
 
 
+@pytest.mark.model
 def test_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
     from voiceguide.recognizers.vosk_engine import VoskRecognizer
 
