@@ -1,4 +1,5 @@
-# voiceguide: `make run` starts the coach, `make test` runs every test.
+# voiceguide: `make run` starts the coach, `make test` runs every test
+# (`make test-fast`: the tests without sound server, programs or real models).
 # Both set up what they need on a fresh Debian/Ubuntu machine: system
 # packages (apt-get, only when missing), a virtual environment in .venv and
 # the Python dependencies.
@@ -8,6 +9,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
+# `make test-fast`: the tests with none of the slow markers (tests/support/tiers.py).
+FAST_TESTS := not (audio or subprocess or model or slow)
 
 RUN_PACKAGES := python3-venv espeak-ng libespeak-ng1 libportaudio2 libasound2-plugins libspeexdsp1
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
@@ -15,13 +18,17 @@ TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us
 BENCH_PACKAGES := $(TEST_PACKAGES) flite festvox-kallpc16k festvox-kdlpc16k
 SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
-.PHONY: run test bench system-run system-test system-bench clean
+.PHONY: run test test-fast bench system-run system-test system-bench clean
 
 run: system-run $(VENV)/.installed-run
 	$(BIN)/voiceguide start $(ARGS)
 
 test: system-test $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The edit loop: the pure coach, grammar, routine, history, settings (under a minute).
+test-fast: system-test $(VENV)/.installed-test
+	$(BIN)/pytest -m "$(FAST_TESTS)" $(PYTEST_ARGS)
 
 bench: system-bench $(VENV)/.installed-test
 	$(BIN)/python -m bench $(ARGS)

@@ -1,14 +1,16 @@
-"""Shared set-up: a temporary home for the whole run, the private PulseAudio server, vosk's Korean model."""
+"""Shared set-up: a temporary home for the whole run, the test tiers, the private PulseAudio server, vosk's Korean model."""
 
 import os
 import pwd
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.audio_fixtures import pulse, pulse_server  # noqa: F401
+from tests.support.tiers import FastTierGuard, mark_by_fixtures
 
 # The folders programs write into under a home: settings, history, caches, matplotlib's, PulseAudio's.
 HOME_VARIABLES = {
@@ -21,6 +23,7 @@ HOME_VARIABLES = {
 }
 _SAVED_ENVIRONMENT = pytest.StashKey[dict]()
 _TEST_HOME = pytest.StashKey[Path]()
+_GUARD = pytest.StashKey[FastTierGuard]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,6 +36,30 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SAVED_ENVIRONMENT] = {name: os.environ.get(name) for name in HOME_VARIABLES}
     for name, folder in HOME_VARIABLES.items():
         os.environ[name] = str(home / folder)
+    config.stash[_GUARD] = FastTierGuard()
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    mark_by_fixtures(items)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    with item.config.stash[_GUARD].armed_for(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    with item.config.stash[_GUARD].armed_for(item):
+        return (yield)
+
+
+@pytest.fixture
+def fast_tier_guard(request: pytest.FixtureRequest) -> FastTierGuard:
+    """What refuses a fast-tier test a program or a model (its own tests clear what it refused)."""
+    return request.config.stash[_GUARD]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -91,6 +91,7 @@ print(len(first), len(short), hashlib.sha1(first.tobytes()).hexdigest())
 """
 
 
+@pytest.mark.subprocess
 def test_a_fresh_voice_speaks_its_first_long_line_whole() -> None:
     """pyttsx3 2.99's first runAndWait in a process returns after one 10 ms
     tick, before espeak-ng (asynchronous) has written the file. Read then, the
@@ -308,6 +309,7 @@ for make in (Microphone, Player):
 """
 
 
+@pytest.mark.subprocess
 def test_no_device_at_all_is_a_clear_error(tmp_path) -> None:
     conf = tmp_path / "client.conf"
     conf.write_text("autospawn = no\n")

@@ -43,6 +43,7 @@ def test_quick_corpus_is_small_and_has_every_kind() -> None:
     assert {"Stop", "Pain"} <= {u.expected for u in commands}
 
 
+@pytest.mark.model
 def test_quick_bench_writes_sane_results(tmp_path) -> None:
     parser = build_parser()
     out_dir = tmp_path / "results"
@@ -78,6 +79,7 @@ def test_quick_bench_writes_sane_results(tmp_path) -> None:
     assert "latency" not in results
 
 
+@pytest.mark.subprocess
 def test_cached_speech_is_made_by_todays_synthesis(tmp_path, monkeypatch) -> None:
     # Audio cached by an older synthesise() must not be read as today's: the
     # cache's names carry the synthesis version.
@@ -91,6 +93,8 @@ def test_cached_speech_is_made_by_todays_synthesis(tmp_path, monkeypatch) -> Non
     assert stale.exists()
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
     # A person uses the coach in one voice and one room: what the recognizer
     # learns of them (pocketsphinx's cepstral mean, what its voice activity
@@ -115,6 +119,8 @@ def test_each_voice_is_decoded_as_a_session_of_its_own(tmp_path) -> None:
     assert sum(decided == u.expected for (decided, _), u in zip(alone, mine)) >= 10  # not a comparison of empty decodes: a quarter or more heard right
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> None:
     # The first command of a session is the first thing a new recognizer
     # hears: from its generic start, or from the state an earlier session of
@@ -142,6 +148,7 @@ def test_a_sessions_first_command_is_decoded_by_a_new_recognizer(tmp_path) -> No
     assert right["returning"] > right["generic"]  # the kept state helps: the comparison is not of empty decodes
 
 
+@pytest.mark.model
 def test_the_understanding_report_compares_the_grammar_alone_with_understanding() -> None:
     from bench.understanding import markdown, run_understanding
 

@@ -35,6 +35,7 @@ def run(argv: list[str]) -> int:
         return int(exit.code or 0)
 
 
+@pytest.mark.subprocess
 def test_version_is_the_packages():
     result = subprocess.run([VOICEGUIDE, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
@@ -125,6 +126,7 @@ def test_a_missing_input_device_is_one_sentence_and_not_saved(own_folders, capsy
     assert not default_config_path().exists()
 
 
+@pytest.mark.model
 def test_text_mode_does_not_check_the_sound_devices(own_folders, capsys):
     assert run(["start", "--text", "--speed", "100", "--input-device", "99", "--output-device", "98"]) == 0
     captured = capsys.readouterr()
@@ -146,6 +148,7 @@ def test_an_existing_input_device_is_saved(pulse, tmp_path):
     assert "pulse" in missing.stderr and "Traceback" not in missing.stderr
 
 
+@pytest.mark.subprocess
 def test_errors_from_the_installed_command_are_one_line():
     result = subprocess.run([VOICEGUIDE, "start", "--speed", "abc"], capture_output=True, text=True, timeout=60,
                             env={**os.environ})
@@ -160,6 +163,7 @@ def test_the_speed_is_bounded_to_a_thousand():
     assert parser.parse_args(["start", "--speed", "0.5"]).speed == 0.5
 
 
+@pytest.mark.subprocess
 def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):
     env = {
         "PULSE_SERVER": f"unix:{tmp_path}/nothing-here", "VOICEGUIDE_DATA_DIR": str(tmp_path / "d"),
@@ -175,6 +179,7 @@ def test_without_a_speaker_the_notice_says_what_the_session_uses(tmp_path):
                            "one line at a time; what I say is shown here.")
 
 
+@pytest.mark.subprocess
 def test_a_listing_piped_into_a_reader_that_stops_early_ends_quietly():
     import subprocess
     import sys

@@ -6,6 +6,7 @@ import re
 from importlib import resources
 
 import yaml
+from tests.support.coaching import EXERCISE_LINES, INTENTS, moves, play
 from tests.support.driver import Driver, FakeClock
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -17,18 +18,7 @@ from voiceguide.coach.plan import StepKind, Where
 from voiceguide.routine import Routine, load_routine, parse_routine
 from voiceguide.session import resume_offer
 
-INTENTS = [
-    "Start", "Next", "Previous", "Repeat", "Pause", "Resume", "Skip", "Stop", "Quit", "Pain",
-    "Symptom", "Form", "Why", "Status", "Slower", "Faster", "Help", "Yes", "No", "Okay",
-]
-EXERCISE_LINES = {"instruction", "count", "progress", "intro"}
 LEAVES_PAIN = {"Resume", "Skip"}
-
-moves = st.one_of(
-    st.sampled_from(INTENTS).map(lambda intent: ("hear", intent)),
-    st.just(("unclear", "")),
-    st.integers(min_value=1, max_value=40).map(lambda n: ("time", n)),
-)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,20 +64,6 @@ def test_stop_and_pain_always_cut_first_and_the_coach_never_breaks(sequence):
         else:
             play(driver, [move])
     assert driver.ended is None or driver.coach.mode is Mode.ENDED
-
-
-def play(driver: Driver, sequence) -> None:
-    for kind, value in sequence:
-        if driver.ended is not None:
-            return
-        if kind == "hear":
-            driver.hear(value)
-        elif kind == "unclear":
-            driver.unclear()
-        else:
-            for _ in range(value):
-                if not driver.step():
-                    break
 
 
 # ------------------------------------------------- a conversation always right

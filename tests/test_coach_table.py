@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -98,39 +96,3 @@ def test_a_row_that_runs_only_if_does_not_answer_for_sure():
     rows[Intent.SKIP] = (Row(ANY, ANY, navigation.skip, only_if=lambda coach: True),)
     with pytest.raises(LookupError, match="Skip in ready"):
         intent_table(rows)
-
-
-COACH = Path(__file__).resolve().parents[1] / "voiceguide" / "coach"
-
-
-def imports_inside_the_coach(path: Path) -> set[str]:
-    """The coach's modules this one imports, anywhere in it (also under TYPE_CHECKING or in a function)."""
-    modules = {module.stem for module in COACH.glob("*.py")} - {"__init__"}
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                found.add(node.module.split(".")[0])
-            elif node.level == 1:
-                found.update(alias.name for alias in node.names)
-            elif node.module and node.module.startswith("voiceguide.coach."):
-                found.add(node.module.split(".")[2])
-        elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[2] for alias in node.names if alias.name.startswith("voiceguide.coach."))
-    return found & modules
-
-
-def test_the_coach_package_has_no_import_cycle():
-    graph = {path.stem: imports_inside_the_coach(path) for path in COACH.glob("*.py") if path.stem != "__init__"}
-    assert graph["table"] and graph["core"] >= {"table"}
-
-    def cycle_from(module: str, path: tuple[str, ...]) -> tuple[str, ...] | None:
-        if module in path:
-            return (*path[path.index(module):], module)
-        for imported in sorted(graph[module]):
-            if found := cycle_from(imported, (*path, module)):
-                return found
-        return None
-
-    cycles = [cycle for module in sorted(graph) if (cycle := cycle_from(module, ()))]
-    assert not cycles, " -> ".join(cycles[0])

@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 
 from tests.support.speech import synthesise
+from tests.support.stubs import Stub
 from voiceguide.audio.microphone import Frame
 from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import Grammar
 from voiceguide.listening.echo_measures import echo_correlation
-from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy, ResidueDetector, repeats_the_coach
+from voiceguide.listening.echo_policy import ECHO_LIKELY, EchoPolicy, repeats_the_coach
+from voiceguide.listening.residue import ResidueDetector
 from voiceguide.recognizers.base import Hypothesis
 
 RATE = 16000
@@ -36,6 +38,7 @@ def mic_of(output: np.ndarray, delay: float, gain: float, extra: np.ndarray | No
     return mic + rng.standard_normal(len(mic)) * 30
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("delay", [0.0, 0.04, 0.2, 0.45])
 def test_pure_echo_correlates(coach_voice, delay):
     mic = mic_of(coach_voice, delay, 0.3)
@@ -44,6 +47,7 @@ def test_pure_echo_correlates(coach_voice, delay):
     assert score > 0.9
 
 
+@pytest.mark.subprocess
 def test_a_user_with_no_echo_does_not(coach_voice, user_voice):
     mic = np.zeros(len(coach_voice))
     mic[16000 : 16000 + len(user_voice)] = user_voice[: len(mic) - 16000]
@@ -51,12 +55,14 @@ def test_a_user_with_no_echo_does_not(coach_voice, user_voice):
     assert score < ECHO_LIKELY
 
 
+@pytest.mark.subprocess
 def test_a_user_louder_than_the_echo_drops_it(coach_voice, user_voice):
     mic = mic_of(coach_voice, 0.05, 0.1, extra=user_voice)
     score = echo_correlation(mic[16000:32000], 1.0, coach_voice, 0.0)
     assert score < 0.6
 
 
+@pytest.mark.subprocess
 def test_silence_and_short_output_score_zero(coach_voice):
     assert echo_correlation(np.zeros(8000), 1.0, coach_voice, 0.0) == 0.0
     assert echo_correlation(coach_voice[:16000], 1.0, coach_voice[:100], 0.0) == 0.0
@@ -85,6 +91,7 @@ def residue_of(played: np.ndarray, left_db: float, seed: int = 4) -> np.ndarray:
     return residue * 10 ** (left_db / 20) + rng.standard_normal(len(played)) * 3
 
 
+@pytest.mark.subprocess
 def test_the_residue_of_the_coachs_voice_is_told_from_a_users_word(coach_voice, user_voice):
     played = np.tile(coach_voice, 2)
     at = len(coach_voice)
@@ -101,6 +108,7 @@ def test_the_residue_of_the_coachs_voice_is_told_from_a_users_word(coach_voice, 
     assert voiced.sum() > 10 and verdicts[voiced].mean() < 0.05  # the voiced frames of the word are someone speaking
 
 
+@pytest.mark.subprocess
 def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice):
     # 12 dB down is all a canceller takes out in its first seconds: a voice
     # over the coach would look like residue, so nothing is called residue.
@@ -109,6 +117,7 @@ def test_nothing_is_residue_while_the_canceller_is_still_learning(coach_voice):
     assert not verdicts.any()
 
 
+@pytest.mark.subprocess
 def test_a_pause_of_the_coach_is_not_residue_and_does_not_unlearn_it(coach_voice, user_voice):
     # The coach speaks, pauses while the user answers, and speaks again: the
     # user is not residue, and the residue's level is still known afterwards
@@ -129,13 +138,7 @@ def test_a_pause_of_the_coach_is_not_residue_and_does_not_unlearn_it(coach_voice
     assert verdicts[again & coach_loud].mean() > 0.9  # the first second of the coach again
 
 
-class Stub:
-    """Just the attributes EchoPolicy reads of the speaker, the reference and the canceller."""
-
-    def __init__(self, **attributes: object) -> None:
-        self.__dict__.update(attributes)
-
-
+@pytest.mark.subprocess
 @pytest.mark.parametrize("hears_speaker", [True, False])
 def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the_speaker(user_voice, hears_speaker):
     """With headphones the canceller never finds the coach in the microphone: what it hears is the user's,
@@ -152,6 +155,7 @@ def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the
     assert verdict.coach_lines == (("Three.",) if hears_speaker else ())
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("silence", [0.0, 0.5])
 def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coach_voice, user_voice, silence):
     """A final is given once its utterance has ended, 0.4 s of silence later (Whisper's endpointer):

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from tests.support.speech import speech_file, synthesise
-from tests.test_echo import Stub
+from tests.support.stubs import Stub
 from voiceguide.audio import Frame, Microphone, Player, Voice
 from voiceguide.audio.pcm import Timeline
 from voiceguide.grammar import Grammar
@@ -100,6 +100,7 @@ def run_canceller(far: np.ndarray, near: np.ndarray, ahead: float = 0.06) -> tup
     return np.concatenate([frame.samples for frame in frames]), canceller
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("delay", [0.01, 0.12])
 def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
     rng = np.random.default_rng(1)
@@ -124,6 +125,7 @@ def test_a_known_echo_is_taken_out_and_the_user_kept(coach_line, delay):
     assert canceller.path_jumps == 0  # the user talking over the coach is not a jump of the path
 
 
+@pytest.mark.subprocess
 def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line):
     far = np.tile(coach_line, 2)
     echo = far.astype(np.float64)
@@ -145,6 +147,7 @@ def test_what_is_left_of_the_echo_is_marked_and_the_users_word_is_not(coach_line
     assert voiced.sum() > 10 and marked[voiced].mean() < 0.1
 
 
+@pytest.mark.subprocess
 def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line):
     shift = int(0.35 * RATE)  # later than the filter's tail: the canceller must measure it
     near = np.zeros(len(coach_line), dtype=np.int16)
@@ -155,6 +158,7 @@ def test_an_echo_later_than_the_filter_reaches_is_found_and_lined_up(coach_line)
     assert energy_db(cleaned[tail], near[tail]) < -15
 
 
+@pytest.mark.subprocess
 def test_an_echo_later_than_half_a_second_from_the_start_is_found(coach_line):
     # Under load the coach's voice was 0.7 s later than the devices' times said from a session's
     # first line: looked for only up to 0.5 s late it was never found, and taken for a user's.
@@ -167,6 +171,7 @@ def test_an_echo_later_than_half_a_second_from_the_start_is_found(coach_line):
     assert energy_db(cleaned[tail], near[tail]) < -15
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("second", [1.0, -0.7])
 def test_an_echo_whose_delay_jumps_far_is_found_again(coach_line, second):
     # Under load the echo's delay also jumped, by 0.9 s between two measurements (0.12 to -0.8 s).
@@ -179,6 +184,7 @@ def test_an_echo_whose_delay_jumps_far_is_found_again(coach_line, second):
     assert canceller.delay == pytest.approx(second, abs=0.01)
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("jump", [112, 40])
 def test_a_jump_of_the_echo_path_is_followed_and_the_echo_cancelled_again(coach_line, jump):
     # An underrun of the speaker (a busy machine) delays the coach's voice in
@@ -201,6 +207,7 @@ def test_a_jump_of_the_echo_path_is_followed_and_the_echo_cancelled_again(coach_
     assert energy_db(cleaned[after], near[after]) < -20  # Speex alone: -7.9 and -7.3 dB
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("behind", [1.0, 6.0])
 def test_a_listener_that_fell_behind_still_cancels_the_echo_and_knows_it_for_the_coachs(coach_line, behind):
     # On a busy machine Whisper's decodes hold the listener up: its frames come
@@ -228,6 +235,7 @@ def test_a_listener_that_fell_behind_still_cancels_the_echo_and_knows_it_for_the
     assert verdict.own_voice
 
 
+@pytest.mark.subprocess
 def test_an_echo_that_drifts_ever_later_is_followed_and_still_known_for_the_coachs(coach_line):
     # On a busy machine the devices' times drift: in the hands-free test under load the coach's
     # voice came 0.25, then 0.4, then 1.3 and 1.6 s later than they said, and looked for only
@@ -252,6 +260,7 @@ def test_an_echo_that_drifts_ever_later_is_followed_and_still_known_for_the_coac
     assert verdict.coach_lines == ("Lie on your back.",) and verdict.score > 0.5
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("floor", [0.0, 3.0])
 def test_the_canceller_never_puts_the_coachs_voice_into_a_quiet_microphone(coach_line, floor):
     # No echo path (headphones): the microphone hears only the user, who talks
@@ -274,6 +283,7 @@ def test_the_canceller_never_puts_the_coachs_voice_into_a_quiet_microphone(coach
     assert np.abs(cleaned[after]).max() <= np.abs(near[after]).max()
 
 
+@pytest.mark.subprocess
 def test_no_output_leaves_the_microphone_as_it_was():
     rng = np.random.default_rng(2)
     near = (rng.standard_normal(RATE) * 1000).astype(np.int16)

@@ -106,6 +106,7 @@ KILL_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.subprocess
 def test_sigkill_loses_nothing_committed(db: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", KILL_SCRIPT, str(db)],

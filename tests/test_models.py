@@ -1,10 +1,11 @@
-"""vosk model lookup, validation and download, against a local HTTP server."""
+"""The engines' model modules: one interface; vosk's lookup, validation and download, against a local HTTP server."""
 
 from __future__ import annotations
 
 import argparse
 import hashlib
 import http.server
+import inspect
 import io
 import zipfile
 from collections.abc import Iterator
@@ -15,8 +16,9 @@ import pytest
 
 from tests.support.fake_hub import on_loopback
 from voiceguide.recognizers import RecognizerError
-from voiceguide.recognizers import vosk_model, whisper_model
+from voiceguide.recognizers import registry, vosk_model, whisper_model
 from voiceguide.recognizers.cli import add_commands
+from voiceguide.recognizers.model_files import ModelLookup
 
 MODEL_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst", "README")
 
@@ -39,6 +41,43 @@ def model_zip(top: str = vosk_model.MODEL_NAME, skip: tuple[str, ...] = ()) -> b
     return buffer.getvalue()
 
 
+# ------------------------------------------------------------------ the interface
+
+LOOKUP_FUNCTIONS = ("is_model", "candidate_locations", "find_model", "download_model")
+
+
+def fits(declared: inspect.Parameter, actual: inspect.Parameter | None, position: int, actual_position: int) -> bool:
+    """Whether a module's parameter can be called as the Protocol declares it (same name, place, default, type)."""
+    if actual is None or (actual.default, actual.annotation) != (declared.default, declared.annotation):
+        return False
+    if declared.kind is inspect.Parameter.KEYWORD_ONLY:
+        return actual.kind in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return actual.kind is declared.kind and actual_position == position
+
+
+@pytest.mark.parametrize("engine", [e for e in registry.ENGINES if e.needs_model], ids=lambda e: e.name)
+def test_every_model_module_is_a_model_lookup(engine: registry.Engine) -> None:
+    module = engine.models()
+    assert isinstance(module.DOWNLOAD_HINT, str) and module.DOWNLOAD_HINT
+    for name in LOOKUP_FUNCTIONS:
+        contract = inspect.signature(getattr(ModelLookup, name))
+        declared = list(contract.parameters.values())[1:]  # without self
+        actual = inspect.signature(getattr(module, name))
+        assert actual.return_annotation == contract.return_annotation, f"{engine.model_module}.{name} returns another type"
+        names = list(actual.parameters)
+        for position, parameter in enumerate(declared):
+            found = actual.parameters.get(parameter.name)
+            where = names.index(parameter.name) if found is not None else -1
+            assert fits(parameter, found, position, where), f"{engine.model_module}.{name}{actual} does not fit {parameter}"
+        extra = [p for p in actual.parameters.values() if p.name not in {d.name for d in declared}]
+        assert all(p.default is not inspect.Parameter.empty for p in extra), f"{engine.model_module}.{name} needs more"
+
+
+def test_the_lookups_share_one_signature() -> None:
+    for name in ("candidate_locations", "find_model"):
+        assert inspect.signature(getattr(vosk_model, name)) == inspect.signature(getattr(whisper_model, name))
+
+
 # ------------------------------------------------------------------ lookup
 
 
@@ -50,11 +89,11 @@ def test_lookup_order(tmp_path: Path) -> None:
     vosk_dir = make_model(home / ".cache/vosk/vosk-model-small-en-us-0.15")
     env = {vosk_model.ENV_MODEL: str(from_env)}
 
-    assert vosk_model.find_model(explicit, env, home, cache) == explicit
-    assert vosk_model.find_model(None, env, home, cache) == from_env
-    assert vosk_model.find_model(None, {}, home, cache) == cache
-    assert vosk_model.find_model(None, {}, home, tmp_path / "nothing") == vosk_dir
-    assert vosk_model.find_model(None, {}, tmp_path / "nohome", tmp_path / "nothing") is None
+    assert vosk_model.find_model(explicit, env=env, home=home, cache=cache) == explicit
+    assert vosk_model.find_model(None, env=env, home=home, cache=cache) == from_env
+    assert vosk_model.find_model(None, env={}, home=home, cache=cache) == cache
+    assert vosk_model.find_model(None, env={}, home=home, cache=tmp_path / "nothing") == vosk_dir
+    assert vosk_model.find_model(None, env={}, home=tmp_path / "nohome", cache=tmp_path / "nothing") is None
 
 
 def test_vosk_folders_follow_vosk(tmp_path: Path) -> None:
@@ -70,15 +109,15 @@ def test_vosk_folder_ignores_other_languages_and_broken_models(tmp_path: Path) -
     home = tmp_path / "home"
     make_model(home / ".cache/vosk/vosk-model-small-fr-0.22")
     make_model(home / ".cache/vosk/vosk-model-small-en-us-0.10", skip=("am/final.mdl",))
-    assert vosk_model.find_model(None, {}, home, tmp_path / "none") is None
+    assert vosk_model.find_model(None, env={}, home=home, cache=tmp_path / "none") is None
 
 
 def test_explicit_or_env_model_that_is_wrong_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RecognizerError, match="--model"):
-        vosk_model.find_model(tmp_path / "missing", {}, tmp_path, tmp_path / "none")
+        vosk_model.find_model(tmp_path / "missing", env={}, home=tmp_path, cache=tmp_path / "none")
     broken = make_model(tmp_path / "broken", skip=("am/final.mdl",))
     with pytest.raises(RecognizerError, match="am/final.mdl"):
-        vosk_model.find_model(None, {vosk_model.ENV_MODEL: str(broken)}, tmp_path, tmp_path / "none")
+        vosk_model.find_model(None, env={vosk_model.ENV_MODEL: str(broken)}, home=tmp_path, cache=tmp_path / "none")
 
 
 @pytest.mark.parametrize(
@@ -93,6 +132,7 @@ def test_validate_model_names_what_is_missing(tmp_path: Path, skip, missing) -> 
     assert vosk_model.validate_model(make_model(tmp_path / "ok")) == tmp_path / "ok"
 
 
+@pytest.mark.model
 def test_unloadable_model_is_a_clear_error(tmp_path: Path) -> None:
     from voiceguide.recognizers.vosk_engine import VoskRecognizer
 
@@ -174,7 +214,7 @@ def test_interrupted_download_leaves_nothing_loadable(server, tmp_path: Path) ->
     with pytest.raises(RecognizerError):
         vosk_model.download_model(dest, url=base + "model.zip", expected_size=None, sha256=None, progress=False)
     assert not dest.exists() and list(dest.parent.iterdir()) == []
-    assert vosk_model.find_model(None, {}, tmp_path / "home", dest) is None
+    assert vosk_model.find_model(None, env={}, home=tmp_path / "home", cache=dest) is None
 
 
 def test_size_mismatch_and_bad_archives(server, tmp_path: Path) -> None:

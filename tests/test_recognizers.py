@@ -96,12 +96,14 @@ def test_jsgf_accepts_exactly_the_sentences() -> None:
         jsgf_from_sentences([])
 
 
+@pytest.mark.model
 def test_words_missing_from_the_dictionary_are_dropped(grammar: Grammar, sphinx: PocketsphinxRecognizer) -> None:
     assert "tingly" in sphinx.missing_words  # not in cmudict
     assert all("tingly" not in s.split() for s in sphinx.sentences)
     assert len(sphinx.sentences) > 0.9 * len(grammar.sentences)
 
 
+@pytest.mark.model
 def test_pocketsphinx_front_end_options_are_not_overridden_by_the_model() -> None:
     # The model's feat.params set remove_noise=yes at load time; a caller's
     # choice must win, or tuning it silently does nothing.
@@ -126,6 +128,7 @@ COMMANDS = {
 }
 
 
+@pytest.mark.model
 def test_pocketsphinx_recognizes_spoken_commands(sphinx, grammar, speech_dir) -> None:
     missed, confused = {}, {}
     for text, intent in COMMANDS.items():
@@ -146,6 +149,7 @@ def test_pocketsphinx_recognizes_spoken_commands(sphinx, grammar, speech_dir) ->
     "sentence",
     ["lie on your back with your feet flat on the floor", "my phone is ringing somewhere"],
 )
+@pytest.mark.model
 def test_pocketsphinx_rejects_coach_sentences(sphinx, grammar, speech_dir, sentence) -> None:
     sphinx.reset()
     heard = finals(stream(sphinx, speech(speech_dir, sentence)))
@@ -153,6 +157,7 @@ def test_pocketsphinx_rejects_coach_sentences(sphinx, grammar, speech_dir, sente
     assert all(grammar.parse(h.text) is None for h in heard), heard
 
 
+@pytest.mark.model
 def test_pocketsphinx_partials_come_before_the_final(sphinx, speech_dir) -> None:
     sphinx.reset()
     results = stream(sphinx, speech(speech_dir, "wait a second"), chunk=320)
@@ -164,11 +169,13 @@ def test_pocketsphinx_partials_come_before_the_final(sphinx, speech_dir) -> None
     assert results[kinds.index(True)][0] < len(SILENCE) / 2 / RATE + 2.5  # endpoint before the audio ends
 
 
+@pytest.mark.model
 def test_pocketsphinx_silence_gives_nothing(sphinx) -> None:
     sphinx.reset()
     assert stream(sphinx, room(3.0, seed=1)) == []
 
 
+@pytest.mark.model
 def test_pocketsphinx_takes_no_speech_from_what_the_canceller_calls_echo(sphinx, speech_dir) -> None:
     sphinx.reset()
     assert stream(sphinx, speech(speech_dir, "stop"), chunk=640, echo_only=True) == []
@@ -176,6 +183,7 @@ def test_pocketsphinx_takes_no_speech_from_what_the_canceller_calls_echo(sphinx,
     assert [h.text for h in finals(stream(sphinx, speech(speech_dir, "stop"), chunk=640))] == ["stop"]
 
 
+@pytest.mark.model
 def test_pocketsphinx_echo_after_a_word_ends_its_utterance(sphinx, speech_dir) -> None:
     # The user's word, then the coach's voice (marked echo) without a pause:
     # the utterance ends as if the coach's voice were silence.
@@ -188,6 +196,7 @@ def test_pocketsphinx_echo_after_a_word_ends_its_utterance(sphinx, speech_dir) -
     assert [h.text for h in results if h is not None and h.final] == ["stop"]
 
 
+@pytest.mark.model
 def test_pocketsphinx_two_utterances_two_finals(sphinx, speech_dir) -> None:
     sphinx.reset()
     pcm = speech(speech_dir, "stop") + speech(speech_dir, "wait a second")
@@ -240,6 +249,7 @@ def test_vosk_through_create_recognizer_with_phrases(speech_dir, grammar, korean
 # ----------------------------------------------------------- engine choice
 
 
+@pytest.mark.model
 def test_auto_without_model_falls_back_with_one_line_notice(grammar, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -302,6 +312,8 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_transcribe_44k_stereo_and_non_wav(speech_dir, tmp_path) -> None:
     audio = decode_wav(synthesize(speech_dir, "stop").read_bytes())
     mono = audio.samples[:, 0].astype(float)
@@ -322,6 +334,8 @@ def test_transcribe_44k_stereo_and_non_wav(speech_dir, tmp_path) -> None:
     assert err.count("\n") == 1 and "notes.wav is not a WAV file" in err and "Traceback" not in err
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_transcribe_non_command_has_null_intent(speech_dir) -> None:
     path = synthesize(speech_dir, "lie on your back with your feet flat on the floor")
     code, out, _ = run_cli(["transcribe", "--engine", "pocketsphinx", str(path)])
@@ -340,6 +354,7 @@ def final_text(recognizer, pcm: bytes) -> str | None:
     return heard[-1].text if heard else None
 
 
+@pytest.mark.model
 def test_pocketsphinx_keeps_its_cepstral_mean_and_starts_from_a_kept_one(grammar) -> None:
     recognizer = PocketsphinxRecognizer(grammar.sentences)
     generic = recognizer.adaptation()
@@ -352,6 +367,7 @@ def test_pocketsphinx_keeps_its_cepstral_mean_and_starts_from_a_kept_one(grammar
         assert [float(v) for v in recognizer.adaptation().split(",")] == [float(v) for v in kept.split(",")]
 
 
+@pytest.mark.model
 def test_a_first_command_is_heard_better_from_the_mean_kept_for_that_voice(grammar, speech_dir) -> None:
     """The voice memory's reason to be: a session's first commands, from the generic start and from a kept mean."""
     voice = "en-us+m5"

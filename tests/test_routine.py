@@ -161,6 +161,7 @@ def voiceguide(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=60)
 
 
+@pytest.mark.subprocess
 def test_routine_check_command(tmp_path):
     good = tmp_path / "mine.yaml"
     data = packaged()

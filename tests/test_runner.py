@@ -6,6 +6,8 @@ import io
 import threading
 import time
 
+import pytest
+
 from voiceguide.coach import Coach
 from voiceguide.coach.wording import READY_PROMPT
 from voiceguide.events import Heard, Record
@@ -31,6 +33,7 @@ def wait_for(predicate, timeout: float = 30.0) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.slow  # a session in real time
 def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it():
     out = io.StringIO()
     journal = ListJournal()
@@ -74,6 +77,7 @@ def script_session(script: str, speed: float = 20) -> tuple[list[str], object, l
     return out.getvalue().splitlines(), ended, notices, journal
 
 
+@pytest.mark.slow  # a session in real time
 def test_a_script_is_read_one_line_at_a_time_each_when_the_coach_is_ready():
     lines, ended, notices, _ = script_session("let's begin\nwhere am I\nwhere am I\nend\n")
     assert lines.index(READY_PROMPT) < lines.index("Exercise 1 of 5: Pelvic tilt.")  # the opening is whole
@@ -84,6 +88,7 @@ def test_a_script_is_read_one_line_at_a_time_each_when_the_coach_is_ready():
     assert not [notice for notice in notices if "Input ended" in notice]
 
 
+@pytest.mark.slow  # a session in real time
 def test_the_end_of_a_script_is_handled_after_its_last_line():
     lines, ended, notices, journal = script_session("let's begin\n", speed=5)
     assert "Exercise 1 of 5: Pelvic tilt." in lines and "Hold for 5 seconds." in lines

@@ -7,7 +7,12 @@ import os
 import signal
 import subprocess
 
-from tests.test_text_mode import VOICEGUIDE, TextSession
+import pytest
+
+from tests.support.coach_process import VOICEGUIDE
+from tests.support.typed_session import TextSession
+
+pytestmark = pytest.mark.subprocess  # each test runs the installed command
 
 
 def test_a_killed_session_is_offered_back_where_it_stopped(data_dirs):

@@ -21,6 +21,7 @@ def readme_section(title: str) -> str:
     return README[start : end if end != -1 else None]
 
 
+@pytest.mark.subprocess
 def test_the_readme_says_how_to_put_the_command_on_the_path_and_it_works(tmp_path):
     """The documented command, run in a clone where `make run` made .venv, gives a `voiceguide` on PATH."""
     quick_start = readme_section("Quick start")
@@ -40,6 +41,7 @@ def test_the_readme_says_how_to_put_the_command_on_the_path_and_it_works(tmp_pat
     assert on_path.returncode == 0 and on_path.stdout.startswith("voiceguide "), on_path.stderr
 
 
+@pytest.mark.subprocess
 def test_a_bare_debian_gets_python3_venv():
     make = subprocess.run(["make", "-n", "-C", str(REPOSITORY), "system-run", "system-test"], capture_output=True, text=True, timeout=60)
     assert make.returncode == 0, make.stderr

@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.driver import Driver
-from tests.test_coach import STATES
-from tests.test_coach_properties import moves, play
+from tests.support.coaching import STATES, moves, play
 from voiceguide.coach import Mode
 from voiceguide.events import Say
 from voiceguide.grammar import Grammar, normalize

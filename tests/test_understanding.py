@@ -50,6 +50,7 @@ def understanding(grammar) -> Understanding:
         (Context.QUESTION, "not now", "No"),
     ],
 )
+@pytest.mark.model
 def test_words_the_grammar_lacks_are_understood(understanding, context, words, intent):
     assert understanding.grammar.parse(words) is None  # not one of the grammar's sentences
     understood = understanding.understand(words, context)
@@ -71,6 +72,7 @@ def test_words_the_grammar_lacks_are_understood(understanding, context, words, i
         ("hang on I can't breathe properly", "Stop"),
     ],
 )
+@pytest.mark.model
 def test_pain_symptom_and_breathing_words_are_safety_events_in_every_context(understanding, words, intent):
     for context in Context:
         assert understanding.understand(words, context).intent == intent, (context, words)
@@ -84,6 +86,7 @@ def test_pain_symptom_and_breathing_words_are_safety_events_in_every_context(und
         "where did I leave the remote", "repeat after me", "hold the door please",
     ],
 )
+@pytest.mark.model
 def test_room_talk_and_half_sentences_are_no_command_in_any_context(understanding, words):
     for context in Context:
         understood = understanding.understand(words, context)
@@ -91,6 +94,7 @@ def test_room_talk_and_half_sentences_are_no_command_in_any_context(understandin
         assert understood.why  # every decision says why
 
 
+@pytest.mark.model
 def test_the_coachs_own_lines_said_by_someone_else_move_nothing(understanding):
     for line in known_lines(load_routine()):
         for context in (Context.EXERCISE, Context.BETWEEN, Context.READY):
@@ -98,17 +102,20 @@ def test_the_coachs_own_lines_said_by_someone_else_move_nothing(understanding):
             assert understood.intent not in ("Next", "Previous", "Skip", "Start"), (line, context, understood)
 
 
+@pytest.mark.model
 def test_an_answer_means_something_only_when_a_question_is_open(understanding):
     assert understanding.understand("not now", Context.QUESTION).intent == "No"
     assert understanding.understand("not now", Context.EXERCISE).intent is None
     assert understanding.understand("yes i am actually", Context.QUESTION).intent == "Yes"
 
 
+@pytest.mark.model
 def test_what_cannot_happen_in_a_context_is_not_understood(understanding):
     # Going back or skipping before anything has begun means nothing.
     assert understanding.understand("can we redo the last exercise please", Context.READY).intent is None
 
 
+@pytest.mark.model
 def test_a_grammar_sentence_heard_word_for_word_is_never_rejected(grammar, understanding):
     """Whatever the engine's own judge made of it (a model it was not fitted for): the words are a sentence."""
     decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.BETWEEN)
@@ -116,6 +123,7 @@ def test_a_grammar_sentence_heard_word_for_word_is_never_rejected(grammar, under
     assert decider.decide(rejected_by_the_judge) == Heard("Next", "next please", 1.0)
 
 
+@pytest.mark.model
 def test_words_heard_unsurely_are_unclear_not_a_command(grammar, understanding):
     decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.BETWEEN)
     event = decider.decide(Hypothesis("", final=True, confidence=0.1, heard="next please", heard_confidence=0.1))
@@ -123,6 +131,7 @@ def test_words_heard_unsurely_are_unclear_not_a_command(grammar, understanding):
     assert "unsurely" in decider.why
 
 
+@pytest.mark.model
 def test_the_decider_understands_in_the_coachs_context(grammar, understanding):
     context = [Context.QUESTION]
     decider = IntentDecider(grammar, understanding=understanding, context=lambda: context[0])
@@ -131,6 +140,7 @@ def test_the_decider_understands_in_the_coachs_context(grammar, understanding):
     assert isinstance(decider.decide(Hypothesis("", True, 0.0, heard="not now")), Unclear)
 
 
+@pytest.mark.model
 def test_over_the_coachs_voice_only_a_clear_match_acts(grammar, understanding):
     decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.EXERCISE)
     heard = Hypothesis("", True, 0.0, heard="how long is left on this one")
@@ -140,6 +150,7 @@ def test_over_the_coachs_voice_only_a_clear_match_acts(grammar, understanding):
     assert decider.decide(vaguer).intent == "Quit"
 
 
+@pytest.mark.model
 def test_typed_lines_go_through_the_same_understanding(understanding):
     """Issue 21.1: a pain or symptom word counts in a typed sentence the grammar does not know."""
     assert typed_event(understanding, Context.EXERCISE, "ooh my ankle went numb").intent == "Symptom"
@@ -148,6 +159,7 @@ def test_typed_lines_go_through_the_same_understanding(understanding):
     assert typed_event(understanding, Context.EXERCISE, "did you feed the cat") == Unclear("did you feed the cat")
 
 
+@pytest.mark.model
 def test_a_damaged_embedding_model_is_never_loaded(tmp_path):
     import wordllama
 
@@ -196,6 +208,7 @@ def test_the_coach_says_what_it_is_waiting_for():
     assert driver.coach.context is Context.BETWEEN
 
 
+@pytest.mark.model
 def test_what_is_said_means_what_the_coach_is_waiting_for(understanding):
     """ "not now" answers a question with no; the same words mid-exercise are no command."""
     from tests.support.driver import Driver
@@ -215,6 +228,7 @@ def test_what_is_said_means_what_the_coach_is_waiting_for(understanding):
     assert any("no pain" in line.lower() for line in driver.texts(before)), driver.texts()[-3:]
 
 
+@pytest.mark.model
 def test_the_history_keeps_the_words_heard_and_why_they_were_taken(understanding):
     from tests.support.driver import Driver
     from voiceguide.coach.plan import StepKind

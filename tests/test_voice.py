@@ -20,6 +20,8 @@ from voiceguide.audio.voice_choice import open_voice
 TWO_SENTENCES = "Lie on your back with your knees bent. Tighten your stomach muscles."
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.model  # Piper's voice (and its checksums: 63 MB read)
+
 
 @pytest.fixture(scope="module")
 def natural() -> NaturalVoice:

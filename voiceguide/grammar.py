@@ -8,6 +8,7 @@ intent a piece of text means (for the coach).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -26,6 +27,11 @@ def normalize(text: str) -> str:
     """Lower case, no punctuation but apostrophes, single spaces."""
     text = _PUNCTUATION.sub(" ", text.lower().replace("’", "'"))
     return _SPACES.sub(" ", text).strip()
+
+
+def distinct_sentences(sentences: Iterable[str]) -> list[str]:
+    """``sentences`` normalized, each once, in their order, without empty ones (a closed vocabulary)."""
+    return [sentence for sentence in dict.fromkeys(map(normalize, sentences)) if sentence]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Listening: from microphone frames to the coach's events, in the order audio flows.
 
 - ``echo_canceller``: what the speaker played, lined up with the microphone,
-  taken out of each frame by Speex's echo filter;
+  taken out of each frame by Speex's echo filter; ``residue``: which frames
+  it left nothing in but its residue of the coach's voice;
 - the recognizer (:mod:`voiceguide.recognizers`) turns the cleaned frames
   into hypotheses;
 - ``echo_policy``: what counts as the coach's own voice, which never acts;

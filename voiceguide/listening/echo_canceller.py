@@ -19,7 +19,7 @@ from ..audio.microphone import Frame
 from ..audio.pcm import StreamResampler, Timeline, level_db
 from ..audio.player import Player
 from .echo_measures import MAX_DELAY_SECONDS, MIN_DELAY_SECONDS, decimate, echo_alignment, window_correlation
-from .echo_policy import ResidueDetector
+from .residue import ResidueDetector
 
 LEAD_SECONDS = 0.03  # the reference goes in this early, so that the echo falls inside the filter
 TAIL_SECONDS = 0.25  # the length of echo path the filter learns

@@ -1,18 +1,22 @@
 """What counts as the coach's own voice, which must never act as a command.
 
-Three checks, in the order audio meets them: a frame in which the echo
-canceller left nothing but its residue is not speech (:class:`ResidueDetector`);
-an utterance heard while the coach spoke that still sounds like the speaker
-is the coach's voice, wholly or in part (:class:`EchoPolicy`); and a word the
-coach was saying is not the user's (:func:`is_echo`).
+Two checks on what the recognizer made of the cleaned frames (the frames
+that hold only the canceller's residue are marked before it,
+:mod:`.residue`): an utterance heard while the coach spoke that still sounds
+like the speaker is the coach's voice, wholly or in part
+(:class:`EchoPolicy`); and a word the coach was saying is not the user's
+(:func:`is_echo`).
+
+The policy's collaborators are Protocols, not the audio classes: the decider
+imports this module and loads no audio library, and the canceller's module
+does not come back here.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
@@ -20,18 +24,38 @@ from ..grammar import Grammar, normalize
 from ..recognizers.base import Hypothesis
 from .echo_measures import echo_correlation, residual_db
 
-if TYPE_CHECKING:  # types only: the decider imports this module, and loads no audio library
-    from ..audio.microphone import Frame
-    from ..audio.speaker import AudioSpeaker
-    from .echo_canceller import EchoCanceller, SpeakerReference
 
-# A frame out of the canceller that is only its residue (see ResidueDetector):
-RESIDUE_MARGIN_DB = 15.0  # a frame this much above the residue's usual level holds another voice
-RESIDUE_HISTORY_FRAMES = 150  # the usual level: the median over the last 150 frames (3 s) the coach spoke
-RESIDUE_MIN_FRAMES = 10  # fewer frames than this tell nothing yet
-RESIDUE_LEARNT_DB = -25.0  # the residue is told apart only once it is usually this far below the coach
-ROOM_TAIL_FRAMES = 12  # the coach's voice lingers in the room (and the filter) this long: 0.24 s
-COACH_QUIET_DB = 50.0  # a played level below this (RMS about 300) is the coach being quiet
+class HeardFrame(Protocol):
+    """A microphone frame (:class:`voiceguide.audio.microphone.Frame`)."""
+
+    @property
+    def samples(self) -> np.ndarray: ...  # int16 mono
+
+    @property
+    def time(self) -> float: ...  # when its first sample was heard
+
+
+class SpokenLines(Protocol):
+    """Which lines the coach said, and when (:class:`voiceguide.audio.speaker.AudioSpeaker`)."""
+
+    def spoken_between(self, start: float, end: float) -> list[str]: ...
+
+
+class PlayedAudio(Protocol):
+    """What the speaker played, sample by sample (:class:`.echo_canceller.SpeakerReference`)."""
+
+    def echo_source(self, start: float, length: int) -> tuple[np.ndarray, float]: ...
+
+
+class CancellerState(Protocol):
+    """What the policy reads of the echo canceller (:class:`.echo_canceller.EchoCanceller`)."""
+
+    @property
+    def hears_speaker(self) -> bool: ...  # it has found the coach's voice in the microphone
+
+    @property
+    def delay(self) -> float: ...  # seconds from the speaker to the microphone, as last found
+
 
 # An utterance heard while the coach spoke (see EchoPolicy):
 ECHO_TAIL_SECONDS = 0.5  # the room (and the recognizer) still hears a line this long after it ends
@@ -45,36 +69,6 @@ ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: no
 UNCANCELLED_DB = -3.0  # the canceller took out less than this: it found no coach's voice to take out
 REPEAT_MIN_WORDS = 5  # words heard that are this many of the coach's own words, or more, are its voice...
 REPEAT_OTHER_SHARE = 0.25  # ...with at most this share of other words, and none of them a command
-
-
-class ResidueDetector:
-    """Tells the frames in which the echo canceller left nothing but residue.
-
-    A recognizer hears even a faint residue of the coach's voice as speech,
-    so such frames are marked for it. The residue follows the coach's level,
-    some decibels down: a frame well above the usual gap holds someone else's
-    voice, and until the canceller has learnt the room nothing is residue.
-    """
-
-    def __init__(self) -> None:
-        self._gaps: deque[float] = deque(maxlen=RESIDUE_HISTORY_FRAMES)  # cleaned level minus the coach's, in dB
-        self._played: deque[float] = deque(maxlen=ROOM_TAIL_FRAMES)
-
-    def only_residue(self, cleaned_db: float, played_db: float) -> bool:
-        """True when a frame out of the canceller, at ``cleaned_db`` (:func:`.level_db`),
-        is only what is left of the speaker's output lined up with it, at ``played_db``."""
-        self._played.append(played_db)
-        coach = max(self._played)
-        if coach < COACH_QUIET_DB:
-            return False  # the coach is quiet: whatever is heard is someone else
-        gap = cleaned_db - coach
-        self._gaps.append(gap)
-        if len(self._gaps) < RESIDUE_MIN_FRAMES:
-            return False
-        usual = statistics.median(self._gaps)
-        if usual > RESIDUE_LEARNT_DB:
-            return False  # the canceller is still learning the room: a voice would look like residue
-        return gap <= usual + RESIDUE_MARGIN_DB
 
 
 @dataclass(frozen=True)
@@ -106,16 +100,16 @@ class EchoPolicy:
     """
 
     def __init__(
-        self, grammar: Grammar, speaker: AudioSpeaker, reference: SpeakerReference, canceller: EchoCanceller | None
+        self, grammar: Grammar, speaker: SpokenLines, reference: PlayedAudio, canceller: CancellerState | None
     ) -> None:
         self.grammar = grammar
         self.speaker = speaker  # which lines the coach said, and when
         self.reference = reference  # what the speaker played, sample by sample
         self.canceller = canceller  # None: the frames reach the recognizer as heard
-        self._recent: deque[tuple[Frame, Frame]] = deque(maxlen=ECHO_HISTORY_FRAMES)  # (heard, cleaned)
+        self._recent: deque[tuple[HeardFrame, HeardFrame]] = deque(maxlen=ECHO_HISTORY_FRAMES)  # (heard, cleaned)
         self._utterance_start: float | None = None
 
-    def hear(self, heard: Frame, cleaned: Frame) -> None:
+    def hear(self, heard: HeardFrame, cleaned: HeardFrame) -> None:
         """Keep a microphone frame, as heard and as it left the canceller."""
         self._recent.append((heard, cleaned))
 
@@ -172,7 +166,7 @@ class EchoPolicy:
         output, output_start = self.reference.echo_source(start, len(heard))
         return echo_correlation(heard, start, output, output_start)
 
-    def _window(self) -> list[tuple[Frame, Frame]]:
+    def _window(self) -> list[tuple[HeardFrame, HeardFrame]]:
         """The 0.6 s of the microphone that end with its last sound: a final is given after the
         silence that ended its utterance, and that silence alone correlates with nothing."""
         recent = list(self._recent)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+SAMPLE_RATE = 16000  # every recognizer hears 16 kHz mono int16 PCM
+
 
 class RecognizerError(Exception):
     """A problem the user can fix; the message is one sentence saying how."""
@@ -45,7 +47,7 @@ class Recognizer(ABC):
     """Streaming recognizer over a closed vocabulary."""
 
     name: str = "recognizer"
-    sample_rate: int = 16000
+    sample_rate: int = SAMPLE_RATE
 
     @abstractmethod
     def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:

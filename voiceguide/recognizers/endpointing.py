@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from voiceguide.recognizers.base import SAMPLE_RATE
 
 
 class SpeechDetector(Protocol):

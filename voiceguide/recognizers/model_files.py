@@ -1,4 +1,4 @@
-"""What the engines' model lookups share: where a model was looked for, file checksums, a download progress bar."""
+"""What the engines' model lookups share: their interface, where a model was looked for, file checksums, a download progress bar."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from voiceguide.recognizers.base import RecognizerError
 
@@ -22,6 +23,53 @@ class ModelLocation:
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+
+class ModelLookup(Protocol):
+    """An engine's model module (``whisper_model``, ``vosk_model``), as the registry uses it.
+
+    Lookup order: the folders the user named (``explicit``: ``--model``; the
+    engine's environment variable; ``configured``: the settings' model_path,
+    when it holds this kind of model), then the engine's own places. ``env``
+    (default: the process's environment), ``home`` (default: the user's home)
+    and ``cache`` (default: where :meth:`download_model` puts the model) are
+    there for tests to point elsewhere; an engine that looks in no folder
+    under ``home`` ignores it.
+    """
+
+    DOWNLOAD_HINT: str  # how to get a model, as one clause ("run `voiceguide model download ...`")
+
+    def is_model(self, path: Path) -> bool:
+        """Whether a folder looks like this engine's kind of model (before any check of its files)."""
+        ...
+
+    def candidate_locations(
+        self,
+        explicit: Path | None = None,
+        configured: Path | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        home: Path | None = None,
+        cache: Path | None = None,
+    ) -> list[ModelLocation]:
+        """Every place looked at, in lookup order, with what is wrong there."""
+        ...
+
+    def find_model(
+        self,
+        explicit: Path | None = None,
+        configured: Path | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        home: Path | None = None,
+        cache: Path | None = None,
+    ) -> Path | None:
+        """The first valid model in lookup order, or None; a folder the user named that is not one is a RecognizerError."""
+        ...
+
+    def download_model(self, destination: Path | None = None, *, progress: bool = True) -> Path:
+        """Fetch the engine's model into ``destination`` (default: the cache), checked; return its folder."""
+        ...
 
 
 def named_places(

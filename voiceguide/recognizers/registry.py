@@ -3,8 +3,8 @@
 The command line, the settings, ``auto``, ``model status|download`` and the
 benchmark all read this table. An engine is one module with
 ``create(model, sentences, safety_sentences) -> Recognizer`` and, when it
-needs a model, a model module with ``candidate_locations``, ``find_model``,
-``is_model``, ``download_model`` and ``DOWNLOAD_HINT``. Modules are imported
+needs a model, a model module that is a :class:`.ModelLookup` (its lookup,
+check and download, all with the same signatures). Modules are imported
 only when an engine is used, so a broken engine never stops the others.
 """
 
@@ -14,10 +14,10 @@ import importlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from typing import cast
 
 from voiceguide.recognizers.base import Recognizer, RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation
+from voiceguide.recognizers.model_files import ModelLocation, ModelLookup
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,10 @@ class Engine:
     def needs_model(self) -> bool:
         return self.model_module is not None
 
-    def models(self) -> ModuleType:
+    def models(self) -> ModelLookup:
         if self.model_module is None:
             raise RecognizerError(f"The {self.name} engine has no model to look for or download.")
-        return importlib.import_module(self.model_module)
+        return cast(ModelLookup, importlib.import_module(self.model_module))  # a module; tests check its signatures
 
     def is_model(self, path: Path) -> bool:
         """Whether ``path`` looks like this engine's kind of model."""
@@ -56,13 +56,13 @@ class Engine:
         """Every place its model is looked for, in order, with what is wrong there."""
         if not self.needs_model:
             return []
-        return self.models().candidate_locations(explicit, configured=configured)
+        return self.models().candidate_locations(explicit, configured)
 
     def find_model(self, explicit: Path | None = None, configured: Path | None = None) -> Path | None:
         """Its first valid model; RecognizerError when a folder the user named is not one."""
         if not self.needs_model:
             return None
-        return self.models().find_model(explicit, configured=configured)
+        return self.models().find_model(explicit, configured)
 
     def download(self, destination: Path | None = None) -> Path:
         return self.models().download_model(destination)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from voiceguide.grammar import normalize
+from voiceguide.grammar import distinct_sentences, normalize
 from voiceguide.recognizers.base import Hypothesis, Recognizer
 from voiceguide.recognizers.endpointing import (
     Continued,
@@ -71,7 +71,7 @@ class UtteranceRecognizer(Recognizer):
     ) -> None:
         self.decoder = decoder
         self.name = decoder.name
-        self.sentences = [s for s in dict.fromkeys(map(normalize, sentences)) if s]
+        self.sentences = distinct_sentences(sentences)
         self._known = set(self.sentences)
         self.endpointer = Endpointer(detector or default_detector(), endpoint)
 

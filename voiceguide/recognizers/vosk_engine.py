@@ -15,7 +15,7 @@ from pathlib import Path
 
 import vosk
 
-from voiceguide.grammar import normalize
+from voiceguide.grammar import distinct_sentences, normalize
 from voiceguide.recognizers.base import Hypothesis, Recognizer, RecognizerError
 from voiceguide.recognizers.vosk_model import DOWNLOAD_HINT, validate_model
 
@@ -36,7 +36,7 @@ class VoskRecognizer(Recognizer):
             raise RecognizerError(
                 f"vosk could not load the model in {model_dir}; {DOWNLOAD_HINT} to get it again."
             ) from error
-        clean = [s for s in dict.fromkeys(normalize(s) for s in sentences) if s]
+        clean = distinct_sentences(sentences)
         self.missing_words = sorted(
             {w for s in clean for w in s.split() if self._model.vosk_model_find_word(w) < 0}
         )

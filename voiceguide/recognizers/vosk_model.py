@@ -98,19 +98,19 @@ def validate_model(path: Path) -> Path:
 
 def candidate_locations(
     explicit: Path | None = None,
+    configured: Path | None = None,
+    *,
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
-    cache_dir: Path | None = None,
-    *,
-    configured: Path | None = None,
+    cache: Path | None = None,
 ) -> list[ModelLocation]:
-    """Every place looked at, in lookup order, with what is wrong there.
+    """Every place looked at, in lookup order, with what is wrong there (:class:`.ModelLookup`).
 
     ``configured`` (the settings file's model_path) counts only when it holds a vosk model.
     """
     env = os.environ if env is None else env
     places = named_places(explicit, ENV_MODEL, env, configured, is_model)
-    places.append(("user cache", cache_dir if cache_dir is not None else default_model_dir()))
+    places.append(("user cache", cache if cache is not None else default_model_dir()))
     for folder in vosk_model_dirs(env, home):
         if folder.is_dir():
             for child in sorted(folder.iterdir()):
@@ -121,18 +121,18 @@ def candidate_locations(
 
 def find_model(
     explicit: Path | None = None,
+    configured: Path | None = None,
+    *,
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
-    cache_dir: Path | None = None,
-    *,
-    configured: Path | None = None,
+    cache: Path | None = None,
 ) -> Path | None:
     """The first complete model in lookup order, or None.
 
     An explicit directory or ``$VOICEGUIDE_VOSK_MODEL`` that is not a valid
     model is an error (the user asked for it), not something to skip.
     """
-    return first_valid(candidate_locations(explicit, env, home, cache_dir, configured=configured), ENV_MODEL, DOWNLOAD_HINT)
+    return first_valid(candidate_locations(explicit, configured, env=env, home=home, cache=cache), ENV_MODEL, DOWNLOAD_HINT)
 
 
 def model_url(url: str | None = None, env: Mapping[str, str] | None = None) -> str:
@@ -147,21 +147,21 @@ def model_url(url: str | None = None, env: Mapping[str, str] | None = None) -> s
 
 
 def download_model(
-    dest_dir: Path | None = None,
+    destination: Path | None = None,
     url: str | None = None,
     expected_size: int | None = MODEL_SIZE,
     sha256: str | None = MODEL_SHA256,
     progress: bool = True,
     timeout: float = 30.0,
 ) -> Path:
-    """Download, verify and unpack a model zip into ``dest_dir``; return it.
+    """Download, verify and unpack a model zip into ``destination``; return it.
 
     ``url`` defaults to ``$VOICEGUIDE_MODEL_URL`` or the official archive
     (a mirror serves the same file, so the default size and checksum still
     apply); ``expected_size``/``sha256`` of None skip that check. Nothing
-    is at ``dest_dir`` until the whole model is verified and unpacked.
+    is at ``destination`` until the whole model is verified and unpacked.
     """
-    dest_dir = Path(dest_dir) if dest_dir is not None else default_model_dir()
+    dest_dir = Path(destination) if destination is not None else default_model_dir()
     source = model_url(url)
     if dest_dir.exists() and model_problem(dest_dir) is None:
         return dest_dir

@@ -4,15 +4,18 @@ Three steps per utterance:
 
 1. **encode** the audio, zero-padded to a ``WINDOW_SECONDS`` window (not
    Whisper's 30 s: a shorter window encodes several times faster, and one
-   much shorter than 10 s makes the decoder loop); the decoder then attends
-   only to the encoder frames that hold the utterance;
-2. **grammar search**: a beam search over a token trie of the grammar's
-   sentences (:mod:`.token_trie`) gives the best sentence and its log
-   probability, end of text included;
-3. **free decode**: greedy, unconstrained, for what was really said: the
-   grammar sentence is kept only when the two agree well enough
-   (:meth:`WhisperDecoder.judge`), and its words carry pain words that the
-   grammar lacks to the listener.
+   much shorter than 10 s makes the decoder loop); the decoder attends to
+   the whole window (cut to the utterance, it loops: docs/whisper-engine.md);
+2. **free decode**: greedy, unconstrained, for what was really said; when it
+   ended on one of the grammar's sentences, that is the answer;
+3. **grammar search**: else a beam search over a token trie of the grammar's
+   sentences (:mod:`.token_trie`), starting from the free decode's
+   distributions, gives the best sentence and its log probability, end of
+   text included.
+
+The engine (:func:`.whisper_engine.judge`) keeps the grammar sentence only
+when it and the free transcript agree well enough; the free transcript's
+words carry pain words that the grammar lacks to the listener.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.grammar import normalize
+from voiceguide.grammar import distinct_sentences, normalize
+from voiceguide.recognizers.base import SAMPLE_RATE
 from voiceguide.recognizers.token_trie import TokenTrie, log_softmax
 
-SAMPLE_RATE = 16000
 WINDOW_SECONDS = 10
 MAX_FREE_TOKENS = 40
 
@@ -65,8 +68,12 @@ def spellings(sentence: str) -> set[str]:
     return forms
 
 
-class WhisperDecoder:
-    """A CTranslate2 Whisper model and a grammar's sentences."""
+class WhisperTranscriber:
+    """A CTranslate2 Whisper model and a grammar's sentences: one utterance's audio in, :class:`Decoded` out.
+
+    Not an :class:`~.utterances.UtteranceDecoder`: the engine's
+    :class:`~.whisper_engine.WhisperUtteranceDecoder` is, and calls this.
+    """
 
     def __init__(
         self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 6,
@@ -85,7 +92,7 @@ class WhisperDecoder:
         self.start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
         self.end_of_text = token("<|endoftext|>")
         self.features = FeatureExtractor(feature_size=self.model.n_mels, chunk_length=WINDOW_SECONDS)
-        self.sentences = list(dict.fromkeys(s for s in map(normalize, sentences) if s))
+        self.sentences = distinct_sentences(sentences)
         self._known = set(self.sentences)
         closing = [token(mark) for mark in (".", "!", "?")]
         self.trie = TokenTrie(
@@ -103,7 +110,7 @@ class WhisperDecoder:
     # ---------------------------------------------------------------- steps
 
     def encode(self, samples: np.ndarray) -> np.ndarray:
-        """Encoder output for int16 or float samples, cut to the frames that hold them."""
+        """Encoder output for int16 or float samples, over the whole window (see the module's docstring)."""
         audio = np.asarray(samples, dtype=np.float32)
         if samples.dtype == np.int16:
             audio = audio / 32768.0

@@ -27,10 +27,10 @@ import numpy as np
 
 from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import normalize
-from voiceguide.recognizers.base import Hypothesis, RecognizerError
-from voiceguide.recognizers.endpointing import SAMPLE_RATE, EndpointSettings
+from voiceguide.recognizers.base import SAMPLE_RATE, Hypothesis, RecognizerError
+from voiceguide.recognizers.endpointing import EndpointSettings
 from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecognizer
-from voiceguide.recognizers.whisper_decoder import Decoded, WhisperDecoder
+from voiceguide.recognizers.whisper_decoder import Decoded, WhisperTranscriber
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
 TAIL_SECONDS = 0.1  # audio kept after the last sound when an utterance is decoded again at its end
@@ -79,12 +79,12 @@ def judge(decoded: Decoded, safety: bool) -> Judgement:
     return Judgement(confidence >= (ACCEPT_SAFETY if safety else ACCEPT), confidence)
 
 
-class WhisperUtterances(UtteranceDecoder):
+class WhisperUtteranceDecoder(UtteranceDecoder):
     """Utterance audio → grammar sentence, with partials and an early final."""
 
     name = "whisper"
 
-    def __init__(self, decoder: WhisperDecoder, safety_sentences: Collection[str] = ()) -> None:
+    def __init__(self, decoder: WhisperTranscriber, safety_sentences: Collection[str] = ()) -> None:
         self.decoder = decoder
         self.safety_sentences = {normalize(s) for s in safety_sentences}
         self.start()
@@ -169,9 +169,9 @@ def create(model_dir: Path | None, sentences: Sequence[str], safety_sentences: C
         raise RecognizerError(f"No Whisper model found; {DOWNLOAD_HINT}.")
     try:
         threads = int(os.environ.get(THREADS_VARIABLE) or 2)
-        decoder = WhisperDecoder(Path(model_dir), [normalize(s) for s in sentences], threads=threads)
+        decoder = WhisperTranscriber(Path(model_dir), [normalize(s) for s in sentences], threads=threads)
     except (ImportError, OSError, RuntimeError, ValueError) as error:
         raise RecognizerError(
             f"Whisper could not load the model in {model_dir} ({error}); {DOWNLOAD_HINT}."
         ) from error
-    return UtteranceRecognizer(WhisperUtterances(decoder, safety_sentences), sentences, endpoint=ENDPOINT)
+    return UtteranceRecognizer(WhisperUtteranceDecoder(decoder, safety_sentences), sentences, endpoint=ENDPOINT)

@@ -89,10 +89,12 @@ def package_model_dir() -> Path | None:
 def candidate_locations(
     explicit: Path | None = None,
     configured: Path | None = None,
+    *,
     env: Mapping[str, str] | None = None,
+    home: Path | None = None,
     cache: Path | None = None,
 ) -> list[ModelLocation]:
-    """Every place looked at, in lookup order, with what is wrong there."""
+    """Every place looked at, in lookup order, with what is wrong there (:class:`.ModelLookup`; no folder under ``home``)."""
     places = named_places(explicit, ENV_MODEL, os.environ if env is None else env, configured, is_model)
     package = package_model_dir()
     if package is not None:
@@ -104,7 +106,9 @@ def candidate_locations(
 def find_model(
     explicit: Path | None = None,
     configured: Path | None = None,
+    *,
     env: Mapping[str, str] | None = None,
+    home: Path | None = None,
     cache: Path | None = None,
 ) -> Path | None:
     """The first valid model in lookup order, or None.
@@ -112,10 +116,10 @@ def find_model(
     A folder the user named (``--model``, ``$VOICEGUIDE_WHISPER_MODEL``) that
     is not a valid model is an error, not something to skip.
     """
-    return first_valid(candidate_locations(explicit, configured, env, cache), ENV_MODEL, DOWNLOAD_HINT)
+    return first_valid(candidate_locations(explicit, configured, env=env, home=home, cache=cache), ENV_MODEL, DOWNLOAD_HINT)
 
 
-def download_model(cache: Path | None = None, progress: bool = True) -> Path:
+def download_model(destination: Path | None = None, progress: bool = True) -> Path:
     """Fetch Systran/faster-whisper-tiny.en at the pinned revision into the cache; return its folder.
 
     Uses faster-whisper's own download code (Hugging Face's hub client, which
@@ -125,7 +129,7 @@ def download_model(cache: Path | None = None, progress: bool = True) -> Path:
     """
     from faster_whisper.utils import download_model as fetch
 
-    root = Path(cache) if cache is not None else cache_dir()
+    root = Path(destination) if destination is not None else cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     try:
         with _watched(root, progress):
