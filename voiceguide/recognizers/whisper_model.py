@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
+from voiceguide.recognizers import whisper_base_model
 from voiceguide.recognizers.base import RecognizerError
 from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, named_places, progress_bar
 
@@ -44,9 +45,9 @@ DOWNLOAD_HINT = "run `voiceguide model download --engine whisper`"
 
 
 def is_model(path: Path) -> bool:
-    """Whether a folder looks like this model (a config, and a model.bin of tiny.en's size) before its checksums are read."""
-    model = Path(path) / "model.bin"
-    return model.is_file() and model.stat().st_size == FILES["model.bin"][0] and (Path(path) / "config.json").is_file()
+    """Whether a folder looks like a CTranslate2 Whisper model other than base (whose engine is whisper-base), before any check of its files."""
+    folder = Path(path)
+    return (folder / "model.bin").is_file() and (folder / "config.json").is_file() and not whisper_base_model.is_model(folder)
 
 
 def model_problem(path: Path) -> str | None:
