@@ -56,10 +56,10 @@ FULL = CorpusSize(per_intent=3, pain_phrases=8, natural=True, coach_lines=None, 
                   snrs=(20, 10, 5), negative_snrs=(10,), noisy_share=4)
 QUICK = CorpusSize(per_intent=1, pain_phrases=2, natural=False, coach_lines=4, chitchat=2,
                    snrs=(10,), negative_snrs=(), speakers=1, held_out=False, timing_utterances=10)
-# Two engines side by side within the hour: the held-out voices and phrasings only,
-# a smaller sample of the grammar, clean and a rotating quarter in each 10 dB noise.
-COMPARE = CorpusSize(per_intent=2, pain_phrases=4, natural=True, coach_lines=None, chitchat=None,
-                     snrs=(10,), negative_snrs=(10,), noisy_share=4, development=False, timing_utterances=60)
+# Two engines side by side on a busy machine: the held-out voices and phrasings only, one
+# grammar sentence per intent (two of pain's), 40 coach lines, clean and a rotating quarter in each 10 dB noise.
+COMPARE = CorpusSize(per_intent=1, pain_phrases=2, natural=True, coach_lines=40, chitchat=None,
+                     snrs=(10,), negative_snrs=(10,), noisy_share=4, development=False, timing_utterances=30)
 HELD_OUT_SEED = 11  # the held-out voices say another sample of the grammar's sentences
 
 
