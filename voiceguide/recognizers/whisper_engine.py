@@ -1,7 +1,7 @@
-"""The Whisper engine: Whisper tiny.en decoding each utterance the endpointer finds.
+"""The Whisper engines: Whisper (tiny.en, or base) decoding each utterance the endpointer finds.
 
 Finals: the utterance's speech decoded against the grammar
-(:mod:`.whisper_decoder`) and judged (:func:`judge`). The final is decoded as
+(:mod:`.whisper_decoder`) and judged by the model's own judge (:mod:`.whisper_judge`). The final is decoded as
 soon as the speech pauses, while the endpointer still waits for the silence
 that ends the utterance: it is given at once as a scored partial (so "stop"
 and pain act within a decode of the end of the word), and it is the final
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +29,8 @@ from voiceguide.grammar import normalize
 from voiceguide.recognizers.base import SAMPLE_RATE, Hypothesis, RecognizerError
 from voiceguide.recognizers.endpointing import EndpointSettings
 from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecognizer
-from voiceguide.recognizers.whisper_decoder import Decoded, WhisperTranscriber
+from voiceguide.recognizers.whisper_decoder import WhisperTranscriber
+from voiceguide.recognizers.whisper_judge import JUDGES, JudgeFit, judge
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
 TAIL_SECONDS = 0.1  # audio kept after the last sound when an utterance is decoded again at its end
@@ -43,49 +43,16 @@ ENDPOINT = EndpointSettings(partial_every=0.2, min_speech=0.09)
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """How far a decoded utterance is trusted to be its grammar sentence."""
-
-    accepted: bool
-    confidence: float  # 0..1
-
-
-# Confidence: a logistic function of the grammar sentence's mean log
-# probability per token and its agreement with the free transcript, fitted on
-# the development voices (docs/whisper-engine.md). A safety sentence needs less of
-# it than a command: a false "it hurts" costs a question, a missed one more.
-WEIGHT_LOG_PROB = 1.88
-WEIGHT_AGREEMENT = 2.085
-BIAS = 3.254
-ACCEPT = 0.8
-ACCEPT_SAFETY = 0.35
-
-
-def agreement(sentence: str, free_text: str) -> float:
-    """How alike the grammar sentence and the free transcript are, 0..1 (character alignment)."""
-    from difflib import SequenceMatcher
-
-    return SequenceMatcher(None, sentence, free_text).ratio() if sentence or free_text else 1.0
-
-
-def judge(decoded: Decoded, safety: bool) -> Judgement:
-    """Whether to take ``decoded`` for its grammar sentence; ``safety`` when that sentence is stop, pain or a symptom."""
-    if decoded.sentence is None or decoded.tokens == 0:
-        return Judgement(False, 0.0)
-    per_token = decoded.log_prob / decoded.tokens
-    z = WEIGHT_LOG_PROB * per_token + WEIGHT_AGREEMENT * agreement(decoded.sentence, decoded.free_text) + BIAS
-    confidence = 1.0 / (1.0 + math.exp(-z))
-    return Judgement(confidence >= (ACCEPT_SAFETY if safety else ACCEPT), confidence)
-
-
 class WhisperUtteranceDecoder(UtteranceDecoder):
     """Utterance audio → grammar sentence, with partials and an early final."""
 
-    name = "whisper"
-
-    def __init__(self, decoder: WhisperTranscriber, safety_sentences: Collection[str] = ()) -> None:
+    def __init__(
+        self, decoder: WhisperTranscriber, safety_sentences: Collection[str] = (), fit: JudgeFit = JUDGES["tiny.en"],
+        name: str = "whisper",
+    ) -> None:
         self.decoder = decoder
+        self.fit = fit
+        self.name = name
         self.safety_sentences = {normalize(s) for s in safety_sentences}
         self.start()
 
@@ -157,21 +124,23 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         decoded = self.decoder.decode(audio)
         if not decoded.free_text and decoded.sentence is None:
             return None
-        verdict = judge(decoded, decoded.sentence in self.safety_sentences)
+        verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
         sure = math.exp(decoded.free_log_prob) if decoded.free_text else 0.0  # mean token probability of the free transcript
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
         return Hypothesis(sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure)
 
 
-def create(model_dir: Path | None, sentences: Sequence[str], safety_sentences: Collection[str] = ()) -> UtteranceRecognizer:
-    """The Whisper recognizer for ``sentences``; RecognizerError when the model cannot be loaded."""
+def create(
+    model_dir: Path | None, sentences: Sequence[str], safety_sentences: Collection[str] = (),
+    model: str = "tiny.en", name: str = "whisper", hint: str = DOWNLOAD_HINT,
+) -> UtteranceRecognizer:
+    """The Whisper recognizer for ``sentences`` with ``model``'s judge; RecognizerError when the model cannot be loaded."""
     if model_dir is None:
-        raise RecognizerError(f"No Whisper model found; {DOWNLOAD_HINT}.")
+        raise RecognizerError(f"No Whisper model found; {hint}.")
     try:
         threads = int(os.environ.get(THREADS_VARIABLE) or 2)
         decoder = WhisperTranscriber(Path(model_dir), [normalize(s) for s in sentences], threads=threads)
     except (ImportError, OSError, RuntimeError, ValueError) as error:
-        raise RecognizerError(
-            f"Whisper could not load the model in {model_dir} ({error}); {DOWNLOAD_HINT}."
-        ) from error
-    return UtteranceRecognizer(WhisperUtteranceDecoder(decoder, safety_sentences), sentences, endpoint=ENDPOINT)
+        raise RecognizerError(f"Whisper could not load the model in {model_dir} ({error}); {hint}.") from error
+    utterances = WhisperUtteranceDecoder(decoder, safety_sentences, JUDGES[model], name)
+    return UtteranceRecognizer(utterances, sentences, endpoint=ENDPOINT)

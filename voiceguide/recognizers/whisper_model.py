@@ -26,8 +26,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
+from voiceguide.recognizers import whisper_base_model
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, first_valid, named_places, progress_bar, sha256_of
+from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, named_places, progress_bar
 
 REPO = "Systran/faster-whisper-tiny.en"
 REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
@@ -44,27 +45,14 @@ DOWNLOAD_HINT = "run `voiceguide model download --engine whisper`"
 
 
 def is_model(path: Path) -> bool:
-    """Whether a folder looks like a CTranslate2 Whisper model (before any check of its files)."""
-    return (Path(path) / "model.bin").is_file() and (Path(path) / "config.json").is_file()
+    """Whether a folder looks like a CTranslate2 Whisper model other than base (whose engine is whisper-base), before any check of its files."""
+    folder = Path(path)
+    return (folder / "model.bin").is_file() and (folder / "config.json").is_file() and not whisper_base_model.is_model(folder)
 
 
 def model_problem(path: Path) -> str | None:
     """Why ``path`` is not the pinned tiny.en model, or None when every file is whole."""
-    path = Path(path)
-    if not path.exists():
-        return f"{path} is not there"
-    if not path.is_dir():
-        return f"{path} is a file, not a model folder"
-    missing = [name for name in FILES if not (path / name).is_file()]
-    if missing:
-        return f"{path} is not a complete Whisper model (missing {', '.join(missing)})"
-    for name, (size, digest) in FILES.items():
-        actual = (path / name).stat().st_size
-        if actual != size:
-            return f"{path / name} has {actual} bytes instead of {size} (damaged or another model)"
-        if sha256_of(path / name) != digest:
-            return f"{path / name} does not match the pinned tiny.en model's checksum (damaged or altered)"
-    return None
+    return files_problem(path, FILES, "Whisper tiny.en")
 
 
 def cache_dir() -> Path:
