@@ -11,7 +11,6 @@ start with the first sentence.
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
 import json
 import logging
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..recognizers.model_files import sha256_of
+from ..recognizers.model_files import package_folder, sha256_of
 from .errors import AudioError
 from .pcm import Pcm
 
@@ -60,10 +59,7 @@ def length_scale(wpm: float) -> float:
 
 def voice_folder() -> Path | None:
     """The data folder of the installed voice package, or None when it is not installed."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "data"
+    return package_folder(PACKAGE, "data")
 
 
 def voice_problem(folder: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,6 +120,14 @@ def files_problem(path: Path, files: Mapping[str, tuple[int, str]], model: str) 
         if sha256_of(path / name) != digest:
             return f"{path / name} does not match the pinned {model} model's checksum (damaged or altered)"
     return None
+
+
+def package_folder(package: str, folder: str) -> Path | None:
+    """``folder`` inside an installed data package (a pinned model or voice wheel), or None when it is not installed."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / folder
 
 
 def sha256_of(path: Path) -> str:

@@ -17,14 +17,15 @@ settings file's ``model_path`` (when it holds this model), the user cache.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, looks_like, named_places, sha256_of
+from voiceguide.recognizers.model_files import (
+    ModelLocation, files_problem, first_valid, looks_like, named_places, package_folder, sha256_of,
+)
 
 REPO = "Systran/faster-whisper-base"
 REVISION = "ebe41f70d5b6dfa9166e2c581c45c9c0cfc57b66"
@@ -65,10 +66,7 @@ def cached_model_dir(cache: Path | None = None) -> Path:
 
 def package_data_dir(package: str) -> Path | None:
     """The data folder of one of the two installed packages, or None."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "data"
+    return package_folder(package, "data")
 
 
 def candidate_locations(

