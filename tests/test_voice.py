@@ -179,6 +179,7 @@ def test_the_worker_runs_only_when_the_cpu_is_otherwise_idle() -> None:
 def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> None:
     from voiceguide.coach import Coach, CoachSettings
     from voiceguide.coach.walk import spoken_lines
+    from voiceguide.coach.wording import WHY_THE_ROUTINE
     from voiceguide.routine import load_routine
 
     routine = load_routine(None)
@@ -191,6 +192,9 @@ def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> Non
     assert "Bring your left knee toward your chest." in lines  # sides
     assert any("contact your spine professional" in line for line in lines)  # safety advice
     assert "When you're ready, say let's begin." in lines  # prompts
+    assert WHY_THE_ROUTINE in lines  # "why" asked before beginning
+    advice = next(i for i, line in enumerate(lines) if "contact your spine professional" in line)
+    assert advice < lines.index(f"Exercise 2 of {len(routine.exercises)}: {routine.exercises[1].name}.")  # safety first
     assert not [line for line in lines if "minute" in line]  # the summary's length of the session is not known
 
 

@@ -3,8 +3,9 @@
 They are not listed by hand: a copy of the coach (pure, so this costs no
 I/O) is walked through the whole routine, as a user who says "let's begin"
 and "next" and asks each exercise's form, purpose and help would walk it,
-with every line taken as spoken and every timer as run out; then fresh
-copies hear "stop", "it hurts" and a symptom. Whatever the coach says on
+with every line taken as spoken and every timer as run out; fresh copies
+hear "stop", "it hurts" and a symptom first, as their advice can be needed
+at any moment. Whatever the coach says on
 the way (steps, cues, counts, sides, prompts, answers, safety advice) is
 collected, in the order it is first said; lines that depend on the time
 are left out. (:mod:`.lines` lists the coach's lines by another road, every
@@ -89,13 +90,14 @@ def spoken_lines(coach: Coach) -> list[tuple[str, float]]:
     """
     lines: dict[tuple[str, float], None] = {}
     try:
-        timeless = _walk_routine(coach, 1.0).keys() & _walk_routine(coach, 97.0).keys()
-        lines.update((line, None) for line in _walk_routine(coach, 1.0) if line in timeless)
+        # The safety advice first: it can be needed at any moment, and a line not rendered yet starts late.
         for intent, words in SAFETY:
             safety = _Walk(coach, lines)
             safety.feed(Begin())
             safety.hear(Intent.START, "let's begin")
             safety.hear(intent, words)
+        timeless = _walk_routine(coach, 1.0).keys() & _walk_routine(coach, 97.0).keys()
+        lines.update((line, None) for line in _walk_routine(coach, 1.0) if line in timeless)
     except Exception:  # the walk only warms a cache: a coach it does not understand must never stop a session
         log.warning("the walk through the coach's lines stopped early", exc_info=True)
     return list(lines)
@@ -107,6 +109,8 @@ def _walk_routine(coach: Coach, time_scale: float) -> dict[tuple[str, float], No
     walk = _Walk(coach, lines, time_scale)
     walk.ask = True
     walk.feed(Begin())
+    for question in QUESTIONS:  # asked before beginning too ("why" is the routine's purpose there)
+        walk.hear(question)
     walk.hear(Intent.START, "let's begin")
     while not walk.ended and walk.count < MAX_EVENTS:
         before = walk.count
