@@ -30,20 +30,25 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def cut_trial(
-    pulse: PulseServer, engine: str, words: str, reaction: str, rng: random.Random, echo_db: float | None = None
+    pulse: PulseServer, engine: str, words: str, reaction: str, rng: random.Random, echo_db: float | None = None,
+    echo_from_start: bool = True,
 ) -> dict:
     """Say ``words`` in the middle of a long line; how long until the coach is silent?
 
     With ``echo_db``, the speaker is looped into the microphone at that level
-    (barge-in over the coach's own voice). The microphone then carries the
-    echo too, so the end of the word is taken from the played file instead:
-    when its playback ended, less its trailing silence.
+    (barge-in over the coach's own voice): from the session's start, as in a
+    room, or (``echo_from_start`` False) only from the long line on, as when
+    headphones are unplugged, before the canceller has learnt the new path.
+    The microphone then carries the echo too, so the end of the word is taken
+    from the played file instead: when its playback ended, less its trailing silence.
     """
     with tempfile.TemporaryDirectory() as folder:
         coach = CoachProcess(pulse, Path(folder), "--speed", "4", engine=engine)
-        echo = None if echo_db is None else pulse.loopback_speaker_to_mic(gain_db=echo_db)
+        echo = None if echo_db is None or not echo_from_start else pulse.loopback_speaker_to_mic(gain_db=echo_db)
         try:
             coach.expect(LONG_LINE, 30)
+            if echo_db is not None and echo is None:
+                echo = pulse.loopback_speaker_to_mic(gain_db=echo_db)
             mic = pulse.record_speaker(source=MIC_SOURCE).start()
             speaker = pulse.record_speaker().start()
             time.sleep(rng.uniform(0.6, 2.0))
@@ -147,12 +152,13 @@ def run_latency(out_dir: Path, quick: bool = False, engine: str = "pocketsphinx"
     trials = 3 if quick else 10
     try:
         latency: dict[str, dict] = {}
-        for name, words, reaction, echo_db in (
-            ("stop → coach silent", "stop", "Stopped.", None),
-            ("pain → coach silent", "it hurts", "Stop now", None),
-            ("stop over a −6 dB echo of the coach → coach silent", "stop", "Stopped.", -6.0),
+        for name, words, reaction, echo_db, from_start in (
+            ("stop → coach silent", "stop", "Stopped.", None, True),
+            ("pain → coach silent", "it hurts", "Stop now", None, True),
+            ("stop over a −6 dB echo of the coach → coach silent", "stop", "Stopped.", -6.0, True),
+            ("stop over a −6 dB echo that begins mid-line → coach silent", "stop", "Stopped.", -6.0, False),
         ):
-            rows = [cut_trial(pulse, engine, words, reaction, rng, echo_db) for _ in range(trials)]
+            rows = [cut_trial(pulse, engine, words, reaction, rng, echo_db, from_start) for _ in range(trials)]
             ms = [r["ms"] for r in rows if r["ok"]]
             latency[name] = {"kind": "cut", "p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95), "trials": f"{len(ms)} of {len(rows)} recognised", "raw": rows}
         commands = [("what can i say", "Say let's begin"), ("why", "These five exercises")]

@@ -228,3 +228,52 @@ def test_the_coachs_words_heard_word_for_word_are_its_voice_even_when_the_sound_
     assert partial.coach_lines == (line,) and not partial.own_voice
     final = policy.judge(Hypothesis("", final=True, confidence=0.0, heard=heard), 5.9, 6.0)
     assert final.own_voice and final.score is not None and final.score < ECHO_LIKELY
+
+
+LONG_LINE = "Do not push too hard. Your low back gets the most benefit when you exercise thoughtfully."
+
+
+@pytest.mark.parametrize(
+    ("heard", "spoken", "intent"),
+    [
+        # Heard in the benchmark: "stop" said 1 s into the line, before the canceller had learnt the echo.
+        ("do not push too hard your low back gets stopped", LONG_LINE, "Stop"),
+        ("do not push too hard stop", LONG_LINE, "Stop"),
+        ("your low back gets it hurts", LONG_LINE, "Pain"),
+        ("do not push too hard my leg is numb", LONG_LINE, "Symptom"),
+        ("do not push too hard your low back gets the most", LONG_LINE, None),  # the coach alone
+        ("say it hurts or stop and i will stop at once", "If anything hurts, say it hurts, or stop, and I will stop at once.", None),
+        ("do not push too hard next", LONG_LINE, None),  # only safety phrases act over the coach's words
+        ("stop", LONG_LINE, None),  # no coach words around it: the grammar's own business
+    ],
+)
+def test_a_stop_or_pain_said_over_the_coachs_words_is_the_users(heard, spoken, intent):
+    from voiceguide.listening.echo_policy import said_over_the_coach
+
+    found = said_over_the_coach(heard, spoken, Grammar.load())
+    assert (found.intent if found else None) == intent
+
+
+def test_a_stop_among_the_coachs_words_acts_even_when_the_sound_is_all_the_coachs():
+    """Before the canceller has learnt the echo, the microphone is mostly the coach's voice: the sound
+    alone would call the utterance its own, and the user's stop in it was lost (0 of 6 benchmark trials)."""
+    from voiceguide.listening.decider import IntentDecider
+
+    grammar = Grammar.load()
+    voice = np.random.default_rng(2).normal(0, 3000, RATE).astype(np.int16)
+    speaker = Stub(spoken_between=lambda start, end: [LONG_LINE])
+    reference = Stub(echo_source=lambda start, length: (np.concatenate([voice, voice])[:length], start))
+    policy = EchoPolicy(grammar, speaker, reference, Stub(hears_speaker=True, delay=0.0))
+    for index in range(len(voice) // 320):
+        frame = Frame(voice[320 * index : 320 * (index + 1)], RATE, 5.0 + index * 0.02, index)
+        policy.hear(frame, frame)
+    heard = "do not push too hard your low back gets stopped"
+    coach_alone = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="do not push too hard your low back gets"), 5.9, 6.0)
+    assert coach_alone.own_voice  # the sound is the coach's
+    verdict = policy.judge(Hypothesis("", final=False, confidence=0.0, heard=heard), 5.9, 6.0)
+    assert not verdict.own_voice and verdict.barge_in
+    decider = IntentDecider(grammar)
+    partial = Hypothesis("", final=False, confidence=0.0, heard=heard)
+    assert decider.decide(partial, coach_speaking=True, echo_text=verdict.coach_words, now=6.0, barge_in=True) is None
+    stop = decider.poll(6.2)  # it stood uncontradicted for the barge-in's moment
+    assert stop is not None and stop.intent == "Stop" and "said over the coach" in stop.why

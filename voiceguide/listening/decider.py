@@ -25,7 +25,7 @@ from ..grammar import SAFETY_INTENTS, Grammar, normalize
 from ..intents import Context
 from ..recognizers.base import Hypothesis
 from ..understanding import Understanding
-from .echo_policy import is_echo
+from .echo_policy import is_echo, said_over_the_coach
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,11 @@ class IntentDecider:
             if found is not None and not is_echo(found[1], echo_text):
                 intent, text, echo = found[0], normalize(hearing.heard or text), False
                 why = f"the safety word {found[1]!r}"
+        if intent is None and echo_text and hearing.heard:
+            over = said_over_the_coach(hearing.heard, echo_text, self.grammar)
+            if over is not None:
+                intent, text, echo = over.intent, over.text, False
+                why = f"{over.text!r} said over the coach's words"
         if not hearing.final:
             if intent in SAFETY_INTENTS and not echo and intent != self._acted:
                 sure = hearing.confidence >= self.thresholds.sure_partial  # the engine vouches for this partial

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ..grammar import Grammar, normalize
+from ..grammar import SAFETY_INTENTS, Grammar, Parsed, normalize
 from ..recognizers.base import Hypothesis
 from .echo_measures import echo_correlation, residual_db
 
@@ -69,6 +69,7 @@ ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: no
 UNCANCELLED_DB = -3.0  # the canceller took out less than this: it found no coach's voice to take out
 REPEAT_MIN_WORDS = 5  # words heard that are this many of the coach's own words, or more, are its voice...
 REPEAT_OTHER_SHARE = 0.25  # ...with at most this share of other words, and none of them a command
+OVER_THE_COACH_MIN_WORDS = 2  # a safety phrase among at least this many of the coach's words was said over its voice
 
 
 @dataclass(frozen=True)
@@ -127,14 +128,20 @@ class EchoPolicy:
         return verdict
 
     def _judge(self, hypothesis: Hypothesis, playing: tuple[str, ...]) -> EchoVerdict:
+        if not playing:
+            return EchoVerdict(playing)
+        over = said_over_the_coach(hypothesis.heard or hypothesis.text, " ".join(playing), self.grammar)
         could_act = (
             hypothesis.final
             or self.grammar.parse(hypothesis.text) is not None
             or self.grammar.safety_word(hypothesis.heard)
+            or over is not None
         )
-        if not playing or not could_act:
+        if not could_act:
             return EchoVerdict(playing)
         left = self._residual_db()
+        if over is not None:  # the user's stop or pain among the coach's words, whatever the sound says
+            return EchoVerdict(playing, barge_in=True, residual_db=left)
         if self.canceller is not None and not self.canceller.hears_speaker and left is not None and left > UNCANCELLED_DB:
             return EchoVerdict(barge_in=True, score=0.0, residual_db=left)
         score = 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
@@ -184,6 +191,23 @@ def is_echo(heard: str, spoken: str) -> bool:
     return bool(spoken_words) and all(
         any(word.startswith(said) or said.startswith(word) for said in spoken_words) for word in heard.split()
     )
+
+
+def said_over_the_coach(heard: str, spoken: str, grammar: Grammar) -> Parsed | None:
+    """A stop, pain or symptom phrase among the coach's own words, as heard when the user speaks over
+    a voice the canceller has not (yet) taken out: "do not push too hard your low back gets stopped"
+    while the coach said "Do not push too hard. Your low back gets..." is a stop. None otherwise."""
+    words = normalize(heard).split()
+    said = set(normalize(spoken).split())
+    others = [word for word in words if not any(_same_word(word, s) for s in said)]
+    if not others or len(words) - len(others) < OVER_THE_COACH_MIN_WORDS:
+        return None
+    rest = " ".join(others)
+    parsed = grammar.parse(rest)
+    if parsed is None:
+        found = grammar.safety_word(rest)
+        parsed = None if found is None else Parsed(found[0], rest)
+    return parsed if parsed is not None and parsed.intent in SAFETY_INTENTS else None
 
 
 def _same_word(heard: str, said: str) -> bool:
