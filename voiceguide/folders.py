@@ -2,8 +2,9 @@
 
 Each follows the platform's convention (platformdirs). The data folder holds
 the history and the voice memory, the config folder the settings, the cache
-folder the recognizer models downloaded on request and the voice's
-rendered lines. The data and config folders, and the voice's cache, can be
+folder the recognizer models downloaded on request, the voice's rendered
+lines and the understanding stage's embedded examples. The data and config
+folders, and the voice's and the understanding's caches, can be
 moved with an environment variable, so that a test or a benchmark run keeps
 its files apart from the user's.
 """
@@ -39,3 +40,8 @@ def model_cache_folder() -> Path:
 def voice_cache_folder() -> Path:
     """Where the natural voice's rendered lines are kept (``$VOICEGUIDE_CACHE_DIR`` overrides the user cache)."""
     return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME)) / "voice"
+
+
+def understanding_cache_folder() -> Path:
+    """Where the understanding stage keeps its examples' embeddings (``$VOICEGUIDE_CACHE_DIR`` overrides the user cache)."""
+    return Path(os.environ.get(CACHE_DIR_ENV) or platformdirs.user_cache_dir(APP_NAME)) / "understanding"

@@ -35,6 +35,7 @@ MODEL_LOADERS = (
     ("voiceguide.recognizers.pocketsphinx_engine", "PocketsphinxDecoder"),
     ("voiceguide.recognizers.endpointing", "SileroDetector"),
     ("voiceguide.understanding.embedding", "WordLlamaEmbedder"),
+    ("voiceguide.understanding.minilm", "MiniLMEmbedder"),
     ("voiceguide.audio.piper_voice", "PiperSynth"),
 )
 

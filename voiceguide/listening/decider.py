@@ -34,7 +34,8 @@ class Thresholds:
     safety: float = 0.15  # ... and stop / pain: a false stop costs a pause only
     during_speech: float = 0.7  # a non-safety command while the coach speaks
     sure_partial: float = 0.5  # a partial this confident needs no confirming (engines that score partials)
-    understood_during_speech: float = 0.9  # words outside the grammar, understood by meaning, while the coach speaks
+    # Words outside the grammar, understood by meaning while the coach speaks, need the cosine of the
+    # understanding's rule (``Rule.during_speech``: each encoder has its own scale).
 
 
 # How long a partial stop or pain phrase must stand uncontradicted before it acts
@@ -149,6 +150,6 @@ class IntentDecider:
         if understood.intent is None or is_echo(understood.heard, echo_text):
             return None
         if coach_speaking and understood.intent not in SAFETY_INTENTS:
-            if understood.confidence < self.thresholds.understood_during_speech:
+            if understood.confidence < self.understanding.rule.during_speech:
                 return None
         return Heard(understood.intent, understood.heard, understood.confidence, understood.why)

@@ -1,12 +1,15 @@
-"""Static sentence embeddings: WordLlama's ``l2_supercat_256``, whose weights ship inside the ``wordllama`` wheel.
+"""Sentence embeddings: what an encoder offers, and WordLlama's static ``l2_supercat_256`` (the fallback encoder).
 
-Loaded from the installed package only (never a download), each file
-checked against its SHA-256 first. An embedding is a unit vector, so the
-dot product of two is their cosine similarity.
+Every encoder is loaded from an installed package only (never a download),
+each file checked against its SHA-256 first. An embedding is a unit vector,
+so the dot product of two is their cosine similarity. The default encoder is
+all-MiniLM-L6-v2 (:mod:`.minilm`); WordLlama's weights ship inside the
+``wordllama`` wheel that ``pip install .`` brings, so it is there when MiniLM is not.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -14,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from ..recognizers.model_files import sha256_of
+from .rule import Rule
 
 CONFIG = "l2_supercat"
 DIMENSIONS = 256
@@ -29,12 +33,20 @@ class EmbeddingError(Exception):
 
 
 class Embedder(Protocol):
+    name: str  # for messages and the docs: "all-MiniLM-L6-v2"
+    fingerprint: str  # changes with the model's files: the cached example embeddings are keyed by it
+    rule: Rule  # the cosines this encoder's matches need (chosen on the development data for it)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit vector per text (rows), float32."""
 
 
 class WordLlamaEmbedder:
     """WordLlama's static embeddings: a token lookup and a mean, about a tenth of a millisecond a sentence."""
+
+    name = "WordLlama l2_supercat_256"
+    fingerprint = hashlib.sha256(f"{CONFIG}-{DIMENSIONS};{sorted(FILES.items())}".encode()).hexdigest()
+    rule = Rule()  # chosen on the development data on 2026-12-03 (docs/understanding.md)
 
     def __init__(self, package_dir: Path | None = None) -> None:
         try:

@@ -1,6 +1,7 @@
 """The examples the understanding stage matches against: the grammar's sentences, and what is not a command.
 
-Each example is embedded once; a transcript is embedded and compared with
+Each example is embedded once (and kept in the user cache, :mod:`.cache`);
+a transcript is embedded and compared with
 all of them at once. What is not a command (the coach's own lines, everyday
 room talk from the grammar file) is there so that a transcript nearer to
 one of those than to any command is rejected.
@@ -11,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ..grammar import normalize
 from ..intents import Intent
+from .cache import embedded
 from .embedding import Embedder
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -41,15 +44,25 @@ class Nearest:
 class ExampleIndex:
     """Embedded examples: (intent, sentence) pairs and sentences that are no command."""
 
-    def __init__(self, embedder: Embedder, examples: Sequence[tuple[str, str]], not_commands: Sequence[str]) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        examples: Sequence[tuple[str, str]],
+        not_commands: Sequence[str],
+        cache: Path | None = None,
+        use_cache: bool = True,
+    ) -> None:
+        """``cache``: the folder of the kept embeddings (default: the user cache); ``use_cache=False`` embeds anew."""
         self.embedder = embedder
+        self.rule = embedder.rule
         known = {intent.value: intent for intent in Intent}
         pairs = [(known[intent], normalize(text)) for intent, text in examples if intent in known]
         commands = {text for _, text in pairs}
         self.others = [text for text in dict.fromkeys(map(normalize, not_commands)) if text and text not in commands]
         self.intents = [intent for intent, _ in pairs]
         self.texts = [text for _, text in pairs]
-        self._vectors = embedder.embed(self.texts + self.others)
+        texts = self.texts + self.others
+        self._vectors = embedded(embedder, texts, cache) if use_cache else embedder.embed(texts)
         self._count = len(self.texts)
 
     def nearest(self, text: str) -> Nearest:
