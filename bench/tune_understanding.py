@@ -1,4 +1,4 @@
-"""Choosing an encoder's understanding rule on the development data only: ``python -m bench.tune_understanding [minilm|wordllama]``.
+"""Choosing an encoder's understanding rule on the development data only: ``python -m bench.tune_understanding [minilm|wordllama|both]``.
 
 The data: :mod:`bench.paraphrases` (commands in words the grammar lacks, in
 context; room talk) and the development half of :mod:`bench.phrasings`'
@@ -22,7 +22,7 @@ thresholds, so every rule on the grid is scored from those numbers.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,21 +33,15 @@ from voiceguide.intents import SAFETY_INTENTS, Context
 from voiceguide.routine import load_routine
 from voiceguide.understanding import Rule
 from voiceguide.understanding.context import EXPECTED, IMPOSSIBLE, MOVES
-from voiceguide.understanding.combined import CombinedEmbedder
-from voiceguide.understanding.embedding import Embedder, WordLlamaEmbedder
+from voiceguide.understanding.embedding import WordLlamaEmbedder
 from voiceguide.understanding.examples import ExampleIndex
 from voiceguide.understanding.loading import build_index
-from voiceguide.understanding.minilm import MiniLMEmbedder
 
 from . import phrasings
+from .encoders import ENCODERS
 from .paraphrases import DEVELOPMENT_PARAPHRASES, DEVELOPMENT_ROOM_TALK
 from .understanding import LIVE_CONTEXTS
 
-ENCODERS: dict[str, Callable[[], Embedder]] = {
-    "minilm": MiniLMEmbedder,
-    "wordllama": WordLlamaEmbedder,
-    "both": lambda: CombinedEmbedder(MiniLMEmbedder(), WordLlamaEmbedder()),  # the default
-}
 GRID = np.round(np.arange(0.30, 0.99, 0.01), 2)  # the thresholds tried
 BONUSES = np.round(np.arange(0.0, 0.301, 0.02), 2)
 FALSE_AT_MOST = 0.01
@@ -150,7 +144,7 @@ def during_speech(grammar: Grammar, index: ExampleIndex, reference: ExampleIndex
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("encoder", nargs="?", default="minilm", choices=sorted(ENCODERS))
+    parser.add_argument("encoder", nargs="?", default="wordllama", choices=sorted(ENCODERS))
     args = parser.parse_args(argv)
     grammar = Grammar.load()
     embedder = ENCODERS[args.encoder]()

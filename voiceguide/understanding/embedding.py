@@ -1,10 +1,10 @@
-"""Sentence embeddings: what an encoder offers, and WordLlama's static ``l2_supercat_256`` (the fallback encoder).
+"""Sentence embeddings: what an encoder offers, and the app's, WordLlama's static ``l2_supercat_256``.
 
 Every encoder is loaded from an installed package only (never a download),
 each file checked against its SHA-256 first. An embedding is a unit vector,
-so the dot product of two is their cosine similarity. The default encoder is
-all-MiniLM-L6-v2 (:mod:`.minilm`); WordLlama's weights ship inside the
-``wordllama`` wheel that ``pip install .`` brings, so it is there when MiniLM is not.
+so the dot product of two is their cosine similarity. all-MiniLM-L6-v2
+(:mod:`.minilm`), a real sentence encoder, was measured against WordLlama
+and did not clearly win (docs/understanding.md).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class WordLlamaEmbedder:
 
     name = "WordLlama l2_supercat_256"
     fingerprint = hashlib.sha256(f"{CONFIG}-{DIMENSIONS};{sorted(FILES.items())}".encode()).hexdigest()
-    rule = Rule()  # chosen on the development data on 2026-12-03 (docs/understanding.md)
+    rule = Rule()  # chosen on the first 60 development paraphrases and 26 lines of room talk (docs/understanding.md)
 
     def __init__(self, package_dir: Path | None = None) -> None:
         try:

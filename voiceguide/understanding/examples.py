@@ -50,9 +50,8 @@ class ExampleIndex:
         examples: Sequence[tuple[str, str]],
         not_commands: Sequence[str],
         cache: Path | None = None,
-        use_cache: bool = True,
     ) -> None:
-        """``cache``: the folder of the kept embeddings (default: the user cache); ``use_cache=False`` embeds anew."""
+        """``cache``: the folder of the kept embeddings (default: the user cache's, :mod:`.cache`)."""
         self.embedder = embedder
         self.rule = embedder.rule
         known = {intent.value: intent for intent in Intent}
@@ -61,8 +60,7 @@ class ExampleIndex:
         self.others = [text for text in dict.fromkeys(map(normalize, not_commands)) if text and text not in commands]
         self.intents = [intent for intent, _ in pairs]
         self.texts = [text for _, text in pairs]
-        texts = self.texts + self.others
-        self._vectors = embedded(embedder, texts, cache) if use_cache else embedder.embed(texts)
+        self._vectors = embedded(embedder, self.texts + self.others, cache)
         self._count = len(self.texts)
 
     def nearest(self, text: str) -> Nearest:
