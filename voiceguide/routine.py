@@ -9,6 +9,7 @@ defined once with its check; one formatter makes the sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -214,16 +215,19 @@ def _check_placeholders(line: str, side: bool) -> None:
             raise _problem(f"uses {SIDE} but the set has no 'sides'")
 
 
-def _id(value: Any) -> str:
-    if not _is_text(value):
-        raise _problem("must be a short name such as 'pelvic_tilt'")
-    return value
+def _must(test: Callable[[Any], bool], problem: str) -> BeforeValidator:
+    """A field that must pass ``test`` (before its type, if it has items, checks them)."""
+
+    def check(value: Any) -> Any:
+        if not test(value):
+            raise _problem(problem)
+        return value
+
+    return BeforeValidator(check)
 
 
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _problem("must be true or false")
-    return value
+def _is_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value)
 
 
 def _sides(value: Any) -> tuple[str, ...]:
@@ -233,40 +237,24 @@ def _sides(value: Any) -> tuple[str, ...]:
     return tuple(sides)
 
 
-def _at_least_one(what: str) -> BeforeValidator:
-    """A list that may not be empty (its items are checked by their model)."""
-
-    def check(value: Any) -> Any:
-        if not isinstance(value, list) or not value:
-            raise _problem(f"must be a list with at least one {what}")
-        return value
-
-    return BeforeValidator(check)
-
-
-def _none_is_empty(value: Any) -> Any:
-    return {} if value is None else value
-
-
 def _range(bounds: tuple[int, int], unit: str) -> Any:
     """A number, or {min, max, default} (other keys are ignored), each a whole number within ``bounds``."""
     low, high = bounds
     rule = f"must be a whole number of {unit} from {low} to {high}"
 
-    def whole(value: Any) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise _problem(rule)
-        return value
+    def whole(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
     class Parts(BaseModel):
         model_config = ConfigDict(extra="ignore", validate_default=True)
-        min: Annotated[int, PlainValidator(whole)] = None  # left out: read as null, as in _Mapping
-        max: Annotated[int, PlainValidator(whole)] = None
-        default: Annotated[int, PlainValidator(whole)] = None
+        min: Annotated[int, _must(whole, rule)] = None  # left out: read as null, as in _Mapping
+        max: Annotated[int, _must(whole, rule)] = None
+        default: Annotated[int, _must(whole, rule)] = None
 
     def from_number(value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
-            whole(value)  # the field as written, not a part of it the file does not have
+            if not whole(value):  # the field as written, not a part of it the file does not have
+                raise _problem(rule)
             return {"min": value, "max": value, "default": value}
         if not isinstance(value, dict):
             raise _problem("must be a number or {min, max, default}")
@@ -304,13 +292,13 @@ class _SetIn(_Mapping):
 
 
 class _ExerciseIn(_Mapping):
-    id: Annotated[str, PlainValidator(_id)] = None
+    id: Annotated[str, _must(_is_text, "must be a short name such as 'pelvic_tilt'")] = None
     name: Annotated[str, _Spoken()] = None
     purpose: Annotated[str, _Spoken()] = None
     setup: Annotated[tuple[str, ...], _Spoken(lines=True, required=False)] = None
-    sets: Annotated[tuple[_SetIn, ...], _at_least_one("set")] = None
+    sets: Annotated[tuple[_SetIn, ...], _must(_is_list, "must be a list with at least one set")] = None
     form: Annotated[tuple[str, ...], _Spoken(lines=True)] = None
-    say_form: Annotated[bool, PlainValidator(_flag)] = False
+    say_form: Annotated[bool, _must(lambda value: isinstance(value, bool), "must be true or false")] = False
 
     def exercise(self) -> Exercise:
         sets = tuple(ExerciseSet(**dict(part)) for part in self.sets)
@@ -327,8 +315,8 @@ _SafetyIn = create_model(
 
 class _RoutineIn(_Mapping):
     name: Annotated[str, _Spoken()] = None
-    safety: Annotated[_SafetyIn, BeforeValidator(_none_is_empty)] = None  # type: ignore[valid-type]
-    exercises: Annotated[tuple[_ExerciseIn, ...], _at_least_one("exercise")] = None
+    safety: Annotated[_SafetyIn, BeforeValidator(lambda value: {} if value is None else value)] = None  # type: ignore[valid-type]
+    exercises: Annotated[tuple[_ExerciseIn, ...], _must(_is_list, "must be a list with at least one exercise")] = None
 
     def routine(self, source: str) -> Routine:
         given = dict(self.safety)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import tomli_w
 from pydantic import ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
-from pydantic.dataclasses import dataclass
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 from pydantic_core import PydanticCustomError, core_schema
 
 from .files import set_aside, write_atomically
@@ -48,64 +50,57 @@ class SettingsError(ValueError):
 # ------------------------------------------------------------ the rules
 
 
-def _refused(rule: str, value: Any) -> PydanticCustomError:
-    """A value a rule does not take; the setting's name goes before it (see :func:`_sentence`)."""
-    return PydanticCustomError("setting", f"{rule}, not {value!r}")
-
-
+@dataclass(frozen=True)
 class _Rule:
-    """What a setting may be: ``allowed`` as ``voiceguide config`` lists it, and ``parse``, which reads
-    a string from the command line or a TOML value and raises :func:`_refused` for anything else.
-    Our own parsing rather than pydantic's coercion: ``yes``/``off``, ``none``, case and a device
-    index given as a number are read as they always were, and a bool is never a number."""
+    """What a setting may be: ``allowed``, as ``voiceguide config`` lists it, and ``parse``, which reads a
+    string from the command line or a TOML value and raises :func:`_refused` for anything else. Our own
+    parsing rather than pydantic's coercion, so yes/off, none, case, a device index given as a number,
+    and a bool that is not a number, are read as they always were."""
 
     allowed: str
-
-    def parse(self, value: Any) -> Any:
-        raise NotImplementedError
+    parse: Callable[[Any], Any]
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_plain_validator_function(self.parse)
 
 
-class _Choice(_Rule):
+def _refused(rule: str, value: Any) -> PydanticCustomError:
+    """A value a rule does not take; the setting's name goes before it (see :func:`_sentence`)."""
+    return PydanticCustomError("setting", f"{rule}, not {value!r}")
+
+
+def _choice(*choices: str) -> _Rule:
     """One of a few words, in any case."""
 
-    def __init__(self, *choices: str) -> None:
-        self.choices = choices
-        self.allowed = ", ".join(choices)
-
-    def parse(self, value: Any) -> str:
+    def parse(value: Any) -> str:
         text = value.strip().lower() if isinstance(value, str) else None
-        if text not in self.choices:
-            raise _refused(f"must be one of {self.allowed}", value)
+        if text not in choices:
+            raise _refused(f"must be one of {', '.join(choices)}", value)
         return text
 
+    return _Rule(", ".join(choices), parse)
 
-class _OptionalText(_Rule):
+
+def _optional_text(what: str) -> _Rule:
     """Some text, or none (``none`` or an empty string); a number is taken as text (a device index)."""
 
-    def __init__(self, what: str) -> None:
-        self.what = what
-        self.allowed = f"{what}, or none"
-
-    def parse(self, value: Any) -> str | None:
+    def parse(value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
-            raise _refused(f"must be {self.what} or none", value)
+            raise _refused(f"must be {what} or none", value)
         text = value.strip()
         return None if text.lower() in ("", "none") else text
 
+    return _Rule(f"{what}, or none", parse)
 
-class _ModelFolder(_OptionalText):
+
+def _model_folder() -> _Rule:
     """An existing folder, kept as its resolved path, or none."""
+    text_rule = _optional_text("a model folder")
 
-    def __init__(self) -> None:
-        super().__init__("a model folder")
-
-    def parse(self, value: Any) -> str | None:
-        text = super().parse(value)
+    def parse(value: Any) -> str | None:
+        text = text_rule.parse(value)
         if text is None:
             return None
         folder = Path(text).expanduser()
@@ -115,60 +110,54 @@ class _ModelFolder(_OptionalText):
             )
         return str(folder.resolve())
 
+    return _Rule(text_rule.allowed, parse)
 
-class _Rate(_Rule):
+
+def _rate(value: Any) -> int:
     """Words per minute, a whole number from RATE_MIN to RATE_MAX."""
-
-    allowed = f"{RATE_MIN} to {RATE_MAX} words per minute"
-
-    def parse(self, value: Any) -> int:
-        rate: int | None = None
-        if isinstance(value, int) and not isinstance(value, bool):
-            rate = value
-        elif isinstance(value, str) and value.strip().isdigit():
-            rate = int(value.strip())
-        if rate is None or not RATE_MIN <= rate <= RATE_MAX:
-            raise _refused(RATE_RULE, value)
-        return rate
+    rate: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        rate = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        rate = int(value.strip())
+    if rate is None or not RATE_MIN <= rate <= RATE_MAX:
+        raise _refused(RATE_RULE, value)
+    return rate
 
 
-class _Flag(_Rule):
+def _flag(value: Any) -> bool:
     """True or false, also as yes/no, on/off, 1/0."""
-
-    allowed = "true, false"
-
-    def parse(self, value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        text = value.strip().lower() if isinstance(value, str) else None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise _refused("must be true or false (yes/no, on/off)", value)
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _refused("must be true or false (yes/no, on/off)", value)
 
 
-SpeechRate = Annotated[int, _Rate()]
-Device = Annotated[str | None, _OptionalText("a device name or number")]
+SpeechRate = Annotated[int, _Rule(f"{RATE_MIN} to {RATE_MAX} words per minute", _rate)]
+Device = Annotated[str | None, _optional_text("a device name or number")]
 
 
 # ------------------------------------------------------------ the settings
 
 
-@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Settings:
     """The user's settings, each defined here once: its type, its rule (what it may be) and its default."""
 
-    engine: Annotated[str, _Choice(*ENGINE_CHOICES)] = "auto"  # auto or an engine of the registry
-    model_path: Annotated[str | None, _ModelFolder()] = None  # a recognizer model folder
+    engine: Annotated[str, _choice(*ENGINE_CHOICES)] = "auto"  # auto or an engine of the registry
+    model_path: Annotated[str | None, _model_folder()] = None  # a recognizer model folder
     # joe (Piper's natural voice) or a pyttsx3/espeak-ng voice id or name; None: the natural voice
-    voice: Annotated[str | None, _OptionalText("a voice name or id")] = None
+    voice: Annotated[str | None, _optional_text("a voice name or id")] = None
     speech_rate: SpeechRate = 150
     input_device: Device = None  # sounddevice name or index
     output_device: Device = None
-    level: Annotated[str, _Choice("gentle", "standard", "full")] = "standard"
-    between_exercises: Annotated[str, _Choice("wait", "auto")] = "wait"
-    pause_on_unclear: Annotated[bool, _Flag()] = True
+    level: Annotated[str, _choice("gentle", "standard", "full")] = "standard"
+    between_exercises: Annotated[str, _choice("wait", "auto")] = "wait"
+    pause_on_unclear: Annotated[bool, _Rule("true, false", _flag)] = True
 
 
 DEFAULTS = Settings()
