@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, PlainValidator, ValidationError, create_model
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, GetCoreSchemaHandler, PlainValidator, ValidationError, create_model,
+)
 from pydantic_core import PydanticCustomError, core_schema
 
 LEVELS = ("gentle", "standard", "full")

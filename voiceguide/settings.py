@@ -137,8 +137,8 @@ def _flag(value: Any) -> bool:
     raise _refused("must be true or false (yes/no, on/off)", value)
 
 
-SpeechRate = Annotated[int, _Rule(f"{RATE_MIN} to {RATE_MAX} words per minute", _rate)]
-Device = Annotated[str | None, _optional_text("a device name or number")]
+_SpeechRate = Annotated[int, _Rule(f"{RATE_MIN} to {RATE_MAX} words per minute", _rate)]
+_Device = Annotated[str | None, _optional_text("a device name or number")]
 
 
 # ------------------------------------------------------------ the settings
@@ -152,9 +152,9 @@ class Settings:
     model_path: Annotated[str | None, _model_folder()] = None  # a recognizer model folder
     # joe (Piper's natural voice) or a pyttsx3/espeak-ng voice id or name; None: the natural voice
     voice: Annotated[str | None, _optional_text("a voice name or id")] = None
-    speech_rate: SpeechRate = 150
-    input_device: Device = None  # sounddevice name or index
-    output_device: Device = None
+    speech_rate: _SpeechRate = 150
+    input_device: _Device = None  # sounddevice name or index
+    output_device: _Device = None
     level: Annotated[str, _choice("gentle", "standard", "full")] = "standard"
     between_exercises: Annotated[str, _choice("wait", "auto")] = "wait"
     pause_on_unclear: Annotated[bool, _Rule("true, false", _flag)] = True
@@ -167,7 +167,7 @@ ALLOWED: dict[str, str] = {
     for name, field in Settings.__pydantic_fields__.items()
 }
 _TABLE = TypeAdapter(Settings)  # a whole file's table at once
-_SPEECH_RATE = TypeAdapter(SpeechRate)
+_SPEECH_RATE = TypeAdapter(_SpeechRate)
 
 
 def _sentence(error: ValidationError, name: str = "") -> SettingsError:
