@@ -70,7 +70,7 @@ def prepare(cache: Path) -> int:
     from voiceguide.coach.walk import spoken_lines
     from voiceguide.routine import load_routine
 
-    lines = spoken_lines(Coach(load_routine(None), clock=time.time, settings=CoachSettings()))
+    lines = spoken_lines(Coach(load_routine(None), settings=CoachSettings()))
     with environment({"VOICEGUIDE_CACHE_DIR": str(cache)}):
         folder = voice_cache_folder()
     with NaturalVoice(rate_wpm=150, cache_folder=folder, threads=1) as voice:

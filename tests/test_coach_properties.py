@@ -218,7 +218,7 @@ def next_start_offer(driver: Driver, routine: Routine) -> str | None:
     offer = offer_after(driver, routine)
     if offer is None:
         return None
-    following = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
+    following = Driver(Coach(routine, resume_offer=offer), FakeClock()).begin()
     following.settle()
     return next(say.text for say in following.said if "Do you want to" in say.text)
 
@@ -293,7 +293,7 @@ pace_moves = st.lists(
 @given(st.integers(0, 4), st.sampled_from(["gentle", "standard", "full"]), st.integers(0, 1), pace_moves)
 def test_pace_changes_never_lengthen_the_hold_under_way(exercise, level, rep, moves):
     """However often the pace changes during a hold, it is never held longer than its line said."""
-    driver = Driver(Coach(load_routine(), FakeClock(), CoachSettings(level=level)), FakeClock()).begin()
+    driver = Driver(Coach(load_routine(), CoachSettings(level=level)), FakeClock()).begin()
     driver.settle()
     driver.hear("Start")
     for _ in range(exercise):
@@ -365,7 +365,7 @@ def test_a_resumed_session_counts_what_both_sessions_did(first_turns, input_ends
     if offer is None:
         return
     event("a session continued another")
-    second = Driver(Coach(routine, FakeClock(), resume_offer=offer), FakeClock()).begin()
+    second = Driver(Coach(routine, resume_offer=offer), FakeClock()).begin()
     second.settle()
     second.hear("Yes")
     play_session(second, [move for steps, said in second_turns for move in (("time", steps), said)], input_ends=False)

@@ -140,7 +140,7 @@ def test_a_lost_device_pauses_the_count(what):
     from voiceguide.events import DeviceLost
 
     driver = at_hold(rep=2)
-    driver.apply(driver.coach.handle(DeviceLost(what, "gone")))
+    driver.handle(DeviceLost(what, "gone"))
     assert driver.coach.mode is Mode.HALTED and driver.timer is None
     assert driver.said[-1].kind == "safety" and driver.kinds("device_lost")[0].data["what"] == what
     driver.hear("Resume")

@@ -321,7 +321,7 @@ def test_the_pelvic_tilt_form_check_is_offered_once_and_nothing_else_is_promised
 
 
 def welcome(returning: bool) -> list[str]:
-    driver = Driver(Coach(load_routine(), FakeClock(), returning=returning), FakeClock()).begin()
+    driver = Driver(Coach(load_routine(), returning=returning), FakeClock()).begin()
     driver.settle()
     return driver.texts()
 

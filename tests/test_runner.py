@@ -38,7 +38,7 @@ def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it():
     out = io.StringIO()
     journal = ListJournal()
     notices: list[str] = []
-    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=10), journal, speed=10, notice=notices.append)
+    runner = Runner(Coach(load_routine()), TextSpeaker(out, speed=10), journal, speed=10, notice=notices.append)
     runner.post(Heard("Start", "let's begin"))
     ended: list[object] = []
     thread = threading.Thread(target=lambda: ended.append(runner.run()), daemon=True)
@@ -56,7 +56,7 @@ def test_end_of_input_mid_exercise_ends_the_session_at_once_and_saves_it():
 def test_end_of_input_after_the_end_leaves_the_summary_whole():
     out = io.StringIO()
     journal = ListJournal()
-    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=20), journal, speed=20)
+    runner = Runner(Coach(load_routine()), TextSpeaker(out, speed=20), journal, speed=20)
     runner.post(Heard("Quit", "end"))
     runner.post(InputClosed())
     result = runner.run()
@@ -65,12 +65,23 @@ def test_end_of_input_after_the_end_leaves_the_summary_whole():
     assert [r.kind for r in journal.records][-1] == "session_end"
 
 
+def test_the_records_have_the_times_the_runner_stamped_on_the_events():
+    """The coach has no clock: it reads each event's time, which the runner stamps as the event comes."""
+    journal = ListJournal()
+    runner = Runner(Coach(load_routine()), TextSpeaker(io.StringIO(), speed=20), journal, speed=20,
+                    wall_clock=lambda: 1234.5)
+    runner.post(Heard("Quit", "end"))
+    runner.post(InputClosed())
+    runner.run()
+    assert journal.records and {record.at for record in journal.records} == {1234.5}
+
+
 def script_session(script: str, speed: float = 20) -> tuple[list[str], object, list[str], ListJournal]:
     """A session fed by a script (not a terminal): its printed lines, its end, its notices, its records."""
     out = io.StringIO()
     journal = ListJournal()
     notices: list[str] = []
-    runner = Runner(Coach(load_routine(), clock=time.time), TextSpeaker(out, speed=speed), journal, speed=speed,
+    runner = Runner(Coach(load_routine()), TextSpeaker(out, speed=speed), journal, speed=speed,
                     notice=notices.append)
     read_typed_lines(io.StringIO(script), Understanding(Grammar.load()), runner)  # the grammar's sentences only
     ended = runner.run()

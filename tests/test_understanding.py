@@ -224,7 +224,7 @@ def test_what_is_said_means_what_the_coach_is_waiting_for(understanding):
     answer = typed_event(understanding, driver.coach.context, "not now")
     assert answer.intent == "No"
     before = len(driver.said)
-    driver.apply(driver.coach.handle(answer))
+    driver.handle(answer)
     assert any("no pain" in line.lower() for line in driver.texts(before)), driver.texts()[-3:]
 
 
@@ -238,6 +238,6 @@ def test_the_history_keeps_the_words_heard_and_why_they_were_taken(understanding
     driver.hear("Start")
     driver.run_until(lambda d: d.coach.step.kind is StepKind.HOLD and d.coach.state.hold.counting)
     event = typed_event(understanding, driver.coach.context, "my back is throbbing")
-    driver.apply(driver.coach.handle(event))
+    driver.handle(event)
     assert driver.kinds("pain")[0].data["words"] == "my back is throbbing"
     assert driver.kinds("pain")[0].data["why"] == "the safety word 'throbbing'"

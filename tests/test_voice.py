@@ -183,7 +183,7 @@ def test_the_lines_known_in_advance_come_from_the_routine(tmp_path: Path) -> Non
     from voiceguide.routine import load_routine
 
     routine = load_routine(None)
-    lines = [text for text, _ in spoken_lines(Coach(routine, clock=lambda: 0.0, settings=CoachSettings()))]
+    lines = [text for text, _ in spoken_lines(Coach(routine, settings=CoachSettings()))]
     for exercise in routine.exercises:
         assert any(exercise.name in line for line in lines)  # titles
         assert exercise.purpose in lines

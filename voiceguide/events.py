@@ -2,7 +2,8 @@
 
 Small frozen dataclasses, in the spirit of the wyoming protocol: the coach
 is a function of events to actions, and the runner is the only thing that
-turns actions into sound, timers and files.
+turns actions into sound, timers and files. Each event carries its time
+(``at``), so the coach needs no clock of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ from typing import Any, Union
 
 
 @dataclass(frozen=True)
-class Begin:
+class _Stamped:
+    """An event in, and ``at``, the moment it happened: wall-clock seconds (``time.time()``), since the
+    coach writes it into the records the history keeps as dates. The runner stamps each event as it
+    is queued; the tests' drivers stamp their fake time. Not part of an event's equality."""
+
+    at: float = field(default=0.0, kw_only=True, compare=False)
+
+
+@dataclass(frozen=True)
+class Begin(_Stamped):
     """The session starts (the runner is ready to speak and listen)."""
 
 
@@ -30,7 +40,7 @@ class _Words:
 
 
 @dataclass(frozen=True)
-class Heard(_Words):
+class Heard(_Stamped, _Words):
     """The user said something understood as ``intent``; ``why`` says how (for --show-heard and the history)."""
 
     intent: str
@@ -40,7 +50,7 @@ class Heard(_Words):
 
 
 @dataclass(frozen=True)
-class Unclear(_Words):
+class Unclear(_Stamped, _Words):
     """The user said something no intent matches (not the coach's own voice); ``why`` says why not."""
 
     text: str = ""
@@ -48,21 +58,21 @@ class Unclear(_Words):
 
 
 @dataclass(frozen=True)
-class TimerFired:
+class TimerFired(_Stamped):
     """A timer set with :class:`SetTimer` ran out."""
 
     token: int
 
 
 @dataclass(frozen=True)
-class SpeechDone:
+class SpeechDone(_Stamped):
     """The line with this id was spoken to its end (never sent for a cut line)."""
 
     utterance_id: int
 
 
 @dataclass(frozen=True)
-class DeviceLost:
+class DeviceLost(_Stamped):
     """The microphone or the speaker stopped working; ``what`` says which."""
 
     what: str  # "microphone" | "speaker"

@@ -1,9 +1,9 @@
 """The runner: feeds events into the coach and carries out its actions.
 
 Input (typed lines or the microphone) and the speaker post events from
-their own threads into the runner's queue; its loop hands them to the coach
-one at a time, keeps the coach's single timer, and passes speech to a
-:class:`Speaker`. Text mode and hands-free mode share
+their own threads into the runner's queue, which stamps each with its time;
+its loop hands them to the coach one at a time, keeps the coach's single
+timer, and passes speech to a :class:`Speaker`. Text mode and hands-free mode share
 it unchanged; only the speaker and the input differ.
 """
 
@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .action_interpreter import carry_out
@@ -65,12 +65,14 @@ class Runner:
         speed: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         notice: Callable[[str], None] | None = None,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.coach = coach
         self.speaker = speaker
         self.journal = journal or NullJournal()
         self.speed = speed
-        self.clock = clock
+        self.clock = clock  # for the timer: monotonic
+        self.wall_clock = wall_clock  # the events' time, which the coach writes into the history: dates
         self.notice = notice or (lambda message: None)
         self.events: queue.Queue[Event | InputClosed] = queue.Queue()
         self.context = coach.context  # what the coach waits for; read by the input threads, set after each event
@@ -88,7 +90,9 @@ class Runner:
         self._over = False
 
     def post(self, event: Event | InputClosed) -> None:
-        """Hand an event to the loop; safe from any thread."""
+        """Hand an event to the loop, stamped with the time it is queued; safe from any thread."""
+        if not isinstance(event, InputClosed):
+            event = replace(event, at=self.wall_clock())
         with self._progress:
             self._posted += 1
         self.events.put(event)
@@ -119,7 +123,7 @@ class Runner:
     def run(self) -> EndSession | None:
         """Run the session; the EndSession, or None when the user left early."""
         try:
-            self._handle(Begin())
+            self._handle(Begin(at=self.wall_clock()))
             with self._progress:
                 self._begun = True
             while not self._finished():
@@ -137,7 +141,7 @@ class Runner:
         """End the session now, as the user left it: nothing more is said or counted."""
         self.speaker.cut()
         self._timer = None
-        self.journal.record(Record("interrupted", self.coach.clock(), {"reason": reason}))
+        self.journal.record(Record("interrupted", self.wall_clock(), {"reason": reason}))
         self.stopped_early = True
         self.notice(message)
 
@@ -163,7 +167,7 @@ class Runner:
         if self._timer is not None and self.clock() >= self._timer[0]:
             token = self._timer[1]
             self._timer = None
-            self._handle(TimerFired(token))
+            self._handle(TimerFired(token, at=self.wall_clock()))
 
     def _take(self, event: Event | InputClosed) -> None:
         """One posted event, counted as handled once the coach has answered it."""

@@ -5,7 +5,6 @@ Shared by text mode and hands-free mode, so both start the same coach.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +40,6 @@ def prepare_session(
     routine_file: Path | None,
     level: str | None,
     notice: Callable[[str], None],
-    clock: Callable[[], float] = time.time,
     speed: float = 1.0,
 ) -> Session:
     """Everything a session needs; problems the user can fix are told in one line each."""
@@ -63,7 +61,7 @@ def prepare_session(
         pause_on_unclear=settings.pause_on_unclear,
         wait_between_exercises=settings.between_exercises == "wait",
     )
-    coach = Coach(routine, clock=clock, settings=coach_settings, resume_offer=offer, returning=returning)
+    coach = Coach(routine, settings=coach_settings, resume_offer=offer, returning=returning)
     return Session(settings, routine, coach, SessionJournal(history, routine.name, speed), history)
 
 

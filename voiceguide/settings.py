@@ -1,9 +1,12 @@
 """User settings in ``config.toml`` in the app's config folder (or a path passed in).
 
-Read with tomllib, written with tomli-w. Loading never fails: a damaged
-file is set aside as ``config.toml.broken-<timestamp>`` and the defaults are
-used, an unreadable one gives the defaults, a bad value gives that setting's
-default, each with a one-sentence warning. ``set_setting`` validates and raises
+Each setting is defined once, as a field of :class:`Settings` (a pydantic
+dataclass): its type, its rule (what it may be, and how a string from the
+command line or a TOML value is read) and its default. Read with tomllib,
+written with tomli-w. Loading never fails: a damaged file is set aside as
+``config.toml.broken-<timestamp>`` and the defaults are used, an unreadable
+one gives the defaults, a bad value gives that setting's default, each with
+a one-sentence warning. ``set_setting`` validates and raises
 :class:`SettingsError` with one sentence naming the key and what is allowed.
 Optional text settings are cleared with the value ``none`` (or an empty
 string); they are then left out of the file (TOML has no null).
@@ -14,11 +17,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import tomli_w
+from pydantic import ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+from pydantic_core import PydanticCustomError, core_schema
 
 from .files import set_aside, write_atomically
 from .folders import config_folder
@@ -41,127 +47,165 @@ class SettingsError(ValueError):
     """A setting name or value that is not allowed (one clear sentence)."""
 
 
+# ------------------------------------------------------------ the rules
+
+
 @dataclass(frozen=True)
-class Settings:
-    engine: str = "auto"  # auto or an engine of the registry
-    model_path: str | None = None  # a recognizer model folder
-    voice: str | None = None  # joe (Piper's natural voice) or a pyttsx3/espeak-ng voice id or name; None: the natural voice
-    speech_rate: int = 150  # words per minute, 80-300
-    input_device: str | None = None  # sounddevice name or index
-    output_device: str | None = None
-    level: str = "standard"  # gentle | standard | full
-    between_exercises: str = "wait"  # wait | auto
-    pause_on_unclear: bool = True
+class _Rule:
+    """What a setting may be: ``allowed``, as ``voiceguide config`` lists it, and ``parse``, which reads a
+    string from the command line or a TOML value and raises :func:`_refused` for anything else. Our own
+    parsing rather than pydantic's coercion, so yes/off, none, case, a device index given as a number,
+    and a bool that is not a number, are read as they always were."""
+
+    allowed: str
+    parse: Callable[[Any], Any]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.parse)
 
 
-DEFAULTS = Settings()
+def _refused(rule: str, value: Any) -> PydanticCustomError:
+    """A value a rule does not take; the setting's name goes before it (see :func:`_sentence`)."""
+    return PydanticCustomError("setting", f"{rule}, not {value!r}")
 
 
-def default_config_path() -> Path:
-    return config_folder() / FILE_NAME
+def _choice(*choices: str) -> _Rule:
+    """One of a few words, in any case."""
 
-
-# ------------------------------------------------------------ validation
-
-
-def _choice(key: str, allowed: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        text = str(value).strip().lower() if isinstance(value, str) else None
-        if text not in allowed:
-            raise SettingsError(
-                f"{key} must be one of {', '.join(allowed)}, not {value!r}."
-            )
+        text = value.strip().lower() if isinstance(value, str) else None
+        if text not in choices:
+            raise _refused(f"must be one of {', '.join(choices)}", value)
         return text
 
-    return parse
+    return _Rule(", ".join(choices), parse)
 
 
-def _optional_text(key: str, what: str) -> Callable[[Any], str | None]:
+def _optional_text(what: str) -> _Rule:
+    """Some text, or none (``none`` or an empty string); a number is taken as text (a device index)."""
+
     def parse(value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)  # a device index
+            value = str(value)
         if not isinstance(value, str):
-            raise SettingsError(f"{key} must be {what} or none, not {value!r}.")
+            raise _refused(f"must be {what} or none", value)
         text = value.strip()
         return None if text.lower() in ("", "none") else text
 
-    return parse
+    return _Rule(f"{what}, or none", parse)
 
 
-def _model_path(value: Any) -> str | None:
-    text = _optional_text("model_path", "a model folder")(value)
-    if text is None:
-        return None
-    folder = Path(text).expanduser()
-    if not folder.is_dir():
-        raise SettingsError(
-            f"model_path must be an existing folder holding a speech model (or none), "
-            f"and {text!r} is not one."
-        )
-    return str(folder.resolve())
+def _model_folder() -> _Rule:
+    """An existing folder, kept as its resolved path, or none."""
+    text_rule = _optional_text("a model folder")
+
+    def parse(value: Any) -> str | None:
+        text = text_rule.parse(value)
+        if text is None:
+            return None
+        folder = Path(text).expanduser()
+        if not folder.is_dir():
+            raise PydanticCustomError(
+                "setting", f"must be an existing folder holding a speech model (or none), and {text!r} is not one"
+            )
+        return str(folder.resolve())
+
+    return _Rule(text_rule.allowed, parse)
 
 
-def parse_speech_rate(value: Any, name: str = "speech_rate") -> int:
-    """A speaking rate in words per minute, RATE_MIN to RATE_MAX (the setting and ``--rate`` alike)."""
+def _rate(value: Any) -> int:
+    """Words per minute, a whole number from RATE_MIN to RATE_MAX."""
     rate: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         rate = value
     elif isinstance(value, str) and value.strip().isdigit():
         rate = int(value.strip())
     if rate is None or not RATE_MIN <= rate <= RATE_MAX:
-        raise SettingsError(f"{name} {RATE_RULE}, not {value!r}.")
+        raise _refused(RATE_RULE, value)
     return rate
 
 
-def _flag(key: str) -> Callable[[Any], bool]:
-    def parse(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        text = value.strip().lower() if isinstance(value, str) else None
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise SettingsError(f"{key} must be true or false (yes/no, on/off), not {value!r}.")
-
-    return parse
+def _flag(value: Any) -> bool:
+    """True or false, also as yes/no, on/off, 1/0."""
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower() if isinstance(value, str) else None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _refused("must be true or false (yes/no, on/off)", value)
 
 
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "engine": _choice("engine", ENGINE_CHOICES),
-    "model_path": _model_path,
-    "voice": _optional_text("voice", "a voice name or id"),
-    "speech_rate": parse_speech_rate,
-    "input_device": _optional_text("input_device", "a device name or number"),
-    "output_device": _optional_text("output_device", "a device name or number"),
-    "level": _choice("level", ("gentle", "standard", "full")),
-    "between_exercises": _choice("between_exercises", ("wait", "auto")),
-    "pause_on_unclear": _flag("pause_on_unclear"),
-}
+_SpeechRate = Annotated[int, _Rule(f"{RATE_MIN} to {RATE_MAX} words per minute", _rate)]
+_Device = Annotated[str | None, _optional_text("a device name or number")]
 
+
+# ------------------------------------------------------------ the settings
+
+
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Settings:
+    """The user's settings, each defined here once: its type, its rule (what it may be) and its default."""
+
+    engine: Annotated[str, _choice(*ENGINE_CHOICES)] = "auto"  # auto or an engine of the registry
+    model_path: Annotated[str | None, _model_folder()] = None  # a recognizer model folder
+    # joe (Piper's natural voice) or a pyttsx3/espeak-ng voice id or name; None: the natural voice
+    voice: Annotated[str | None, _optional_text("a voice name or id")] = None
+    speech_rate: _SpeechRate = 150
+    input_device: _Device = None  # sounddevice name or index
+    output_device: _Device = None
+    level: Annotated[str, _choice("gentle", "standard", "full")] = "standard"
+    between_exercises: Annotated[str, _choice("wait", "auto")] = "wait"
+    pause_on_unclear: Annotated[bool, _Rule("true, false", _flag)] = True
+
+
+DEFAULTS = Settings()
+# What each setting may be, for `voiceguide config` (read from the fields' rules).
 ALLOWED: dict[str, str] = {
-    "engine": ", ".join(ENGINE_CHOICES),
-    "model_path": "a model folder, or none",
-    "voice": "a voice name or id, or none",
-    "speech_rate": f"{RATE_MIN} to {RATE_MAX} words per minute",
-    "input_device": "a device name or number, or none",
-    "output_device": "a device name or number, or none",
-    "level": "gentle, standard, full",
-    "between_exercises": "wait, auto",
-    "pause_on_unclear": "true, false",
+    name: next(rule.allowed for rule in field.metadata if isinstance(rule, _Rule))
+    for name, field in Settings.__pydantic_fields__.items()
 }
+_TABLE = TypeAdapter(Settings)  # a whole file's table at once
+_SPEECH_RATE = TypeAdapter(_SpeechRate)
 
-assert set(PARSERS) == {f.name for f in fields(Settings)} == set(ALLOWED)
+
+def _sentence(error: ValidationError, name: str = "") -> SettingsError:
+    """The one sentence for the first value refused: '<setting> <what it must be>, not <value>.'"""
+    first = error.errors()[0]
+    return SettingsError(f"{name or first['loc'][0]} {first['msg']}.")
+
+
+def default_config_path() -> Path:
+    return config_folder() / FILE_NAME
+
+
+def parse_speech_rate(value: Any, name: str = "speech_rate") -> int:
+    """A speaking rate in words per minute, RATE_MIN to RATE_MAX (the setting and ``--rate`` alike)."""
+    try:
+        return _SPEECH_RATE.validate_python(value)
+    except ValidationError as error:
+        raise _sentence(error, name) from None
 
 
 def parse_value(key: str, value: Any) -> Any:
     """The validated value of ``key`` (a string from the CLI or a TOML value)."""
-    parser = PARSERS.get(key)
-    if parser is None:
-        raise SettingsError(
-            f"{key!r} is not a setting; the settings are {', '.join(PARSERS)}."
-        )
-    return parser(value)
+    if key not in ALLOWED:
+        raise SettingsError(f"{key!r} is not a setting; the settings are {', '.join(ALLOWED)}.")
+    try:
+        return getattr(_TABLE.validate_python({key: value}), key)
+    except ValidationError as error:
+        raise _sentence(error) from None
+
+
+def _from_table(table: dict[str, Any]) -> tuple[Settings, list[str]]:
+    """The settings a file's table gives, and its keys left at their defaults (bad or unknown), in file order."""
+    try:
+        return _TABLE.validate_python(table), []
+    except ValidationError as error:
+        refused = {problem["loc"][0] for problem in error.errors()}
+    kept = {key: value for key, value in table.items() if key not in refused}
+    return _TABLE.validate_python(kept), [key for key in table if key in refused]
 
 
 # ------------------------------------------------------------- the file
@@ -203,16 +247,10 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
         return DEFAULTS, f"The settings file {file} cannot be read ({reason}); using the defaults."
     if warning:
         return DEFAULTS, warning
-    values: dict[str, Any] = {}
-    problems: list[str] = []
-    for key, value in table.items():
-        try:
-            values[key] = parse_value(key, value)
-        except SettingsError:
-            problems.append(key)
+    settings, problems = _from_table(table)
     if not problems:
-        return replace(DEFAULTS, **values), None
-    return replace(DEFAULTS, **values), (
+        return settings, None
+    return settings, (
         f"The settings file {file} has bad or unknown settings "
         f"({', '.join(problems)}); the defaults are used for them."
     )

@@ -15,7 +15,6 @@ from .errors import EXIT_USAGE, print_error
 from .settings import (
     ALLOWED,
     DEFAULTS,
-    PARSERS,
     SettingsError,
     default_config_path,
     load_settings,
@@ -41,7 +40,7 @@ def add_commands(subparsers: Any) -> None:
         "set", help="change one setting",
         description="Change one setting: " + "; ".join(f"{k}: {v}" for k, v in ALLOWED.items()),
     )
-    change.add_argument("key", metavar="KEY", help="the setting: " + ", ".join(PARSERS))
+    change.add_argument("key", metavar="KEY", help="the setting: " + ", ".join(ALLOWED))
     change.add_argument("value", metavar="VALUE", help="its new value (none clears a voice, device or model folder)")
     change.set_defaults(func=run_set)
 

@@ -1,12 +1,12 @@
-"""Drives a Coach with a fake clock: speech ends at once, timers fire in order."""
+"""Drives a Coach with a fake clock: speech ends at once, timers fire in order, each event stamped with the fake time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from voiceguide.action_interpreter import carry_out
 from voiceguide.coach import Coach, CoachSettings, ResumeOffer
-from voiceguide.events import Action, Begin, EndSession, Heard, Record, Say, SetTimer, SpeechDone, TimerFired, Unclear
+from voiceguide.events import Action, Begin, EndSession, Event, Heard, Record, Say, SetTimer, SpeechDone, TimerFired, Unclear
 from voiceguide.grammar import Grammar
 from voiceguide.text_mode import typed_event
 from voiceguide.understanding import Understanding
@@ -42,9 +42,7 @@ class Driver:
         settings: CoachSettings | None = None,
         resume_offer: ResumeOffer | None = None,
     ) -> Driver:
-        clock = FakeClock()
-        coach = Coach(routine or load_routine(), clock, settings, resume_offer)
-        return cls(coach, clock)
+        return cls(Coach(routine or load_routine(), settings, resume_offer), FakeClock())
 
     # Carrying out actions. Speech is queued; `finish_speech` ends it.
 
@@ -71,8 +69,14 @@ class Driver:
     def end_session(self, end: EndSession) -> None:
         self.ended = end
 
+    def handle(self, event: Event) -> list[Action]:
+        """Hand the coach ``event`` at the fake clock's time and carry out its answer; the actions it answered with."""
+        mark = len(self.actions)
+        self.apply(self.coach.handle(replace(event, at=self.clock.now)))
+        return self.actions[mark:]
+
     def begin(self) -> Driver:
-        self.apply(self.coach.handle(Begin()))
+        self.handle(Begin())
         return self
 
     def step(self) -> bool:
@@ -80,13 +84,13 @@ class Driver:
         if self.speaking:
             line = self.speaking.pop(0)
             self.clock.now += 0.1
-            self.apply(self.coach.handle(SpeechDone(line.utterance_id)))
+            self.handle(SpeechDone(line.utterance_id))
             return True
         if self.timer is not None:
             deadline, token = self.timer
             self.timer = None
             self.clock.now = max(self.clock.now, deadline)
-            self.apply(self.coach.handle(TimerFired(token)))
+            self.handle(TimerFired(token))
             return True
         return False
 
@@ -106,23 +110,17 @@ class Driver:
         raise AssertionError("condition never held")
 
     def hear(self, intent: str, text: str = "") -> list[Action]:
-        mark = len(self.actions)
-        self.apply(self.coach.handle(Heard(intent, text or intent.lower())))
-        return self.actions[mark:]
+        return self.handle(Heard(intent, text or intent.lower()))
 
     def say_text(self, text: str) -> list[Action]:
         """What the user says, parsed by the real grammar."""
         grammar = self.grammar or Grammar.load()
         self.grammar = grammar
-        mark = len(self.actions)
         # As a typed line is understood: the grammar's sentences and safety words, in the coach's context.
-        self.apply(self.coach.handle(typed_event(Understanding(grammar), self.coach.context, text)))
-        return self.actions[mark:]
+        return self.handle(typed_event(Understanding(grammar), self.coach.context, text))
 
     def unclear(self, text: str = "mumble") -> list[Action]:
-        mark = len(self.actions)
-        self.apply(self.coach.handle(Unclear(text)))
-        return self.actions[mark:]
+        return self.handle(Unclear(text))
 
     # Reading what happened.
 

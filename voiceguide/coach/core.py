@@ -1,8 +1,8 @@
 """The coach: the dialogue state machine. Events in, actions out, no I/O.
 
 Everything the coach decides lives in this package and is tested without
-audio. Time comes from an injected clock, read once per event; speech and timers are actions the
-runner carries out, and their ends come back as events.
+audio. Time comes with each event (its ``at``), so the coach has no clock of its own; speech and
+timers are actions the runner carries out, and their ends come back as events.
 
 The rules the coach keeps:
 - "stop", pain and symptom words act in every state and cut speech at once;
@@ -17,8 +17,6 @@ handlers see); which handler answers what, in which state, is the table in
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from ..events import Action, Event
 from ..intents import Context
@@ -42,19 +40,17 @@ class Coach:
     def __init__(
         self,
         routine: Routine,
-        clock: Callable[[], float],
         settings: CoachSettings | None = None,
         resume_offer: ResumeOffer | None = None,
         returning: bool = False,
     ) -> None:
         self.routine = routine
-        self.clock = clock
         self.settings = settings or CoachSettings()
         self.returning = returning  # the user has had a session before: a short welcome
         self.plan: list[Step] = build_plan(routine, self.settings.level)
         self.state = CoachState()
         self.outbox = Outbox(self.state.speech)
-        self.now = 0.0  # the time of the event being handled: the clock is read once per event
+        self.now = 0.0  # the time of the event being handled (its ``at``)
         start = continue_from(self.plan, resume_offer.where, resume_offer.done) if resume_offer else None
         self.resume_offer = resume_offer if start is not None else None
         self.resume_start = start  # the plan step where an accepted offer begins
@@ -63,7 +59,7 @@ class Coach:
 
     def handle(self, event: Event) -> list[Action]:
         """Feed one event; return the actions to carry out, in order."""
-        self.now = self.clock()
+        self.now = event.at
         dispatch(self, event)
         return self.outbox.take()
 

@@ -3,7 +3,7 @@
 Handlers (:mod:`.navigation`, :mod:`.safety`, :mod:`.answers`,
 :mod:`.user_questions`, :mod:`.opening`) and the lines of :mod:`.prompts`
 take a :class:`Dialogue`, never the :class:`~voiceguide.coach.core.Coach`
-itself: the outbox, the clock and the table stay the coach's own.
+itself: the outbox and the table stay the coach's own.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from dataclasses import replace
 
 from ..events import Begin, CancelTimer, EndSession, Event, Heard, Say, SetTimer, SpeechDone, TimerFired
 from ..intents import Intent
@@ -32,12 +33,9 @@ class _Walk:
     """A copy of the coach, fed as a session would feed it."""
 
     def __init__(self, coach: Coach, lines: dict[tuple[str, float], None], time_scale: float = 1.0) -> None:
-        self.clock = [1000.0]  # not 0: a start time of 0 reads as "not started"
-        self.time_scale = time_scale  # how much the clock moves per second of timer
-        self.coach = Coach(
-            coach.routine, clock=lambda: self.clock[0], settings=coach.settings,
-            resume_offer=coach.resume_offer, returning=coach.returning,
-        )
+        self.now = 1000.0  # the walk's own time, given to each event; not 0: a start time of 0 reads as "not started"
+        self.time_scale = time_scale  # how much the time moves per second of timer
+        self.coach = Coach(coach.routine, settings=coach.settings, resume_offer=coach.resume_offer, returning=coach.returning)
         self.lines = lines
         self.events: deque[Event] = deque()
         self.timer: SetTimer | None = None
@@ -58,7 +56,7 @@ class _Walk:
         self.events.append(event)
         while self.events and not self.ended and self.count < MAX_EVENTS:
             self.count += 1
-            for action in self.coach.handle(self.events.popleft()):
+            for action in self.coach.handle(replace(self.events.popleft(), at=self.now)):
                 if isinstance(action, Say):
                     self.lines.setdefault((action.text, action.rate), None)
                     self.events.append(SpeechDone(action.utterance_id))
@@ -73,7 +71,7 @@ class _Walk:
             if not self.events and self.questions:
                 self.events.append(self.questions.popleft())
             elif not self.events and self.timer is not None:
-                self.clock[0] += self.timer.seconds * self.time_scale
+                self.now += self.timer.seconds * self.time_scale
                 self.events.append(TimerFired(self.timer.token))
                 self.timer = None
 
