@@ -197,9 +197,7 @@ def said_over_the_coach(heard: str, spoken: str, grammar: Grammar) -> Parsed | N
     """A stop, pain or symptom phrase among the coach's own words, as heard when the user speaks over
     a voice the canceller has not (yet) taken out: "do not push too hard your low back gets stopped"
     while the coach said "Do not push too hard. Your low back gets..." is a stop. None otherwise."""
-    words = normalize(heard).split()
-    said = set(normalize(spoken).split())
-    others = [word for word in words if not any(_same_word(word, s) for s in said)]
+    words, others = _not_the_coachs(heard, spoken)
     if not others or len(words) - len(others) < OVER_THE_COACH_MIN_WORDS:
         return None
     rest = " ".join(others)
@@ -208,6 +206,13 @@ def said_over_the_coach(heard: str, spoken: str, grammar: Grammar) -> Parsed | N
         found = grammar.safety_word(rest)
         parsed = None if found is None else Parsed(found[0], rest)
     return parsed if parsed is not None and parsed.intent in SAFETY_INTENTS else None
+
+
+def _not_the_coachs(heard: str, spoken: str) -> tuple[list[str], list[str]]:
+    """The words heard, and those of them the coach was not saying."""
+    words = normalize(heard).split()
+    said = set(normalize(spoken).split())
+    return words, [word for word in words if not any(_same_word(word, s) for s in said)]
 
 
 def _same_word(heard: str, said: str) -> bool:
@@ -221,11 +226,9 @@ def _same_word(heard: str, said: str) -> bool:
 def repeats_the_coach(heard: str, spoken: str, grammar: Grammar) -> bool:
     """True when ``heard`` is a run of the coach's words (``spoken``): five or more, nearly all of them
     the coach's, and the few others no command or safety word ("raise your hips slowly stop" is not)."""
-    words = normalize(heard).split()
-    said = set(normalize(spoken).split())
-    if len(words) < REPEAT_MIN_WORDS or not said:
+    words, others = _not_the_coachs(heard, spoken)
+    if len(words) < REPEAT_MIN_WORDS or not normalize(spoken):
         return False
-    others = [word for word in words if not any(_same_word(word, s) for s in said)]
     if len(others) > REPEAT_OTHER_SHARE * len(words):
         return False
     rest = " ".join(others)
