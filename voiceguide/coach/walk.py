@@ -94,8 +94,9 @@ def spoken_lines(coach: Coach) -> list[tuple[str, float]]:
             safety.feed(Begin())
             safety.hear(Intent.START, "let's begin")
             safety.hear(intent, words)
-        timeless = _walk_routine(coach, 1.0).keys() & _walk_routine(coach, 97.0).keys()
-        lines.update((line, None) for line in _walk_routine(coach, 1.0) if line in timeless)
+        walked = _walk_routine(coach, 1.0)
+        timeless = walked.keys() & _walk_routine(coach, 97.0).keys()
+        lines.update((line, None) for line in walked if line in timeless)
     except Exception:  # the walk only warms a cache: a coach it does not understand must never stop a session
         log.warning("the walk through the coach's lines stopped early", exc_info=True)
     return list(lines)
