@@ -54,6 +54,11 @@ def stream(recognizer, pcm: bytes) -> list[tuple[float, object]]:
     return out
 
 
+def _words_end(pcm: bytes) -> float:
+    speech = np.flatnonzero(np.abs(np.frombuffer(pcm, "<i2")) > 500)
+    return (speech[-1] + 1) / 16000
+
+
 def decided(recognizer, decider: IntentDecider, pcm: bytes) -> list:
     """The events the decider posts for ``pcm``, polled after every chunk as the listener does."""
     recognizer.reset()
@@ -136,8 +141,7 @@ def test_a_pain_word_outside_the_grammar_is_a_safety_event(whisper, grammar) -> 
 @pytest.mark.model
 def test_stop_acts_on_a_partial_before_the_utterance_ends(whisper, grammar) -> None:
     pcm = said("stop")
-    speech = np.flatnonzero(np.abs(np.frombuffer(pcm, "<i2")) > 500)
-    word_end = (speech[-1] + 1) / 16000
+    word_end = _words_end(pcm)
     decider = IntentDecider(grammar)
     acted = None
     results = stream(whisper, pcm)
@@ -156,11 +160,6 @@ def _final_after_the_words(recognizer, pcm: bytes, words_end: float) -> tuple[fl
     """(seconds of audio after ``words_end`` when the final came, the final)."""
     seconds, final = next((s, h) for s, h in stream(recognizer, pcm) if h.final)
     return seconds - words_end, final
-
-
-def _words_end(pcm: bytes) -> float:
-    speech = np.flatnonzero(np.abs(np.frombuffer(pcm, "<i2")) > 500)
-    return (speech[-1] + 1) / 16000
 
 
 @pytest.mark.subprocess
