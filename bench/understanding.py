@@ -7,7 +7,8 @@ Three sets, reported apart:
 - negatives: room talk, half sentences and the coach's own lines, each tried in every
   context the coach can be in (a false command in any one counts).
 Each is scored with the grammar alone (its sentences word for word, and safety
-words) and with understanding by meaning, to show what the stage adds.
+words), with key phrases among filler added (no model), and with understanding
+by meaning as well (the app), to show what each adds.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from voiceguide.intents import Context
 from voiceguide.routine import load_routine
 from voiceguide.understanding import Understanding
 from voiceguide.understanding.context import MOVES
-from voiceguide.understanding.loading import build_index
+from voiceguide.understanding.key_phrases import KeyPhrases, Vocabulary
+from voiceguide.understanding.loading import build_index, topic_words
 
 from . import natural_phrasings as held
 from .paraphrases import DEVELOPMENT_PARAPHRASES, DEVELOPMENT_ROOM_TALK
@@ -91,8 +93,15 @@ def score_negatives(understanding: Understanding, texts: Sequence[str]) -> dict[
 def run_understanding() -> dict[str, Any]:
     """The report: each set with the grammar alone and with understanding by meaning."""
     grammar = Grammar.load()
-    coach_lines = known_lines(load_routine())
-    stages = {"grammar alone": Understanding(grammar), "with understanding": Understanding(grammar, build_index(grammar, coach_lines))}
+    routine = load_routine()
+    coach_lines = known_lines(routine)
+    grammar_alone = Understanding(grammar)
+    grammar_alone.key_phrases = KeyPhrases([], Vocabulary())  # the grammar's sentences and safety words only
+    stages = {
+        "grammar alone": grammar_alone,
+        "key phrases": Understanding(grammar, topic_words=topic_words(routine)),
+        "with understanding": Understanding(grammar, build_index(grammar, coach_lines), topic_words=topic_words(routine)),
+    }
     sets = {
         "held-out phrasings": held_out_commands(),
         "development paraphrases (tuned on)": [(Context(c), t, i) for c, t, i in DEVELOPMENT_PARAPHRASES],

@@ -59,12 +59,17 @@ class Grammar:
         source: str,
         safety_words: dict[str, list[str]] | None = None,
         not_commands: list[str] | None = None,
+        key_phrases: dict[str, list[str]] | None = None,
+        key_phrase_words: dict[str, list[str]] | None = None,
     ) -> None:
         self.intents = intents
         self.source = source
         self.not_commands = [normalize(text) for text in not_commands or []]  # room talk, to reject what is like it
         # intent -> words (or phrases) that make any hypothesis that intent
         self.safety_words = {intent: [normalize(w) for w in words] for intent, words in (safety_words or {}).items()}
+        # intent -> templates of the words that carry it; the kinds of words around them (Vocabulary's fields)
+        self.key_phrases = key_phrases or {}
+        self.key_phrase_words = key_phrase_words or {}
 
     @classmethod
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
@@ -78,9 +83,21 @@ class Grammar:
         data = yaml.safe_load(text)
         safety_words = data.pop("safety_words", None) or {}
         not_commands = data.pop("not_commands", None) or []
-        grammar = cls(Intents.from_dict(data), source, safety_words, not_commands)
+        key_phrases = data.pop("key_phrases", None) or {}
+        key_phrase_words = data.pop("key_phrase_words", None) or {}
+        grammar = cls(Intents.from_dict(data), source, safety_words, not_commands, key_phrases, key_phrase_words)
         check_intents(grammar.intent_names, source)
         return grammar
+
+    @cached_property
+    def key_phrase_samples(self) -> list[tuple[str, str]]:
+        """Every (intent, key phrase) the key phrase templates allow, with the grammar's expansion rules."""
+        if not self.key_phrases:
+            return []
+        rules = {name: rule.text for name, rule in self.intents.expansion_rules.items()}
+        data = {name: {"data": [{"sentences": templates}]} for name, templates in self.key_phrases.items()}
+        templates = Intents.from_dict({"language": self.intents.language, "expansion_rules": rules, "intents": data})
+        return [(intent, normalize(phrase)) for intent, phrase in sample_intents(templates)]
 
     @property
     def intent_names(self) -> list[str]:

@@ -17,7 +17,7 @@ from .grammar import Grammar
 from .routine import Routine, load_routine
 from .settings import Settings, load_settings
 from .understanding import Understanding
-from .understanding.loading import load_understanding
+from .understanding.loading import load_understanding, topic_words
 
 
 @dataclass
@@ -33,7 +33,8 @@ class Session:
 
     def understanding(self, grammar: Grammar, notice: Callable[[str], None]) -> Understanding:
         """The understanding stage for this session's words: the grammar, and the coach's own lines to tell apart."""
-        return load_understanding(grammar, known_lines(self.routine, self.coach.settings.level), notice)
+        lines = known_lines(self.routine, self.coach.settings.level)
+        return load_understanding(grammar, lines, notice, topic_words=topic_words(self.routine))
 
 
 def prepare_session(

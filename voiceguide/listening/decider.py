@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from ..events import Heard, Unclear
 from ..grammar import SAFETY_INTENTS, Grammar, normalize
-from ..intents import Context
+from ..intents import Context, Intent
 from ..recognizers.base import Hypothesis
 from ..understanding import Understanding
+from ..understanding.context import MOVES
 from .echo_policy import is_echo, said_over_the_coach
 
 
@@ -44,6 +45,7 @@ class Thresholds:
 CONFIRM_SECONDS = {"Stop": 0.25, "Pain": 0.12, "Symptom": 0.12}
 BARGE_IN_CONFIRM_SECONDS = 0.11
 KEPT_OVER_EMPTY_GUESSES = frozenset({"Stop"})
+_NOT_OVER_THE_COACH = frozenset(intent.value for intent in MOVES | {Intent.QUIT})
 
 
 class IntentDecider:
@@ -154,6 +156,7 @@ class IntentDecider:
         if understood.intent is None or is_echo(understood.heard, echo_text):
             return None
         if coach_speaking and understood.intent not in SAFETY_INTENTS:
-            if understood.confidence < self.thresholds.understood_during_speech:
+            # Over the coach's voice, words outside the grammar may pause, repeat or ask; never move on or end.
+            if understood.confidence < self.thresholds.understood_during_speech or understood.intent in _NOT_OVER_THE_COACH:
                 return None
         return Heard(understood.intent, understood.heard, understood.confidence, understood.why)

@@ -2,8 +2,8 @@
 
 Loading the embedding model and embedding the examples takes about half a
 second; the coach does not wait for it to speak its first line. Until it is
-ready, and if it cannot load at all (one line says why), the grammar alone
-understands.
+ready, and if it cannot load at all (one line says why), the grammar's
+sentences and key phrases understand without it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from ..grammar import Grammar
+from ..grammar import Grammar, normalize
+from ..routine import Routine
 from .embedding import Embedder, EmbeddingError, WordLlamaEmbedder
 from .examples import ExampleIndex, sentences_of
 from .understand import Understanding
 
-NO_MODEL = "Understanding by meaning is off ({why}): only the grammar's own sentences are understood."
+NO_MODEL = "Understanding by meaning is off ({why}): the grammar's sentences and key phrases are still understood."
+
+
+def topic_words(routine: Routine) -> list[str]:
+    """The words of the routine's exercise names: "can we skip the bridge" is a skip."""
+    return list(dict.fromkeys(word for exercise in routine.exercises for word in normalize(exercise.name).split()))
 
 
 def build_index(grammar: Grammar, coach_lines: Sequence[str], embedder: Embedder | None = None) -> ExampleIndex:
@@ -30,9 +36,10 @@ def load_understanding(
     notice: Callable[[str], None],
     background: bool = True,
     embedder: Callable[[], Embedder] = WordLlamaEmbedder,
+    topic_words: Sequence[str] = (),
 ) -> Understanding:
     """An :class:`Understanding` that understands by meaning as soon as its examples are embedded."""
-    understanding = Understanding(grammar)
+    understanding = Understanding(grammar, topic_words=topic_words)
 
     def load() -> None:
         try:

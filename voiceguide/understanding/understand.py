@@ -4,9 +4,13 @@ One rule, in this order, for a typed line or a recognizer's free transcript:
 
 1. a sentence of the grammar, word for word, is its intent (heard soundly enough);
 2. a pain or symptom word anywhere is a safety event ("my ankle went numb");
-3. otherwise the transcript is compared with every example (the grammar's
+3. an intent's key phrase with only filler around it is that intent ("could
+   you go over that again for me"), settled by the context when a phrase
+   may mean two (:mod:`.key_phrases`);
+4. otherwise the transcript is compared with every example (the grammar's
    sentences, and what is not a command: the coach's own lines, room talk).
-   The nearest intent is taken when it is possible in the context, near
+   The nearest intent is taken when it is possible in the context (and
+   not the end of the session, which a resemblance never ends), near
    enough for its kind (a move needs most, a safety phrase least; an intent
    the coach is asking for needs less), and nearer than anything that is
    not a command.
@@ -16,12 +20,25 @@ Every decision, taken or not, keeps the words heard and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..grammar import Grammar, normalize
 from ..intents import SAFETY_INTENTS, Context, Intent
 from .context import EXPECTED, IMPOSSIBLE, MOVES
 from .examples import ExampleIndex
+from .key_phrases import Found, KeyPhrases, Vocabulary
+
+# Which safety intent words with several key phrases mean: pain is asked about first.
+_SAFETY_FIRST = (Intent.PAIN, Intent.SYMPTOM, Intent.STOP)
+# Which answer "nope i'm alright" or "yeah i'm fine" is: a no, then all right, then a yes.
+_ANSWER_FIRST = (Intent.NO, Intent.OKAY, Intent.YES)
+# With no question open, a yes or an all right is filler ("yeah let's move on"); a no never is.
+_MARKERS = frozenset({Intent.YES, Intent.OKAY})
+# A command beside a clause of its own may be a stop, a pause, a question...; never a move or the end,
+# which room talk with a command's words in it must not cause ("next, i'm going to the shop"), nor
+# an answer ("yes, i can hear you now" on the phone).
+_NEVER_BESIDE_A_CLAUSE = MOVES | {Intent.QUIT} | _MARKERS | {Intent.NO}
 
 
 @dataclass(frozen=True)
@@ -39,10 +56,11 @@ class Rule:
     """The cosine a transcript needs to its nearest example, by kind of intent (docs/understanding.md)."""
 
     safety: float = 0.72  # stop, pain, symptoms: a false one costs a question, a missed one is paused for anyway
-    command: float = 0.78
-    move: float = 0.84  # next, previous, skip, start: never from room talk
+    command: float = 0.86  # key phrases come first now: by meaning is for what they miss, so it needs more
+    move: float = 0.86  # next, previous, skip, start: never from room talk
     expected_bonus: float = 0.08  # less for what the coach is asking for
     sound: float = 0.35  # the free transcript's mean token probability a word-for-word sentence needs
+    key_phrase: float = 0.9  # the confidence of a key phrase among filler: acts over the coach's voice too
 
     def needed(self, intent: Intent, context: Context) -> float:
         base = self.safety if intent.value in SAFETY_INTENTS else self.move if intent in MOVES else self.command
@@ -52,8 +70,14 @@ class Rule:
 class Understanding:
     """Words heard (typed or transcribed) + the coach's context → an intent, or a reason for none."""
 
-    def __init__(self, grammar: Grammar, index: ExampleIndex | None = None, rule: Rule | None = None) -> None:
+    def __init__(
+        self, grammar: Grammar, index: ExampleIndex | None = None, rule: Rule | None = None, topic_words: Iterable[str] = ()
+    ) -> None:
+        """``topic_words``: the routine's own words ("the bridge"), filler around a key phrase like the grammar's."""
         self.grammar = grammar
+        words = dict(grammar.key_phrase_words)
+        words["filler"] = [*words.get("filler", []), *topic_words]
+        self.key_phrases = KeyPhrases(grammar.key_phrase_samples, Vocabulary(**words))
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
 
@@ -69,14 +93,40 @@ class Understanding:
         found = self.grammar.safety_word(text)
         if found is not None:
             return Understood(found[0], 1.0, text, f"the safety word {found[1]!r}")
+        by_key_phrase = self._by_key_phrase(text, context, sound)
+        if by_key_phrase is not None:
+            return by_key_phrase
         index = self.index  # set by the loader's thread once the examples are embedded
         if index is None:
             return Understood(None, 0.0, text, "not a sentence of the grammar")
         return self._by_meaning(index, text, context)
 
+    def _by_key_phrase(self, text: str, context: Context, sound: float) -> Understood | None:
+        """The intent of the best reading of ``text`` as key phrases and filler, if one settles.
+
+        The best reading settles on an intent, is the whole of what was said
+        rather than a command beside a clause of its own, has the most words
+        in key phrases, the fewest meanings, the fewest phrases.
+        """
+        possible = frozenset(Intent) - IMPOSSIBLE[context]
+        readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=_MARKERS)]
+        settled = [
+            (intent, how, found) for (intent, how), found in readings
+            if intent is not None and not (found.aside and intent in _NEVER_BESIDE_A_CLAUSE)
+        ]
+        if not settled:
+            return None
+        intent, how, found = min(settled, key=lambda r: (bool(r[2].aside), -r[2].covered, len(r[2].intents), len(r[2].phrases)))
+        phrases = " + ".join(repr(phrase) for phrase, _ in found.phrases)
+        if found.aside:
+            how += f", beside {found.aside!r}"
+        if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
+            return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
+        return Understood(intent.value, self.rule.key_phrase, text, f"the key phrase {phrases}{how}, while {context.value}")
+
     def _by_meaning(self, index: ExampleIndex, text: str, context: Context) -> Understood:
         nearest = index.nearest(text)
-        possible = [(i, c, e) for i, c, e in nearest.ranked() if i not in IMPOSSIBLE[context]]
+        possible = [(i, c, e) for i, c, e in nearest.ranked() if i not in IMPOSSIBLE[context] and i is not Intent.QUIT]
         if not possible:
             return Understood(None, 0.0, text, f"nothing fits while {context.value}")
         intent, cosine, example = possible[0]
@@ -88,3 +138,28 @@ class Understanding:
         if cosine < other:
             return Understood(None, cosine, text, f"{like}: nearer to {other_example!r}, no command ({other:.2f})")
         return Understood(intent.value, cosine, text, f"{like}, while {context.value}")
+
+
+def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
+    """The one intent key phrases mean in ``context`` (and how it was chosen), or None when they disagree.
+
+    Safety first; then what every phrase can mean; then, of what the phrases
+    mean together, an answer to an open question, the one intent the coach is
+    asking for, or the one that does not move through the routine.
+    """
+    each = [intents for _, intents in found.phrases]
+    anything = frozenset().union(*each)
+    for intent in _SAFETY_FIRST:
+        if intent in anything:
+            return intent, ""
+    shared = frozenset.intersection(*each)
+    for choices in (shared, anything):
+        if len(choices) == 1:
+            return next(iter(choices)), ""
+        if context is Context.QUESTION and (answers := [i for i in _ANSWER_FIRST if i in choices]):
+            return answers[0], " (an answer first)"
+        if len(expected := choices & EXPECTED[context]) == 1:
+            return next(iter(expected)), " (what the coach asks for)"
+        if len(calm := choices - MOVES) == 1:
+            return next(iter(calm)), " (not a move)"
+    return None, ""

@@ -1,0 +1,148 @@
+"""Key phrases with filler around them: phrasings nobody listed understood without any model, room talk rejected.
+
+Pure text, the real grammar file. The phrasings are the developers' own,
+never the benchmark's held-out ones (bench/natural_phrasings.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.grammar import Grammar
+from voiceguide.intents import Context, Intent
+from voiceguide.understanding import Understanding
+from voiceguide.understanding.key_phrases import KeyPhrases, Vocabulary, spelt_out
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    return Understanding(Grammar.load())  # no embedding model: the grammar and its key phrases only
+
+
+def test_contractions_are_spelt_out():
+    assert spelt_out("Let's not, I can't. What's that? My foot's numb") == [
+        "let", "us", "not", "i", "can", "not", "what", "is", "that", "my", "foot", "is", "numb",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "could you maybe go over that again for me", "Repeat"),
+        (Context.EXERCISE, "sorry coach I didn't catch what you said", "Repeat"),
+        (Context.EXERCISE, "I think I've had enough for today", "Quit"),
+        (Context.EXERCISE, "okay I think we should wrap it up", "Quit"),
+        (Context.EXERCISE, "how long is left on this one", "Status"),
+        (Context.EXERCISE, "are we nearly done", "Status"),
+        (Context.BETWEEN, "um can we move on now please", "Next"),
+        (Context.BETWEEN, "let's go back one exercise", "Previous"),
+        (Context.EXERCISE, "can I just skip this one today", "Skip"),
+        (Context.EXERCISE, "I'd rather not do this one", "Skip"),
+        (Context.EXERCISE, "I need a short break", "Pause"),
+        (Context.EXERCISE, "please stop immediately", "Stop"),
+        (Context.EXERCISE, "how can I tell if I'm doing this right", "Form"),
+        (Context.EXERCISE, "what is this one good for", "Why"),
+        (Context.EXERCISE, "could you take it a bit more slowly", "Slower"),
+        (Context.EXERCISE, "let's pick up the pace a bit", "Faster"),
+        (Context.EXERCISE, "what commands can I use", "Help"),
+        (Context.READY, "okay coach let's get this started", "Start"),
+        (Context.HALTED, "alright let's get back to it", "Resume"),
+        (Context.QUESTION, "I'm afraid I am", "Yes"),
+        (Context.QUESTION, "nope I'm alright", "No"),
+        (Context.QUESTION, "yeah I'm fine", "Okay"),
+        (Context.EXERCISE, "I'm not okay", "Pain"),
+        (Context.EXERCISE, "my fingers feel funny", "Symptom"),
+    ],
+)
+def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, intent):
+    assert understanding.grammar.parse(words) is None  # not one of the grammar's sentences
+    understood = understanding.understand(words, context)
+    assert understood.intent == intent, understood.why
+    assert understood.why.startswith("the key phrase")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "mind the step", "next week is busy", "the next train is at ten", "don't stop the car here",
+        "she skipped school today", "go and get your shoes on", "did you see the match last night",
+        "hold on to the rail tightly", "can you", "I think I",
+        "turn left at the lights",
+    ],
+)
+def test_one_word_that_is_neither_key_phrase_nor_filler_and_nothing_is_understood(understanding, words):
+    for context in Context:
+        understood = understanding.understand(words, context)
+        assert understood.intent is None, (context, understood)
+
+
+@pytest.mark.parametrize(
+    ("words", "meanings"),
+    [
+        ("carry on then", {Context.BETWEEN: "Next", Context.HALTED: "Resume", Context.EXERCISE: "Resume"}),
+        ("yes let's move on", {Context.BETWEEN: "Next", Context.QUESTION: "Yes"}),
+        ("that's correct", {Context.QUESTION: "Yes", Context.EXERCISE: "Form"}),
+        ("let's get going again", {Context.HALTED: "Resume", Context.READY: "Start"}),
+        ("not now thanks", {Context.QUESTION: "No", Context.EXERCISE: None}),
+        ("I don't want to skip", {Context.QUESTION: "No", Context.EXERCISE: None, Context.BETWEEN: None}),
+    ],
+)
+def test_the_context_settles_what_a_key_phrase_means(understanding, words, meanings):
+    for context, intent in meanings.items():
+        assert understanding.understand(words, context).intent == intent, (words, context)
+
+
+def test_a_move_never_comes_from_a_phrase_that_cannot_move_now(understanding):
+    # Nothing to go back to before the session has begun, and "next" after a pause is no move either.
+    assert understanding.understand("can we go back one please", Context.READY).intent is None
+    assert understanding.understand("um move on", Context.HALTED).intent is None
+
+
+def test_safety_comes_first_among_several_key_phrases(understanding):
+    understood = understanding.understand("wait I'm not okay", Context.EXERCISE)
+    assert understood.intent == "Pain", understood.why
+
+
+def test_words_heard_unsurely_are_no_command_unless_they_are_safety(understanding):
+    assert understanding.understand("can we move on", Context.BETWEEN, sound=0.2).intent is None
+    assert understanding.understand("I'm not okay", Context.EXERCISE, sound=0.2).intent == "Pain"
+
+
+def test_a_word_may_be_filler_in_one_reading_and_part_of_a_phrase_in_another():
+    phrases = KeyPhrases([("Start", "let us go"), ("Previous", "go back"), ("Previous", "back one")], Vocabulary(filler=["let", "us", "go", "one"]))
+    readings = {tuple(phrase for phrase, _ in found.phrases) for found in phrases.splits("let's go back one")}
+    assert readings == {("let us go", "back one"), ("go back",), ("back one",)}
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "hang on my phone's ringing", "Pause"),
+        (Context.EXERCISE, "one more time please I wasn't listening", "Repeat"),
+        (Context.EXERCISE, "can we go a bit slower I'm still getting into position", "Slower"),
+        (Context.HALTED, "sorry that was the doorbell let's carry on", "Resume"),
+    ],
+)
+def test_a_command_beside_a_clause_of_its_own_is_understood(understanding, context, words, intent):
+    understood = understanding.understand(words, context)
+    assert understood.intent == intent, understood.why
+    assert "beside" in understood.why
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "why did you leave the gate open",  # the question goes on: no command ends before "you"
+        "how long are you staying at your sister's",
+        "next I'm going to the shop",  # a move is never taken beside a clause
+        "let's call it a day I said to him",  # nor the end of the session
+        "yes I can hear you now",  # nor an answer
+    ],
+)
+def test_room_talk_is_no_command_beside_a_clause(understanding, words):
+    for context in Context:
+        assert understanding.understand(words, context).intent is None, (words, context)
+
+
+def test_hesitations_are_left_out_before_matching(understanding):
+    assert understanding.understand("um what does this er actually do", Context.EXERCISE).intent == "Why"

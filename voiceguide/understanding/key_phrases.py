@@ -1,0 +1,138 @@
+"""Key phrases: an intent's words, with only filler around them.
+
+People wrap a command in words that carry nothing: "could you maybe go over
+that again for me" is "go over that again" (a repeat), "I think I've had
+enough for today" is "had enough" (quit). Words heard are split into key
+phrases (``key_phrases`` in the grammar file) and filler words
+(``filler_words``); when every word is one or the other, the key phrases
+found are the candidates. One word that is neither ("mind the step",
+"next week is busy", "don't stop") and nothing is found: this is what keeps
+room talk that shares a command's words from being a command.
+
+Contractions are spelt out on both sides first ("what's" is "what is",
+"don't" is "do not"), so the data writes each phrase once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..grammar import normalize
+from ..intents import Intent
+
+_WHOLE_WORDS = {"let's": "let us", "cannot": "can not", "won't": "will not", "can't": "can not", "shan't": "shall not"}
+_ENDINGS = (("n't", " not"), ("'m", " am"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'s", " is"))
+
+
+def spelt_out(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
+    """``text`` normalized, contractions spelt out, ``dropped`` words left out: "let's not" → ["let", "us", "not"]."""
+    words: list[str] = []
+    for word in normalize(text).split():
+        whole = _WHOLE_WORDS.get(word)
+        if whole is None:
+            whole = next((word[: -len(end)] + full for end, full in _ENDINGS if word.endswith(end) and len(word) > len(end)), word)
+        words.extend(part for part in whole.split() if part not in dropped)
+    return words
+
+
+Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
+_MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, bounded for a long monologue
+
+
+@dataclass(frozen=True)
+class Found:
+    """The key phrases in some words, in order, each with the intents it may mean."""
+
+    phrases: tuple[tuple[str, frozenset[Intent]], ...]
+    aside: str = ""  # a clause of its own before or after the command ("hang on | my phone's ringing")
+
+    @property
+    def intents(self) -> frozenset[Intent]:
+        return frozenset(intent for _, intents in self.phrases for intent in intents)
+
+    @property
+    def covered(self) -> int:
+        """How many words are in key phrases."""
+        return sum(len(phrase.split()) for phrase, _ in self.phrases)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words around key phrases, as the grammar file lists them."""
+
+    filler: Iterable[str] = ()  # carry no command
+    hesitations: Iterable[str] = ()  # left out before matching, so "what does this actually do" is "what does this do"
+    clause_starts: Iterable[str] = ()  # begin a clause of their own after a command: "hang on, my phone's ringing"
+    command_ends: Iterable[str] = ()  # besides a key phrase, may end a command before such a clause ("... please, i")
+    request_starts: Iterable[str] = ()  # begin a command after a clause of its own: "that was my mum, let's resume"
+
+
+class KeyPhrases:
+    """Finds the key phrases in words made only of key phrases and filler, maybe beside a clause of their own."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]], vocabulary: Vocabulary) -> None:
+        self._dropped = frozenset(word for text in vocabulary.hesitations for word in spelt_out(text))
+        known = {intent.value: intent for intent in Intent}
+        by_words: dict[tuple[str, ...], set[Intent]] = {}
+        for intent, phrase in phrases:
+            if intent in known and (words := tuple(self._words(phrase))):
+                by_words.setdefault(words, set()).add(known[intent])
+        self._phrases = {words: frozenset(intents) for words, intents in by_words.items()}
+        self._longest = max(map(len, self._phrases), default=0)
+        self._filler = frozenset(word for text in vocabulary.filler for word in self._words(text))
+        self._clause_starts = frozenset(word for text in vocabulary.clause_starts for word in self._words(text))
+        self._command_ends = frozenset(word for text in vocabulary.command_ends for word in self._words(text))
+        self._request_starts = frozenset(word for text in vocabulary.request_starts for word in self._words(text))
+
+    def _words(self, text: str) -> list[str]:
+        return spelt_out(text, self._dropped)
+
+    def splits(self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset()) -> list[Found]:
+        """Every way to read ``text`` as key phrases with filler between them (none when a word is neither).
+
+        Only the meanings in ``possible`` count: a phrase that can mean nothing
+        possible is no key phrase ("get going" after a pause is no start).
+        A phrase that can only mean ``markers``, none of them possible, is
+        filler ("yeah let's move on" when no question is open). A word may be
+        filler in one reading and part of a phrase in another ("let's go back":
+        "let us go" and "back", or "go back").
+        """
+        words = self._words(text)
+        tails = self._tails(words, possible, markers)
+        found = [self._found(split, possible) for split in tails[0] if split]
+        for cut in range(1, len(words) - 1):  # a command, then a clause: "one more time please, i wasn't listening"
+            if words[cut] in self._clause_starts and not self._all_filler(words[cut:]):
+                # The command ends there, not a question going on ("why did | you leave the gate open").
+                commands = self._tails(words[:cut], possible, markers)[0]
+                ended = [split for split in commands if split and (words[cut - 1] in self._command_ends or _ends_with(words[:cut], split[-1]))]
+                found += [self._found(split, possible, words[cut:]) for split in ended]
+        for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
+            if words[cut] in self._request_starts and not self._all_filler(words[:cut]):
+                found += [self._found(split, possible, words[:cut]) for split in tails[cut] if split]
+        return found
+
+    def _tails(self, words: list[str], possible: frozenset[Intent], markers: frozenset[Intent]) -> dict[int, list[Split]]:
+        """For each position, the ways to read the words from there to the end as key phrases and filler."""
+        tails: dict[int, list[Split]] = {len(words): [()]}
+        for start in range(len(words) - 1, -1, -1):
+            ways = list(tails[start + 1]) if words[start] in self._filler else []
+            for end in range(start + 1, min(len(words), start + self._longest) + 1):
+                phrase = tuple(words[start:end])
+                meanings = self._phrases.get(phrase, frozenset())
+                if meanings & possible:
+                    ways.extend((phrase, *rest) for rest in tails[end])
+                elif meanings and meanings <= markers:
+                    ways.extend(tails[end])
+            tails[start] = ways[:_MOST_SPLITS]
+        return tails
+
+    def _all_filler(self, words: list[str]) -> bool:
+        return all(word in self._filler for word in words)
+
+    def _found(self, split: Split, possible: frozenset[Intent], aside: Sequence[str] = ()) -> Found:
+        return Found(tuple((" ".join(p), self._phrases[p] & possible) for p in split), " ".join(aside))
+
+
+def _ends_with(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
+    return tuple(words[-len(phrase) :]) == phrase
