@@ -146,3 +146,14 @@ def test_room_talk_is_no_command_beside_a_clause(understanding, words):
 
 def test_hesitations_are_left_out_before_matching(understanding):
     assert understanding.understand("um what does this er actually do", Context.EXERCISE).intent == "Why"
+
+
+@pytest.mark.parametrize("words", ["could you pass me the", "skip to the", "can we go back and", "let's move on to my"])
+def test_half_a_sentence_means_nothing(understanding, words):
+    for context in Context:
+        understood = understanding.understand(words, context)
+        assert understood.intent is None and understood.why == "half a sentence", (context, understood)
+
+
+def test_a_stranded_word_at_the_end_is_no_half_sentence(understanding):
+    assert understanding.understand("where are we up to", Context.EXERCISE).intent == "Status"

@@ -21,7 +21,11 @@ from dataclasses import dataclass
 from ..grammar import normalize
 from ..intents import Intent
 
-_WHOLE_WORDS = {"let's": "let us", "cannot": "can not", "won't": "will not", "can't": "can not", "shan't": "shall not"}
+_WHOLE_WORDS = {
+    "let's": "let us", "cannot": "can not", "won't": "will not", "can't": "can not", "shan't": "shall not",
+    "gimme": "give me", "lemme": "let me", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "kinda": "kind of", "sorta": "sort of", "dunno": "do not know",
+}
 _ENDINGS = (("n't", " not"), ("'m", " am"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'s", " is"))
 
 
@@ -61,11 +65,13 @@ class Found:
 class Vocabulary:
     """The words around key phrases, as the grammar file lists them."""
 
-    filler: Iterable[str] = ()  # carry no command
+    filler: Iterable[str] = ()  # carry no command: words, or phrases ("if you don't mind")
     hesitations: Iterable[str] = ()  # left out before matching, so "what does this actually do" is "what does this do"
     clause_starts: Iterable[str] = ()  # begin a clause of their own after a command: "hang on, my phone's ringing"
     command_ends: Iterable[str] = ()  # besides a key phrase, may end a command before such a clause ("... please, i")
     request_starts: Iterable[str] = ()  # begin a command after a clause of its own: "that was my mum, let's resume"
+    # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
+    unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
 
 
 class KeyPhrases:
@@ -79,14 +85,22 @@ class KeyPhrases:
             if intent in known and (words := tuple(self._words(phrase))):
                 by_words.setdefault(words, set()).add(known[intent])
         self._phrases = {words: frozenset(intents) for words, intents in by_words.items()}
-        self._longest = max(map(len, self._phrases), default=0)
-        self._filler = frozenset(word for text in vocabulary.filler for word in self._words(text))
+        filler = [tuple(self._words(text)) for text in vocabulary.filler]
+        self._filler = frozenset(words[0] for words in filler if len(words) == 1)
+        self._filler_phrases = frozenset(words for words in filler if len(words) > 1)
+        self._longest = max(map(len, [*self._phrases, *self._filler_phrases]), default=0)
         self._clause_starts = frozenset(word for text in vocabulary.clause_starts for word in self._words(text))
         self._command_ends = frozenset(word for text in vocabulary.command_ends for word in self._words(text))
-        self._request_starts = frozenset(word for text in vocabulary.request_starts for word in self._words(text))
+        self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
+        self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
 
     def _words(self, text: str) -> list[str]:
         return spelt_out(text, self._dropped)
+
+    def unfinished(self, text: str) -> bool:
+        """Whether ``text`` stops where no sentence ends: half a sentence, cut off by the end of the utterance."""
+        words = self._words(text)
+        return bool(words) and words[-1] in self._unfinished_endings
 
     def splits(self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset()) -> list[Found]:
         """Every way to read ``text`` as key phrases with filler between them (none when a word is neither).
@@ -108,7 +122,7 @@ class KeyPhrases:
                 ended = [split for split in commands if split and (words[cut - 1] in self._command_ends or _ends_with(words[:cut], split[-1]))]
                 found += [self._found(split, possible, words[cut:]) for split in ended]
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
-            if words[cut] in self._request_starts and not self._all_filler(words[:cut]):
+            if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
                 found += [self._found(split, possible, words[:cut]) for split in tails[cut] if split]
         return found
 
@@ -120,6 +134,8 @@ class KeyPhrases:
             for end in range(start + 1, min(len(words), start + self._longest) + 1):
                 phrase = tuple(words[start:end])
                 meanings = self._phrases.get(phrase, frozenset())
+                if phrase in self._filler_phrases:
+                    ways.extend(tails[end])
                 if meanings & possible:
                     ways.extend((phrase, *rest) for rest in tails[end])
                 elif meanings and meanings <= markers:

@@ -4,6 +4,7 @@ One rule, in this order, for a typed line or a recognizer's free transcript:
 
 1. a sentence of the grammar, word for word, is its intent (heard soundly enough);
 2. a pain or symptom word anywhere is a safety event ("my ankle went numb");
+   otherwise, half a sentence ("is it okay if i") means nothing;
 3. an intent's key phrase with only filler around it is that intent ("could
    you go over that again for me"), settled by the context when a phrase
    may mean two (:mod:`.key_phrases`);
@@ -93,6 +94,8 @@ class Understanding:
         found = self.grammar.safety_word(text)
         if found is not None:
             return Understood(found[0], 1.0, text, f"the safety word {found[1]!r}")
+        if self.key_phrases.unfinished(text):
+            return Understood(None, 0.0, text, "half a sentence")
         by_key_phrase = self._by_key_phrase(text, context, sound)
         if by_key_phrase is not None:
             return by_key_phrase
