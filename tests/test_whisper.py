@@ -322,11 +322,21 @@ def test_phrasings_the_grammar_lacks_are_understood_from_what_whisper_heard(whis
         # Said mid-word, a partial may guess another safety word first ("weak"): either stops the coach at once.
         ("my lower back is aching", Context.EXERCISE, ("Pain", "Symptom")),
         ("not now", Context.QUESTION, "No"),
+        # Key phrases among filler, and beside a clause of their own.
+        ("could you go over that again for me", Context.EXERCISE, "Repeat"),
+        ("hang on my phone is ringing", Context.EXERCISE, "Pause"),
+        ("I think I have had enough for today", Context.EXERCISE, "Quit"),
+        ("alright let's keep going then", Context.HALTED, "Resume"),
     ]
     wrong = {}
     for text, context, intent in cases:
         decider = IntentDecider(grammar, understanding=understanding, context=lambda context=context: context)
         intents = [getattr(e, "intent", None) for e in decided(whisper, decider, said(text))]
         if not set(intents) & set((intent,) if isinstance(intent, str) else intent):
+            wrong[text] = (intents, decider.why)
+    for text in ("next week is busy", "skip to the good part"):  # room talk with a command's words
+        decider = IntentDecider(grammar, understanding=understanding, context=lambda: Context.BETWEEN)
+        intents = [getattr(e, "intent", None) for e in decided(whisper, decider, said(text))]
+        if any(intents):
             wrong[text] = (intents, decider.why)
     assert not wrong, wrong

@@ -69,6 +69,7 @@ class Vocabulary:
     hesitations: Iterable[str] = ()  # left out before matching, so "what does this actually do" is "what does this do"
     clause_starts: Iterable[str] = ()  # begin a clause of their own after a command: "hang on, my phone's ringing"
     command_ends: Iterable[str] = ()  # besides a key phrase, may end a command before such a clause ("... please, i")
+    object_starts: Iterable[str] = ()  # clause starts that may begin a verb's object instead ("my")
     request_starts: Iterable[str] = ()  # begin a command after a clause of its own: "that was my mum, let's resume"
     # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
     unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
@@ -91,6 +92,7 @@ class KeyPhrases:
         self._longest = max(map(len, [*self._phrases, *self._filler_phrases]), default=0)
         self._clause_starts = frozenset(word for text in vocabulary.clause_starts for word in self._words(text))
         self._command_ends = frozenset(word for text in vocabulary.command_ends for word in self._words(text))
+        self._object_starts = frozenset(word for text in vocabulary.object_starts for word in self._words(text))
         self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
         self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
 
@@ -117,9 +119,14 @@ class KeyPhrases:
         found = [self._found(split, possible) for split in tails[0] if split]
         for cut in range(1, len(words) - 1):  # a command, then a clause: "one more time please, i wasn't listening"
             if words[cut] in self._clause_starts and not self._all_filler(words[cut:]):
-                # The command ends there, not a question going on ("why did | you leave the gate open").
+                # The command ends there: not a question going on ("why did | you leave the gate open"),
+                # nor a one-word verb whose object follows ("pause | my subscription").
+                shortest = 2 if words[cut] in self._object_starts else 1
                 commands = self._tails(words[:cut], possible, markers)[0]
-                ended = [split for split in commands if split and (words[cut - 1] in self._command_ends or _ends_with(words[:cut], split[-1]))]
+                ended = [
+                    split for split in commands
+                    if split and (words[cut - 1] in self._command_ends or (len(split[-1]) >= shortest and _ends_with(words[:cut], split[-1])))
+                ]
                 found += [self._found(split, possible, words[cut:]) for split in ended]
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
             if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
