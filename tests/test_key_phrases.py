@@ -157,3 +157,8 @@ def test_half_a_sentence_means_nothing(understanding, words):
 
 def test_a_stranded_word_at_the_end_is_no_half_sentence(understanding):
     assert understanding.understand("where are we up to", Context.EXERCISE).intent == "Status"
+
+
+def test_left_is_a_side_unless_something_is_left(understanding):
+    assert understanding.understand("now the left side", Context.EXERCISE).intent is None
+    assert understanding.understand("how many have I got left", Context.EXERCISE).intent == "Status"
