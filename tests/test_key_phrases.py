@@ -162,3 +162,14 @@ def test_a_stranded_word_at_the_end_is_no_half_sentence(understanding):
 def test_left_is_a_side_unless_something_is_left(understanding):
     assert understanding.understand("now the left side", Context.EXERCISE).intent is None
     assert understanding.understand("how many have I got left", Context.EXERCISE).intent == "Status"
+
+
+def test_a_misspelt_kind_of_word_in_the_grammar_file_is_named():
+    with pytest.raises(ValueError, match="key_phrase_words has no fillers; it has clause_starts"):
+        Vocabulary.from_data({"fillers": ["um"]}, "grammars/xx.yaml")
+
+
+def test_the_routines_own_words_are_filler(understanding):
+    assert understanding.understand("can we skip the bridge today", Context.EXERCISE).intent is None  # "bridge": not filler
+    with_routine = Understanding(understanding.grammar, topic_words=["bridge"])
+    assert with_routine.understand("can we skip the bridge today", Context.EXERCISE).intent == "Skip"

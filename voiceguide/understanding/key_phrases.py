@@ -3,8 +3,8 @@
 People wrap a command in words that carry nothing: "could you maybe go over
 that again for me" is "go over that again" (a repeat), "I think I've had
 enough for today" is "had enough" (quit). Words heard are split into key
-phrases (``key_phrases`` in the grammar file) and filler words
-(``filler_words``); when every word is one or the other, the key phrases
+phrases (``key_phrases`` in the grammar file) and filler
+(``key_phrase_words``); when every word is one or the other, the key phrases
 found are the candidates. One word that is neither ("mind the step",
 "next week is busy", "don't stop") and nothing is found: this is what keeps
 room talk that shares a command's words from being a command.
@@ -16,7 +16,7 @@ Contractions are spelt out on both sides first ("what's" is "what is",
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ..grammar import normalize
 from ..intents import Intent
@@ -74,6 +74,14 @@ class Vocabulary:
     # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
     unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
 
+    @classmethod
+    def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
+        """The grammar file's ``key_phrase_words``, with the routine's own words as filler."""
+        known = {field.name for field in fields(cls)}
+        if unknown := sorted(set(data) - known):
+            raise ValueError(f"{source}: key_phrase_words has no {', '.join(unknown)}; it has {', '.join(sorted(known))}.")
+        return cls(**{**data, "filler": [*data.get("filler", []), *topic_words]})
+
 
 class KeyPhrases:
     """Finds the key phrases in words made only of key phrases and filler, maybe beside a clause of their own."""
@@ -119,19 +127,24 @@ class KeyPhrases:
         found = [self._found(split, possible) for split in tails[0] if split]
         for cut in range(1, len(words) - 1):  # a command, then a clause: "one more time please, i wasn't listening"
             if words[cut] in self._clause_starts and not self._all_filler(words[cut:]):
-                # The command ends there: not a question going on ("why did | you leave the gate open"),
-                # nor a one-word verb whose object follows ("pause | my subscription").
-                shortest = 2 if words[cut] in self._object_starts else 1
-                commands = self._tails(words[:cut], possible, markers)[0]
-                ended = [
-                    split for split in commands
-                    if split and (words[cut - 1] in self._command_ends or (len(split[-1]) >= shortest and _ends_with(words[:cut], split[-1])))
-                ]
-                found += [self._found(split, possible, words[cut:]) for split in ended]
+                found += [self._found(split, possible, words[cut:]) for split in self._ended(words, cut, possible, markers)]
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
             if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
                 found += [self._found(split, possible, words[:cut]) for split in tails[cut] if split]
         return found
+
+    def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: frozenset[Intent]) -> list[Split]:
+        """The readings of ``words[:cut]`` as a whole command that ends there.
+
+        Not a question going on ("why did | you leave the gate open"), nor a
+        one-word verb whose object follows ("pause | my subscription").
+        """
+        shortest = 2 if words[cut] in self._object_starts else 1
+        before = words[:cut]
+        return [
+            split for split in self._tails(before, possible, markers)[0]
+            if split and (before[-1] in self._command_ends or (len(split[-1]) >= shortest and tuple(before[-len(split[-1]) :]) == split[-1]))
+        ]
 
     def _tails(self, words: list[str], possible: frozenset[Intent], markers: frozenset[Intent]) -> dict[int, list[Split]]:
         """For each position, the ways to read the words from there to the end as key phrases and filler."""
@@ -141,11 +154,9 @@ class KeyPhrases:
             for end in range(start + 1, min(len(words), start + self._longest) + 1):
                 phrase = tuple(words[start:end])
                 meanings = self._phrases.get(phrase, frozenset())
-                if phrase in self._filler_phrases:
-                    ways.extend(tails[end])
                 if meanings & possible:
                     ways.extend((phrase, *rest) for rest in tails[end])
-                elif meanings and meanings <= markers:
+                elif phrase in self._filler_phrases or (meanings and meanings <= markers):
                     ways.extend(tails[end])
             tails[start] = ways[:_MOST_SPLITS]
         return tails
@@ -156,6 +167,3 @@ class KeyPhrases:
     def _found(self, split: Split, possible: frozenset[Intent], aside: Sequence[str] = ()) -> Found:
         return Found(tuple((" ".join(p), self._phrases[p] & possible) for p in split), " ".join(aside))
 
-
-def _ends_with(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    return tuple(words[-len(phrase) :]) == phrase

@@ -76,9 +76,8 @@ class Understanding:
     ) -> None:
         """``topic_words``: the routine's own words ("the bridge"), filler around a key phrase like the grammar's."""
         self.grammar = grammar
-        words = dict(grammar.key_phrase_words)
-        words["filler"] = [*words.get("filler", []), *topic_words]
-        self.key_phrases = KeyPhrases(grammar.key_phrase_samples, Vocabulary(**words))
+        vocabulary = Vocabulary.from_data(grammar.key_phrase_words, grammar.source, topic_words)
+        self.key_phrases = KeyPhrases(grammar.key_phrase_samples, vocabulary)
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
 
