@@ -25,7 +25,7 @@ from ..grammar import SAFETY_INTENTS, Grammar, normalize
 from ..intents import Context, Intent
 from ..recognizers.base import Hypothesis
 from ..understanding import Understanding
-from ..understanding.context import MOVES
+from ..understanding.context import MOVES, named_in
 from .echo_policy import is_echo, said_over_the_coach
 
 
@@ -146,7 +146,7 @@ class IntentDecider:
             return None if coach_speaking else Unclear(text)
         needed = self.thresholds.during_speech if coach_speaking else self.thresholds.command
         if hearing.confidence >= needed:
-            return Heard(intent, text, hearing.confidence, why)
+            return Heard(named_in(intent, self.context()), text, hearing.confidence, why)
         return None if coach_speaking else Unclear(text)
 
     def _understood(self, hearing: Hypothesis, coach_speaking: bool, echo_text: str) -> Heard | None:

@@ -16,17 +16,19 @@ One rule, in this order, for a typed line or a recognizer's free transcript:
    the coach is asking for needs less), and nearer than anything that is
    not a command.
 
-Every decision, taken or not, keeps the words heard and why.
+Every decision, taken or not, keeps the words heard and why. What the coach
+does alike in a context is named as it is there: "keep going" between
+exercises is next, after a pause resume.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..grammar import Grammar, normalize
 from ..intents import SAFETY_INTENTS, Context, Intent
-from .context import EXPECTED, IMPOSSIBLE, MOVES
+from .context import EXPECTED, IMPOSSIBLE, MOVES, named_in
 from .examples import ExampleIndex
 from .key_phrases import Found, KeyPhrases, Vocabulary
 
@@ -82,6 +84,12 @@ class Understanding:
         self.rule = rule or Rule()
 
     def understand(self, heard: str, context: Context, sound: float = 1.0) -> Understood:
+        understood = self._understand(heard, context, sound)
+        if understood.intent is None:
+            return understood
+        return replace(understood, intent=named_in(understood.intent, context))
+
+    def _understand(self, heard: str, context: Context, sound: float) -> Understood:
         text = normalize(heard)
         if not text:
             return Understood(None, 0.0, text, "nothing heard")
