@@ -173,3 +173,26 @@ def test_the_routines_own_words_are_filler(understanding):
     assert understanding.understand("can we skip the bridge today", Context.EXERCISE).intent is None  # "bridge": not filler
     with_routine = Understanding(understanding.grammar, topic_words=["bridge"])
     assert with_routine.understand("can we skip the bridge today", Context.EXERCISE).intent == "Skip"
+
+
+@pytest.mark.parametrize(
+    ("context", "intent"), [(Context.READY, "Start"), (Context.BETWEEN, "Next"), (Context.HALTED, "Resume")]
+)
+def test_going_on_is_named_as_it_is_in_the_context(understanding, context, intent):
+    """The coach goes on alike for "start", "next", "continue" before the first exercise and between two."""
+    assert understanding.understand("keep going", context).intent == intent  # a sentence of the grammar (Resume)
+    assert understanding.understand("alright let's keep going then", context).intent == intent  # key phrases
+
+
+def test_the_decider_names_a_grammar_sentence_as_it_is_in_the_context():
+    from voiceguide.listening import IntentDecider
+    from voiceguide.recognizers.base import Hypothesis
+
+    grammar = Grammar.load()
+    context = [Context.BETWEEN]
+    decider = IntentDecider(grammar, context=lambda: context[0])
+    assert decider.decide(Hypothesis("keep going", True, 0.9)).intent == "Next"
+    context[0] = Context.HALTED
+    assert decider.decide(Hypothesis("keep going", True, 0.9)).intent == "Resume"
+    context[0] = Context.EXERCISE
+    assert decider.decide(Hypothesis("keep going", True, 0.9)).intent == "Resume"
