@@ -42,11 +42,10 @@ MOVES = _MOVES
 # What the coach does alike while it waits to begin or between exercises ("start", "next", "continue", and a
 # yes or an okay with no question open all go on), named as the issue puts it: "continue" between exercises
 # is next, before the first one start. After a pause they differ (only resume goes on), so they keep their names.
-_GOING_ON = frozenset({Intent.START, Intent.NEXT, Intent.RESUME, Intent.YES, Intent.OKAY})
-_GOING_ON_NAMED = {Context.READY: Intent.START, Context.BETWEEN: Intent.NEXT}
+_GOING_ON = frozenset(i.value for i in (Intent.START, Intent.NEXT, Intent.RESUME, Intent.YES, Intent.OKAY))
+_GOING_ON_NAMED = {Context.READY: Intent.START.value, Context.BETWEEN: Intent.NEXT.value}
 
 
 def named_in(intent: str, context: Context) -> str:
     """``intent`` as what it does in ``context``: "keep going" between exercises is Next."""
-    named = _GOING_ON_NAMED.get(context)
-    return named.value if named is not None and intent in {i.value for i in _GOING_ON} else intent
+    return _GOING_ON_NAMED.get(context, intent) if intent in _GOING_ON else intent

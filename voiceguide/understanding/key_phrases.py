@@ -5,9 +5,9 @@ that again for me" is "go over that again" (a repeat), "I think I've had
 enough for today" is "had enough" (quit). Words heard are split into key
 phrases (``key_phrases`` in the grammar file) and filler
 (``key_phrase_words``); when every word is one or the other, the key phrases
-found are the candidates. One word that is neither ("mind the step",
-"next week is busy", "don't stop") and nothing is found: this is what keeps
-room talk that shares a command's words from being a command.
+found are the candidates. One word that is neither ("next week is busy",
+"don't stop the car") and nothing is found: this is what keeps room talk
+that shares a command's words from being a command.
 
 Contractions are spelt out on both sides first ("what's" is "what is",
 "don't" is "do not"), so the data writes each phrase once.
