@@ -196,3 +196,8 @@ def test_the_decider_names_a_grammar_sentence_as_it_is_in_the_context():
     assert decider.decide(Hypothesis("keep going", True, 0.9)).intent == "Resume"
     context[0] = Context.EXERCISE
     assert decider.decide(Hypothesis("keep going", True, 0.9)).intent == "Resume"
+
+
+@pytest.mark.parametrize("words", ["hold on 1 sec", "give me a couple of minutes", "can I have 30 seconds", "wait five seconds please"])
+def test_numbers_and_lengths_of_time_as_whisper_writes_them(understanding, words):
+    assert understanding.understand(words, Context.EXERCISE).intent == "Pause"
