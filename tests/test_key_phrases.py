@@ -201,3 +201,9 @@ def test_the_decider_names_a_grammar_sentence_as_it_is_in_the_context():
 @pytest.mark.parametrize("words", ["hold on 1 sec", "give me a couple of minutes", "can I have 30 seconds", "wait five seconds please"])
 def test_numbers_and_lengths_of_time_as_whisper_writes_them(understanding, words):
     assert understanding.understand(words, Context.EXERCISE).intent == "Pause"
+
+
+def test_words_typed_or_heard_without_their_apostrophe(understanding):
+    assert understanding.understand("lets do the next one", Context.BETWEEN).intent == "Next"
+    assert understanding.understand("im done for today", Context.EXERCISE).intent == "Quit"
+    assert understanding.understand("dont stop the car", Context.EXERCISE).intent is None

@@ -25,6 +25,10 @@ _WHOLE_WORDS = {
     "let's": "let us", "cannot": "can not", "won't": "will not", "can't": "can not", "shan't": "shall not",
     "gimme": "give me", "lemme": "let me", "gonna": "going to", "wanna": "want to", "gotta": "got to",
     "kinda": "kind of", "sorta": "sort of", "dunno": "do not know",
+    # typed, or heard, without the apostrophe
+    "lets": "let us", "im": "i am", "ive": "i have", "dont": "do not", "cant": "can not", "wont": "will not",
+    "didnt": "did not", "doesnt": "does not", "isnt": "is not", "thats": "that is", "whats": "what is",
+    "youre": "you are",
 }
 _ENDINGS = (("n't", " not"), ("'m", " am"), ("'re", " are"), ("'ve", " have"), ("'ll", " will"), ("'d", " would"), ("'s", " is"))
 
