@@ -23,7 +23,7 @@ from voiceguide.intents import Context
 from voiceguide.routine import load_routine
 from voiceguide.understanding import Understanding
 from voiceguide.understanding.context import MOVES
-from voiceguide.understanding.key_phrases import KeyPhrases, Vocabulary
+from voiceguide.understanding.key_phrases import KeyPhrases
 from voiceguide.understanding.loading import build_index, topic_words
 
 from . import natural_phrasings as held
@@ -95,10 +95,8 @@ def run_understanding() -> dict[str, Any]:
     grammar = Grammar.load()
     routine = load_routine()
     coach_lines = known_lines(routine)
-    grammar_alone = Understanding(grammar)
-    grammar_alone.key_phrases = KeyPhrases([], Vocabulary())  # the grammar's sentences and safety words only
     stages = {
-        "grammar alone": grammar_alone,
+        "grammar alone": Understanding(grammar, key_phrases=KeyPhrases.none()),  # its sentences and safety words
         "key phrases": Understanding(grammar, topic_words=topic_words(routine)),
         "with understanding": Understanding(grammar, build_index(grammar, coach_lines), topic_words=topic_words(routine)),
     }

@@ -45,6 +45,9 @@ def spelt_out(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
 
 
 Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
+# Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
+# monologue costs time in quadratic measure (a reading per cut before a clause) for nothing.
+_LONGEST_COMMAND = 40
 _MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, bounded for a long monologue
 
 
@@ -108,6 +111,11 @@ class KeyPhrases:
         self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
         self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
 
+    @classmethod
+    def none(cls) -> KeyPhrases:
+        """No key phrases: nothing is read this way (the grammar alone, or until they are built)."""
+        return cls([], Vocabulary())
+
     def _words(self, text: str) -> list[str]:
         return spelt_out(text, self._dropped)
 
@@ -127,6 +135,8 @@ class KeyPhrases:
         "let us go" and "back", or "go back").
         """
         words = self._words(text)
+        if len(words) > _LONGEST_COMMAND:
+            return []
         tails = self._tails(words, possible, markers)
         found = [self._found(split, possible) for split in tails[0] if split]
         for cut in range(1, len(words) - 1):  # a command, then a clause: "one more time please, i wasn't listening"

@@ -1,7 +1,8 @@
 """Building the understanding stage for a session: the grammar at once, the examples in the background.
 
-Loading the embedding model and embedding the examples takes about half a
-second; the coach does not wait for it to speak its first line. Until it is
+Building the key phrases (tens of milliseconds), loading the embedding model
+and embedding the examples (about half a second) happen in the background;
+the coach does not wait for them to speak its first line. Until it is
 ready, and if it cannot load at all (one line says why), the grammar's
 sentences and key phrases understand without it.
 """
@@ -15,7 +16,8 @@ from ..grammar import Grammar, normalize
 from ..routine import Routine
 from .embedding import Embedder, EmbeddingError, WordLlamaEmbedder
 from .examples import ExampleIndex, sentences_of
-from .understand import Understanding
+from .key_phrases import KeyPhrases
+from .understand import Understanding, key_phrases_of
 
 NO_MODEL = "Understanding by meaning is off ({why}): the grammar's sentences and key phrases are still understood."
 
@@ -38,10 +40,14 @@ def load_understanding(
     embedder: Callable[[], Embedder] = WordLlamaEmbedder,
     topic_words: Sequence[str] = (),
 ) -> Understanding:
-    """An :class:`Understanding` that understands by meaning as soon as its examples are embedded."""
-    understanding = Understanding(grammar, topic_words=topic_words)
+    """An :class:`Understanding` that reads key phrases, then understands by meaning, as soon as each is built."""
+    understanding = Understanding(grammar, key_phrases=KeyPhrases.none())
 
     def load() -> None:
+        try:
+            understanding.key_phrases = key_phrases_of(grammar, topic_words)  # tens of ms: not before the first word
+        except ValueError as error:  # a grammar file's key phrase words misspelt: said, and the rest goes on
+            notice(str(error))
         try:
             understanding.index = build_index(grammar, coach_lines, embedder())
         except EmbeddingError as error:

@@ -74,12 +74,19 @@ class Understanding:
     """Words heard (typed or transcribed) + the coach's context → an intent, or a reason for none."""
 
     def __init__(
-        self, grammar: Grammar, index: ExampleIndex | None = None, rule: Rule | None = None, topic_words: Iterable[str] = ()
+        self,
+        grammar: Grammar,
+        index: ExampleIndex | None = None,
+        rule: Rule | None = None,
+        topic_words: Iterable[str] = (),
+        key_phrases: KeyPhrases | None = None,
     ) -> None:
-        """``topic_words``: the routine's own words ("the bridge"), filler around a key phrase like the grammar's."""
+        """``topic_words``: the routine's own words ("the bridge"), filler around a key phrase like the grammar's.
+
+        ``key_phrases``: read from the grammar when not given; ``KeyPhrases.none()`` for the grammar alone.
+        """
         self.grammar = grammar
-        vocabulary = Vocabulary.from_data(grammar.key_phrase_words, grammar.source, topic_words)
-        self.key_phrases = KeyPhrases(grammar.key_phrase_samples, vocabulary)
+        self.key_phrases = key_phrases or key_phrases_of(grammar, topic_words)
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
 
@@ -148,6 +155,11 @@ class Understanding:
         if cosine < other:
             return Understood(None, cosine, text, f"{like}: nearer to {other_example!r}, no command ({other:.2f})")
         return Understood(intent.value, cosine, text, f"{like}, while {context.value}")
+
+
+def key_phrases_of(grammar: Grammar, topic_words: Iterable[str] = ()) -> KeyPhrases:
+    """The grammar file's key phrases and the words around them, the routine's own words among the filler."""
+    return KeyPhrases(grammar.key_phrase_samples, Vocabulary.from_data(grammar.key_phrase_words, grammar.source, topic_words))
 
 
 def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
