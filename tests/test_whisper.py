@@ -306,6 +306,32 @@ def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> Non
 
 @pytest.mark.model
 @pytest.mark.subprocess
+def test_the_encoder_is_warmed_as_an_utterance_opens_not_when_it_ends(whisper, monkeypatch) -> None:
+    """After seconds of idling, the first encode takes about twice as long: it is spent while the user is
+    still speaking, once per utterance, so the decode at the pause that acts on "stop" runs warm."""
+    utterances = whisper.decoder
+    encoded: list[int] = []
+    real_encode = utterances.decoder.encode
+    monkeypatch.setattr(utterances.decoder, "encode", lambda samples: encoded.append(len(samples)) or real_encode(samples))
+    audio = np.frombuffer(said("stop", "en-us", 165), "<i2")
+    loud = np.flatnonzero(np.abs(audio) > 500)
+    word = audio[max(0, loud[0] - 1600) : loud[-1] + 1]
+    for utterance in range(2):
+        utterances.start()
+        utterances.add(word[:2048], speech=True)  # the opening: pre-roll and the speech that started it
+        assert len(encoded) == 1 + 2 * utterance and not utterances.partial_ready
+        for at in range(2048, len(word), 512):
+            utterances.add(word[at : at + 512], speech=True)
+        assert len(encoded) == 1 + 2 * utterance  # nothing more while the word goes on
+        utterances.add(np.zeros(512, np.int16), speech=False)  # the pause: its decode is the second encode
+        assert len(encoded) == 2 + 2 * utterance and utterances.partial_ready
+        partial = utterances.partial()
+        assert partial is not None and partial.text == "stop"
+        utterances.finish()
+
+
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_phrasings_the_grammar_lacks_are_understood_from_what_whisper_heard(whisper, grammar) -> None:
     """Issue 20: the free transcript goes to the understanding stage, weighed by the coach's context."""
     from voiceguide.coach.lines import known_lines

@@ -125,6 +125,11 @@ class WhisperTranscriber:
         )
         return encoded
 
+    def warm_up(self) -> None:
+        """Encode a moment of silence, and forget it: the first encode after the CPU has idled a while takes
+        about twice as long (docs/whisper-engine.md), so this is done as speech begins, not when it ends."""
+        self.encode(np.zeros(SAMPLE_RATE // 10, np.int16))
+
     def next_log_probs(self, encoded: np.ndarray, prefixes: list[list[int]]) -> list[np.ndarray]:
         """The next-token distribution after each prefix (all of one length), in one batch."""
         length = len(prefixes[0])

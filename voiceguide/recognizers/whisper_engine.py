@@ -75,6 +75,8 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
+        if self._length == 0:  # the utterance's opening: the decode at its end then runs on a warm CPU
+            self.decoder.warm_up()
         was_speaking = self._length > 0 and self._last_speech == self._length
         was_sounding = self._length > 0 and self._last_sound == self._length
         was_loud = self._length > 0 and self._last_loud == self._length  # speech, or a word's last "k" or "t"
