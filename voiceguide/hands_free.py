@@ -77,8 +77,8 @@ def run_hands_free(
     typed_input: TextIO,
 ) -> int:
     """A hands-free session; falls back to text for a device that is missing."""
-    # One BLAS thread: numpy's spare ones spin after each small product and take the CPU from the speech
-    # encoder (a decode of "stop" used 183 ms of CPU for 102 ms of time, and 92 for 92 with one).
+    # One BLAS thread: numpy's spare ones spin after each small product (Whisper's mel filter bank)
+    # and take the CPU from the speech encoder (docs/whisper-engine.md).
     threadpool_limits(1, user_api="blas")
     grammar = Grammar.load()
     understanding = session.understanding(grammar, notice)

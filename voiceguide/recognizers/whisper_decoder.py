@@ -21,6 +21,7 @@ words carry pain words that the grammar lacks to the listener.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +29,11 @@ import numpy as np
 
 from voiceguide.grammar import distinct_sentences, normalize
 from voiceguide.recognizers.base import SAMPLE_RATE
-from voiceguide.recognizers.token_trie import TokenTrie, log_softmax
+from voiceguide.recognizers.token_trie import Scored, TokenTrie, log_softmax
 
 WINDOW_SECONDS = 10
 MAX_FREE_TOKENS = 40
+URGENT_WORDS = 2  # the urgent sentences looked at first are this short, and only for a free transcript this short
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class WhisperTranscriber:
 
     def __init__(
         self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 6,
-        prune: float = 6.0,
+        prune: float = 6.0, urgent: Collection[str] = (),
     ) -> None:
         import ctranslate2
         import tokenizers
@@ -98,17 +100,24 @@ class WhisperTranscriber:
         self.sentences = distinct_sentences(sentences)
         self._known = set(self.sentences)
         closing = [token(mark) for mark in (".", "!", "?")]
-        self.trie = TokenTrie(
+        self.trie = self._trie(self.sentences, closing)
+        # Short sentences looked at before the whole grammar is searched (stop, pain: see ``decode``).
+        urgent = set(urgent)
+        self.urgent = [sentence for sentence in self.sentences if sentence in urgent and len(sentence.split()) <= URGENT_WORDS]
+        self.urgent_trie = self._trie(self.urgent, closing)
+        self.beam_width = beam_width
+        self.prune = prune
+
+    def _trie(self, sentences: list[str], closing: list[int]) -> TokenTrie:
+        return TokenTrie(
             (
                 (index, self.tokenizer.encode(form, add_special_tokens=False).ids)
-                for index, sentence in enumerate(self.sentences)
+                for index, sentence in enumerate(sentences)
                 for form in sorted(spellings(sentence))
             ),
             self.end_of_text,
             closing,
         )
-        self.beam_width = beam_width
-        self.prune = prune
 
     # ---------------------------------------------------------------- steps
 
@@ -171,8 +180,16 @@ class WhisperTranscriber:
         words = [t for t in sequence if t < self.end_of_text]
         return FreeDecode(normalize(self.tokenizer.decode(words)), sum(steps), len(steps), ended, known)
 
-    def decode(self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf) -> Decoded:
-        """The best grammar sentence for ``samples`` (16 kHz) and the free transcript."""
+    def decode(
+        self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf,
+        urgent: Callable[[Decoded], bool] | None = None,
+    ) -> Decoded:
+        """The best grammar sentence for ``samples`` (16 kHz) and the free transcript.
+
+        With ``urgent``: when the free transcript is a word or two and no sentence, the best of the short
+        urgent sentences (one prefix at a time) is the answer if ``urgent`` takes it, and the grammar is not
+        searched: "stop" heard as "stomp" acts a grammar search sooner (docs/whisper-engine.md).
+        """
         encoded = self.encode(samples)
         free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
         mean = free.log_prob / free.tokens if free.tokens else -math.inf
@@ -188,9 +205,15 @@ class WhisperTranscriber:
                 known.update(zip(map(tuple, missing), self.next_log_probs(encoded, missing)))
             return [known[tuple(p)] for p in prefixes]
 
-        found = self.trie.search(next_log_probs, self.beam_width, self.prune, floor)
+        if urgent is not None and self.urgent and 0 < len(free.text.split()) <= URGENT_WORDS:
+            quick = self._best(self.urgent_trie.search(next_log_probs, 1, self.prune, floor), self.urgent, free.text, mean)
+            if quick.sentence is not None and urgent(quick):
+                return quick
+        return self._best(self.trie.search(next_log_probs, self.beam_width, self.prune, floor), self.sentences, free.text, mean)
+
+    def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:
         if not found:
-            return Decoded(None, -math.inf, 0, free.text, mean)
-        best = self.sentences[found[0].sentence]
+            return Decoded(None, -math.inf, 0, free_text, mean)
+        best = sentences[found[0].sentence]
         tokens = len(self.tokenizer.encode(" " + best, add_special_tokens=False).ids) + 1
-        return Decoded(best, found[0].log_prob, tokens, free.text, mean)
+        return Decoded(best, found[0].log_prob, tokens, free_text, mean)

@@ -11,6 +11,9 @@ speech). The voice falling quiet (``QUIET_DB`` below the utterance's
 loudest) is a pause too: the VAD still calls the breath after a final "p"
 speech for a tenth of a second or more.
 
+The encoder runs once as an utterance opens, so that the decode at its pause
+does not pay for a CPU that has idled (docs/whisper-engine.md).
+
 Partials mid-speech, every ``partial_every``: the free transcript of what was
 said so far, unscored (the listener confirms a safety phrase in them).
 """
@@ -29,7 +32,7 @@ from voiceguide.grammar import normalize
 from voiceguide.recognizers.base import SAMPLE_RATE, Hypothesis, RecognizerError
 from voiceguide.recognizers.endpointing import EndpointSettings
 from voiceguide.recognizers.utterances import UtteranceDecoder, UtteranceRecognizer
-from voiceguide.recognizers.whisper_decoder import WhisperTranscriber
+from voiceguide.recognizers.whisper_decoder import Decoded, WhisperTranscriber
 from voiceguide.recognizers.whisper_judge import JUDGES, JudgeFit, judge
 from voiceguide.recognizers.whisper_model import DOWNLOAD_HINT
 
@@ -150,8 +153,12 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0] if self._chunks else np.zeros(0, np.int16)
 
+    def _urgent(self, decoded: Decoded) -> bool:
+        """A short stop or pain sentence trusted as much as a command needs no search of the rest."""
+        return judge(decoded, True, self.fit).confidence >= self.fit.accept
+
     def _final(self, audio: np.ndarray) -> Hypothesis | None:
-        decoded = self.decoder.decode(audio)
+        decoded = self.decoder.decode(audio, urgent=self._urgent)
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
@@ -169,7 +176,9 @@ def create(
         raise RecognizerError(f"No Whisper model found; {hint}.")
     try:
         threads = int(os.environ.get(THREADS_VARIABLE) or 2)
-        decoder = WhisperTranscriber(Path(model_dir), [normalize(s) for s in sentences], threads=threads)
+        decoder = WhisperTranscriber(
+            Path(model_dir), [normalize(s) for s in sentences], threads=threads, urgent={normalize(s) for s in safety_sentences}
+        )
     except (ImportError, OSError, RuntimeError, ValueError) as error:
         raise RecognizerError(f"Whisper could not load the model in {model_dir} ({error}); {hint}.") from error
     utterances = WhisperUtteranceDecoder(decoder, safety_sentences, JUDGES[model], name)
