@@ -326,6 +326,28 @@ def test_a_short_stop_heard_as_another_word_acts_without_searching_the_whole_gra
 
 @pytest.mark.model
 @pytest.mark.subprocess
+def test_a_word_that_may_begin_a_phrase_is_not_searched_for_at_a_pause(whisper, monkeypatch) -> None:
+    """"what" at a pause inside "what … can I say": searching every sentence that begins with it held the
+    listener up to a second; it is searched for only when the utterance has ended."""
+    utterances = whisper.decoder
+    searched: list[int] = []
+    whole = utterances.decoder.trie.search
+    monkeypatch.setattr(utterances.decoder.trie, "search", lambda *args, **kwargs: searched.append(1) or whole(*args, **kwargs))
+    audio = np.frombuffer(said("what", "en-us", 165), "<i2")
+    loud = np.flatnonzero(np.abs(audio) > 500)
+    word = audio[max(0, loud[0] - 1600) : loud[-1] + 1]
+    utterances.start()
+    for at in range(0, len(word), 512):
+        utterances.add(word[at : at + 512], speech=True)
+    utterances.add(np.zeros(512, np.int16), speech=False)  # a pause: decoded, not searched for
+    partial = utterances.partial()
+    assert partial is not None and partial.heard == "what" and partial.text == "" and searched == []
+    utterances.finish()  # the utterance ended on it: now the grammar is searched
+    assert searched == [1]
+
+
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_the_encoder_is_warmed_as_an_utterance_opens_not_when_it_ends(whisper, monkeypatch) -> None:
     """After seconds of idling, the first encode takes about twice as long: it is spent while the user is
     still speaking, once per utterance, so the decode at the pause that acts on "stop" runs warm."""

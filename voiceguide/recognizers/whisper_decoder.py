@@ -11,7 +11,9 @@ Three steps per utterance:
 3. **grammar search**: else a beam search over a token trie of the grammar's
    sentences (:mod:`.token_trie`), starting from the free decode's
    distributions, gives the best sentence and its log probability, end of
-   text included.
+   text included. A free transcript of a word or two is first matched to
+   the short urgent sentences (stop, pain), which the engine may take
+   without the whole search.
 
 The engine (:func:`.whisper_engine.judge`) keeps the grammar sentence only
 when it and the free transcript agree well enough; the free transcript's
@@ -182,13 +184,15 @@ class WhisperTranscriber:
 
     def decode(
         self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf,
-        urgent: Callable[[Decoded], bool] | None = None,
+        urgent: Callable[[Decoded], bool] | None = None, search_short: bool = True,
     ) -> Decoded:
         """The best grammar sentence for ``samples`` (16 kHz) and the free transcript.
 
         With ``urgent``: when the free transcript is a word or two and no sentence, the best of the short
         urgent sentences (one prefix at a time) is the answer if ``urgent`` takes it, and the grammar is not
-        searched: "stop" heard as "stomp" acts a grammar search sooner (docs/whisper-engine.md).
+        searched: "stop" heard as "stomp" acts a grammar search sooner (docs/whisper-engine.md). Without
+        ``search_short``, such a transcript is not searched for at all (no sentence): at a pause inside a
+        phrase ("what … can I say") the search of every sentence that begins with it took up to a second.
         """
         encoded = self.encode(samples)
         free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
@@ -205,10 +209,13 @@ class WhisperTranscriber:
                 known.update(zip(map(tuple, missing), self.next_log_probs(encoded, missing)))
             return [known[tuple(p)] for p in prefixes]
 
-        if urgent is not None and self.urgent and 0 < len(free.text.split()) <= URGENT_WORDS:
+        short = 0 < len(free.text.split()) <= URGENT_WORDS
+        if urgent is not None and self.urgent and short:
             quick = self._best(self.urgent_trie.search(next_log_probs, 1, self.prune, floor), self.urgent, free.text, mean)
             if quick.sentence is not None and urgent(quick):
                 return quick
+        if short and not search_short:
+            return Decoded(None, -math.inf, 0, free.text, mean)
         return self._best(self.trie.search(next_log_probs, self.beam_width, self.prune, floor), self.sentences, free.text, mean)
 
     def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:

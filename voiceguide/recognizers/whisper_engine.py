@@ -100,7 +100,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         if was_sounding or (was_speaking and not speech) or (was_loud and quiet):
             # Speech just paused or fell quiet: the words so far are whole. Decode
             # them as a final now; if no more speech comes, it is the utterance's final.
-            self._ready = (self._length, self._final(self._audio()))
+            self._ready = (self._length, self._final(self._audio(), at_pause=True))
             self._final_news = True
 
     @property
@@ -157,8 +157,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         """A short stop or pain sentence trusted as much as a command needs no search of the rest."""
         return judge(decoded, True, self.fit).confidence >= self.fit.accept
 
-    def _final(self, audio: np.ndarray) -> Hypothesis | None:
-        decoded = self.decoder.decode(audio, urgent=self._urgent)
+    def _final(self, audio: np.ndarray, at_pause: bool = False) -> Hypothesis | None:
+        """``at_pause``: the words may go on, and a word or two that is no sentence is not searched for."""
+        decoded = self.decoder.decode(audio, urgent=self._urgent, search_short=not at_pause)
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
