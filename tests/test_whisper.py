@@ -358,6 +358,13 @@ def test_the_encoder_is_warmed_as_an_utterance_opens_not_when_it_ends(whisper, m
     audio = np.frombuffer(said("stop", "en-us", 165), "<i2")
     loud = np.flatnonzero(np.abs(audio) > 500)
     word = audio[max(0, loud[0] - 1600) : loud[-1] + 1]
+    utterances.start()
+    utterances.add(word[:2048], speech=True)  # a file (voiceguide transcribe): no idle CPU to warm
+    assert encoded == []
+    utterances.finish()
+    encoded.clear()
+    monkeypatch.setattr(utterances, "live", False)  # undone after the test: the fixture is shared
+    whisper.listen_live()  # the listener's microphone
     for utterance in range(2):
         utterances.start()
         utterances.add(word[:2048], speech=True)  # the opening: pre-roll and the speech that started it

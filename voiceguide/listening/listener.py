@@ -52,6 +52,7 @@ class Listener:
         self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
 
     def start(self) -> None:
+        self.recognizer.listen_live()
         self._thread.start()
 
     def stop(self) -> None:

@@ -66,6 +66,12 @@ class Recognizer(ABC):
     def reset(self) -> None:
         """Forget the utterance in progress."""
 
+    def listen_live(self) -> None:
+        """The audio comes from a microphone as it is spoken: the engine may spend spare CPU so it answers sooner.
+
+        Not called for files (``voiceguide transcribe``, the benchmark's accuracy run), which have no idle time to fill.
+        """
+
     def adaptation(self) -> str | None:
         """What the engine has learnt of the voice and room so far, to start a later session from.
 

@@ -57,6 +57,9 @@ class UtteranceDecoder(ABC):
         """True when the words so far are a whole sentence and quiet has followed: the utterance may end now."""
         return False
 
+    def listen_live(self) -> None:
+        """See :meth:`Recognizer.listen_live`."""
+
     def adaptation(self) -> str | None:
         return None
 
@@ -100,6 +103,9 @@ class UtteranceRecognizer(Recognizer):
         if self.endpointer.in_utterance:
             self.decoder.finish()  # the utterance in progress is forgotten
         self.endpointer.reset()
+
+    def listen_live(self) -> None:
+        self.decoder.listen_live()
 
     def adaptation(self) -> str | None:
         return self.decoder.adaptation()

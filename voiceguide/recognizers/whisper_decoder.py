@@ -104,8 +104,8 @@ class WhisperTranscriber:
         closing = [token(mark) for mark in (".", "!", "?")]
         self.trie = self._trie(self.sentences, closing)
         # Short sentences looked at before the whole grammar is searched (stop, pain: see ``decode``).
-        urgent = set(urgent)
-        self.urgent = [sentence for sentence in self.sentences if sentence in urgent and len(sentence.split()) <= URGENT_WORDS]
+        urgent_sentences = set(urgent)
+        self.urgent = [s for s in self.sentences if s in urgent_sentences and len(s.split()) <= URGENT_WORDS]
         self.urgent_trie = self._trie(self.urgent, closing)
         self.beam_width = beam_width
         self.prune = prune

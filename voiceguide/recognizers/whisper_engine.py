@@ -11,8 +11,8 @@ speech). The voice falling quiet (``QUIET_DB`` below the utterance's
 loudest) is a pause too: the VAD still calls the breath after a final "p"
 speech for a tenth of a second or more.
 
-The encoder runs once as an utterance opens, so that the decode at its pause
-does not pay for a CPU that has idled (docs/whisper-engine.md).
+Listening live, the encoder runs once as an utterance opens, so that the decode
+at its pause does not pay for a CPU that has idled (docs/whisper-engine.md).
 
 Partials mid-speech, every ``partial_every``: the free transcript of what was
 said so far, unscored (the listener confirms a safety phrase in them).
@@ -63,6 +63,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self.fit = fit
         self.name = name
         self.safety_sentences = {normalize(s) for s in safety_sentences}
+        self.live = False  # a microphone, not a file: warm the encoder as each utterance opens
         self.start()
 
     def start(self) -> None:
@@ -78,7 +79,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
-        if self._length == 0:  # the utterance's opening: the decode at its end then runs on a warm CPU
+        if self.live and self._length == 0:  # the utterance's opening: the decode at its pause then runs on a warm CPU
             self.decoder.warm_up()
         was_speaking = self._length > 0 and self._last_speech == self._length
         was_sounding = self._length > 0 and self._last_sound == self._length
@@ -102,6 +103,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
             # them as a final now; if no more speech comes, it is the utterance's final.
             self._ready = (self._length, self._final(self._audio(), at_pause=True))
             self._final_news = True
+
+    def listen_live(self) -> None:
+        self.live = True
 
     @property
     def partial_ready(self) -> bool:
@@ -178,7 +182,7 @@ def create(
     try:
         threads = int(os.environ.get(THREADS_VARIABLE) or 2)
         decoder = WhisperTranscriber(
-            Path(model_dir), [normalize(s) for s in sentences], threads=threads, urgent={normalize(s) for s in safety_sentences}
+            Path(model_dir), [normalize(s) for s in sentences], threads=threads, urgent=[normalize(s) for s in safety_sentences]
         )
     except (ImportError, OSError, RuntimeError, ValueError) as error:
         raise RecognizerError(f"Whisper could not load the model in {model_dir} ({error}); {hint}.") from error
