@@ -315,9 +315,14 @@ def test_a_short_stop_heard_as_another_word_acts_without_searching_the_whole_gra
     searched: list[int] = []
     whole = transcriber.trie.search
     monkeypatch.setattr(transcriber.trie, "search", lambda *args, **kwargs: searched.append(1) or whole(*args, **kwargs))
+    calls: list[int] = []
+    model_call = transcriber.log_probs_ahead
+    monkeypatch.setattr(transcriber, "log_probs_ahead", lambda *args: calls.append(1) or model_call(*args))
     stops = synthesise("stops", "en-gb")
     decoded = transcriber.decode(stops, urgent=utterances._urgent)
     assert decoded.free_text == "stops" and decoded.sentence == "stop" and searched == []
+    # One call of the model: the step after "stop" ("." or the end) and the one after "stop ." come together.
+    assert calls == [1]
     assert judge(decoded, True, utterances.fit).confidence >= utterances.fit.accept
     assert transcriber.decode(stops).sentence == "stop" and searched == [1]  # the whole grammar agrees
     start = transcriber.decode(synthesise("start it", "en-us"), urgent=utterances._urgent)

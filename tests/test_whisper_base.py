@@ -155,6 +155,12 @@ def test_the_prompt_forces_english_and_every_prefix_gets_its_next_step(base) -> 
                 return_logits_vocab=True, suppress_blank=False, suppress_tokens=[],
             )[0]
             assert np.allclose(found, log_softmax(generous.logits[0][length]), atol=1e-4)
+        # A step ahead: the distribution after the prefix and its own greedy next token, from the same call.
+        ahead = decoder.log_probs_ahead(encoded, prefixes, 1)
+        longer = [path for path in ahead if len(path) == length + 1]
+        assert len(longer) == len(prefixes)  # none of these prefixes ends the text
+        for path in longer:
+            assert np.allclose(ahead[path], decoder.next_log_probs(encoded, [list(path)])[0], atol=1e-4)
 
 
 def test_a_grammar_sentence_heard_word_for_word_is_never_rejected_by_its_models_judge(base, grammar) -> None:

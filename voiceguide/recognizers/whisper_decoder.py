@@ -143,6 +143,12 @@ class WhisperTranscriber:
 
     def next_log_probs(self, encoded: np.ndarray, prefixes: list[list[int]]) -> list[np.ndarray]:
         """The next-token distribution after each prefix (all of one length), in one batch."""
+        found = self.log_probs_ahead(encoded, prefixes, 0)
+        return [found[tuple(prefix)] for prefix in prefixes]
+
+    def log_probs_ahead(self, encoded: np.ndarray, prefixes: list[list[int]], ahead: int) -> dict[tuple[int, ...], np.ndarray]:
+        """The next-token distribution after each prefix (all of one length), in one batch, and after the prefix
+        followed by up to ``ahead`` of its own greedy tokens: a step ahead costs about a fifth of another call."""
         length = len(prefixes[0])
         batch = self._ct2.StorageView.from_array(np.repeat(encoded, len(prefixes), axis=0))
         # CTranslate2 4.x returns about max_length / 2 steps for a prompt with a
@@ -152,13 +158,22 @@ class WhisperTranscriber:
         results = self.model.generate(
             batch,
             [self.start + prefix for prefix in prefixes],
-            max_length=2 * (length + len(self.start)) - 2,
+            max_length=2 * (length + len(self.start) + ahead) - 2,
             beam_size=1,
             return_logits_vocab=True,
             suppress_blank=False,
             suppress_tokens=[],
         )
-        return [log_softmax(result.logits[0][length]) for result in results]
+        found: dict[tuple[int, ...], np.ndarray] = {}
+        for prefix, result in zip(prefixes, results):
+            sequence = list(result.sequences_ids[0])  # the prefix, then the greedy tokens (end of text left out)
+            path = tuple(prefix)
+            for step in range(length, min(len(result.logits[0]), length + ahead + 1)):
+                found[path] = log_softmax(result.logits[0][step])
+                if step >= len(sequence):
+                    break
+                path += (sequence[step],)
+        return found
 
     def free_decode(self, encoded: np.ndarray, seconds: float) -> FreeDecode:
         """Greedy unconstrained decoding of the utterance."""
@@ -203,15 +218,20 @@ class WhisperTranscriber:
             return Decoded(free.text, free.log_prob, free.tokens, free.text, mean)
         known = free.known
 
-        def next_log_probs(prefixes: list[list[int]]) -> list[np.ndarray]:
-            missing = [p for p in prefixes if tuple(p) not in known]
-            if missing:
-                known.update(zip(map(tuple, missing), self.next_log_probs(encoded, missing)))
-            return [known[tuple(p)] for p in prefixes]
+        def looking_ahead(ahead: int) -> Callable[[list[list[int]]], list[np.ndarray]]:
+            def next_log_probs(prefixes: list[list[int]]) -> list[np.ndarray]:
+                missing = [p for p in prefixes if tuple(p) not in known]
+                if missing:
+                    known.update(self.log_probs_ahead(encoded, missing, ahead))
+                return [known[tuple(p)] for p in prefixes]
 
+            return next_log_probs
+
+        next_log_probs = looking_ahead(0)
         short = 0 < len(free.text.split()) <= URGENT_WORDS
         if urgent is not None and self.urgent and short:
-            quick = self._best(self.urgent_trie.search(next_log_probs, 1, self.prune, floor), self.urgent, free.text, mean)
+            # One prefix at a time: its own next step ("stop" then "." then the end) comes in the same call.
+            quick = self._best(self.urgent_trie.search(looking_ahead(1), 1, self.prune, floor), self.urgent, free.text, mean)
             if quick.sentence is not None and urgent(quick):
                 return quick
         if short and not search_short:
