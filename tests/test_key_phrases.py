@@ -207,3 +207,45 @@ def test_words_typed_or_heard_without_their_apostrophe(understanding):
     assert understanding.understand("lets do the next one", Context.BETWEEN).intent == "Next"
     assert understanding.understand("im done for today", Context.EXERCISE).intent == "Quit"
     assert understanding.understand("dont stop the car", Context.EXERCISE).intent is None
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("it doesn't hurt", None),
+        ("no pain now", None),
+        ("not really sore", None),
+        ("there's no real pain", None),
+        ("no it hurts", "Pain"),  # the "no" answers the question, the pain is there
+        ("not too sore", "Pain"),  # some soreness
+        ("it doesn't hurt but my foot is numb", "Symptom"),
+        ("it's not feeling right", "Pain"),  # the negation is the safety phrase itself
+    ],
+)
+def test_a_pain_word_denied_right_before_it_is_no_safety_word(words, found):
+    result = Grammar.load().safety_word(words)
+    assert (result[0] if result else None) == found
+
+
+@pytest.mark.parametrize(
+    ("words", "intent"),
+    [("no it doesn't hurt", "No"), ("it doesn't hurt any more", "Okay"), ("i don't have any pain", "Pain")],
+)
+def test_an_answer_that_denies_pain_is_an_answer(understanding, words, intent):
+    """"Are you in pain?" "No, it doesn't hurt": a no, not a pain event (a denial with more words stays pain)."""
+    assert understanding.understand(words, Context.QUESTION).intent == intent
+
+
+@pytest.mark.parametrize("words", ["how do i", "why do we", "so should i be", "and which exercise is"])
+def test_a_question_cut_off_before_its_verb_means_nothing(understanding, words):
+    understood = understanding.understand(words, Context.EXERCISE)
+    assert understood.intent is None and understood.why == "half a sentence"
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [(Context.HALTED, "ready when you are", "Resume"), (Context.EXERCISE, "ease off the pace a bit would you", "Slower")],
+)
+def test_a_finished_sentence_ending_like_a_question_is_no_half_sentence(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+

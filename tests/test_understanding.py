@@ -251,3 +251,11 @@ def test_the_history_keeps_the_words_heard_and_why_they_were_taken(understanding
     driver.handle(event)
     assert driver.kinds("pain")[0].data["words"] == "my back is throbbing"
     assert driver.kinds("pain")[0].data["why"] == "the safety word 'throbbing'"
+
+
+@pytest.mark.model
+def test_my_back_is_the_body_not_a_way_to_go(understanding):
+    """Groaning "oh my back" must never take the user to the previous exercise (by meaning, "back" is near)."""
+    for words in ("my back", "oh my back", "my back is"):
+        for context in (Context.EXERCISE, Context.BETWEEN):
+            assert understanding.understand(words, context).intent != "Previous", words

@@ -114,12 +114,18 @@ class Grammar:
         return Parsed(intent=result.intent.name, text=clean)
 
     def safety_word(self, text: str) -> tuple[str, str] | None:
-        """(safety intent, word) for the first safety word or phrase ``text`` contains: "my foot is numb" is a Symptom."""
-        padded = f" {normalize(text)} "
-        for intent, words in self.safety_words.items():
-            for word in words:
-                if f" {word} " in padded:
-                    return intent, word
+        """(safety intent, word) for the first safety word or phrase ``text`` contains: "my foot is numb" is a Symptom.
+
+        Not one negated right before it ("it doesn't hurt", "no pain", "not really sore"): an answer to
+        "are you in pain?" is no pain event. "no, it hurts" and "not too sore" still are.
+        """
+        words = normalize(text).split()
+        for intent, phrases in self.safety_words.items():
+            for phrase in phrases:
+                part = phrase.split()
+                for at in range(len(words) - len(part) + 1):
+                    if words[at : at + len(part)] == part and not _negated(words, at):
+                        return intent, phrase
         return None
 
     @cached_property
@@ -146,3 +152,14 @@ class Grammar:
     @property
     def words(self) -> set[str]:
         return {word for sentence in self.sentences for word in sentence.split()}
+
+
+# A safety word right after one of these, or after one and "any" or "really", is denied, not reported.
+_NEGATIONS = frozenset({"not", "no", "never", "without", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "won't"})
+_BETWEEN_NEGATION = frozenset({"any", "really", "real"})
+
+
+def _negated(words: list[str], at: int) -> bool:
+    """Whether the word at ``at`` is denied: "doesn't hurt", "no real pain", "not really sore"."""
+    before = words[max(0, at - 2) : at]
+    return bool(before) and (before[-1] in _NEGATIONS or (len(before) == 2 and before[0] in _NEGATIONS and before[1] in _BETWEEN_NEGATION))

@@ -80,6 +80,7 @@ class Vocabulary:
     request_starts: Iterable[str] = ()  # begin a command after a clause of its own: "that was my mum, let's resume"
     # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
     unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
+    unfinished_questions: Iterable[str] = ()  # a question that stops where its verb would come: "how do i", "why do we"
 
     @classmethod
     def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
@@ -110,6 +111,7 @@ class KeyPhrases:
         self._object_starts = frozenset(word for text in vocabulary.object_starts for word in self._words(text))
         self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
         self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
+        self._unfinished_questions = frozenset(tuple(self._words(text)) for text in vocabulary.unfinished_questions)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -122,7 +124,7 @@ class KeyPhrases:
     def unfinished(self, text: str) -> bool:
         """Whether ``text`` stops where no sentence ends: half a sentence, cut off by the end of the utterance."""
         words = self._words(text)
-        return bool(words) and words[-1] in self._unfinished_endings
+        return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
 
     def splits(self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset()) -> list[Found]:
         """Every way to read ``text`` as key phrases with filler between them (none when a word is neither).
