@@ -249,3 +249,27 @@ def test_a_question_cut_off_before_its_verb_means_nothing(understanding, words):
 def test_a_finished_sentence_ending_like_a_question_is_no_half_sentence(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent
 
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "go back no sorry next", "Next"),
+        (Context.BETWEEN, "um next no no i mean go back", "Previous"),
+        (Context.QUESTION, "no wait yes", "Yes"),
+        (Context.EXERCISE, "stop no sorry next", "Stop"),  # a stop said is a stop: safety comes first
+    ],
+)
+def test_what_is_said_instead_after_a_correction_is_what_is_meant(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+def test_a_no_in_a_sentence_is_no_correction(understanding):
+    """The coach's own question read out by someone else: "or no to start from the beginning" is no start."""
+    assert understanding.key_phrases.corrected("say yes to continue where you left off or no to start from the beginning") is None
+    assert understanding.key_phrases.corrected("go back no sorry next") == ("go back", "next")
+
+
+def test_swearing_carries_no_meaning(understanding):
+    assert understanding.understand("shut up and stop a second damn it", Context.EXERCISE).intent in ("Stop", "Pause")
+    assert understanding.understand("this bloody thing is too fast", Context.EXERCISE).intent == "Slower"

@@ -56,6 +56,7 @@ SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
         "queasy": Symptom.DIZZINESS,
         "feel sick": Symptom.DIZZINESS,
         "going to be sick": Symptom.DIZZINESS,
+        "gonna be sick": Symptom.DIZZINESS,
         "throw up": Symptom.DIZZINESS,
         "throwing up": Symptom.DIZZINESS,
         "vomit": Symptom.DIZZINESS,

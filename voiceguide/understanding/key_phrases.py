@@ -81,6 +81,7 @@ class Vocabulary:
     # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
     unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
     unfinished_questions: Iterable[str] = ()  # a question that stops where its verb would come: "how do i", "why do we"
+    corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
 
     @classmethod
     def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
@@ -112,6 +113,7 @@ class KeyPhrases:
         self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
         self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
         self._unfinished_questions = frozenset(tuple(self._words(text)) for text in vocabulary.unfinished_questions)
+        self._corrections = frozenset(tuple(self._words(text)) for text in vocabulary.corrections)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -125,6 +127,20 @@ class KeyPhrases:
         """Whether ``text`` stops where no sentence ends: half a sentence, cut off by the end of the utterance."""
         words = self._words(text)
         return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
+
+    def corrected(self, text: str) -> tuple[str, str] | None:
+        """(what came before the first correction, what was said after the last) about corrections: ("go back",
+        "next") in "go back, no sorry, next". None without one, or with nothing before it unless it says no itself
+        ("no wait, yes"), or nothing after it."""
+        words = self._words(text)
+        sizes = {len(marker) for marker in self._corrections}
+        found = [
+            (at, size) for at in range(len(words)) for size in sizes
+            if (at > 0 or size > 1) and tuple(words[at : at + size]) in self._corrections
+        ]
+        if not found or found[-1][0] + found[-1][1] >= len(words):
+            return None
+        return " ".join(words[: found[0][0]]), " ".join(words[sum(found[-1]) :])
 
     def splits(self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset()) -> list[Found]:
         """Every way to read ``text`` as key phrases with filler between them (none when a word is neither).

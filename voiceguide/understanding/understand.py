@@ -7,7 +7,8 @@ One rule, in this order, for a typed line or a recognizer's free transcript:
    otherwise, half a sentence ("is it okay if i") means nothing;
 3. an intent's key phrase with only filler around it is that intent ("could
    you go over that again for me"), settled by the context when a phrase
-   may mean two (:mod:`.key_phrases`);
+   may mean two (:mod:`.key_phrases`); else what follows a correction
+   ("go back, no sorry, next") is understood in place of the whole;
 4. otherwise the transcript is compared with every example (the grammar's
    sentences, and what is not a command: the coach's own lines, room talk).
    The nearest intent is taken when it is possible in the context (and
@@ -113,6 +114,13 @@ class Understanding:
         by_key_phrase = self._by_key_phrase(text, context, sound)
         if by_key_phrase is not None:
             return by_key_phrase
+        corrected = self.key_phrases.corrected(text)
+        if corrected is not None:  # "go back, no sorry, next": what they said instead is what they mean
+            before, instead = (self._understand(part, context, sound) if part else None for part in corrected)
+            if before is not None and before.intent in SAFETY_INTENTS:  # a stop or pain is never taken back
+                return replace(before, heard=text, why=f"{before.why}, before a correction")
+            if instead is not None and instead.intent is not None:
+                return replace(instead, heard=text, why=f"{instead.why}, said instead of what came before")
         index = self.index  # set by the loader's thread once the examples are embedded
         if index is None:
             return Understood(None, 0.0, text, "not a sentence of the grammar")
