@@ -133,7 +133,7 @@ class KeyPhrases:
         "next") in "go back, no sorry, next". None without one, or with nothing before it unless it says no itself
         ("no wait, yes"), or nothing after it."""
         words = self._words(text)
-        sizes = {len(marker) for marker in self._corrections}
+        sizes = sorted({len(marker) for marker in self._corrections})  # at one place, the longest last
         found = [
             (at, size) for at in range(len(words)) for size in sizes
             if (at > 0 or size > 1) and tuple(words[at : at + size]) in self._corrections
