@@ -220,6 +220,7 @@ def test_words_typed_or_heard_without_their_apostrophe(understanding):
         ("not too sore", "Pain"),  # some soreness
         ("it doesn't hurt but my foot is numb", "Symptom"),
         ("it's not feeling right", "Pain"),  # the negation is the safety phrase itself
+        ("i feel a bit sick", "Symptom"),  # the tenth blind batch's one safety miss
     ],
 )
 def test_a_pain_word_denied_right_before_it_is_no_safety_word(words, found):
