@@ -116,10 +116,12 @@ class Understanding:
             return by_key_phrase
         corrected = self.key_phrases.corrected(text)
         if corrected is not None:  # "go back, no sorry, next": what they said instead is what they mean
-            before, instead = (self._understand(part, context, sound) if part else None for part in corrected)
+            head, tail = corrected
+            before = self._understand(head, context, sound) if head else None
             if before is not None and before.intent in SAFETY_INTENTS:  # a stop or pain is never taken back
                 return replace(before, heard=text, why=f"{before.why}, before a correction")
-            if instead is not None and instead.intent is not None:
+            instead = self._understand(tail, context, sound)
+            if instead.intent is not None:
                 return replace(instead, heard=text, why=f"{instead.why}, said instead of what came before")
         index = self.index  # set by the loader's thread once the examples are embedded
         if index is None:
