@@ -199,6 +199,37 @@ def test_cut_silences_the_speaker_within_100_ms(pulse: PulseServer, voice: Voice
     assert np.median(latencies) < 0.050
 
 
+def test_hold_pauses_the_line_where_it_is_and_it_goes_on_whole(pulse: PulseServer, voice: Voice) -> None:
+    """The listener hushes the coach while a word may yet be "stop": silence at once, then the line goes on
+    from where it paused (nothing of it lost), by itself after the hold or sooner when told."""
+    pcm = voice.render(SENTENCE)
+    length = len(pcm.samples) / pcm.sample_rate
+    for early in (False, True):
+        done: list[float] = []
+        with pulse.record_speaker() as recorder, Player() as player:
+            started = time.monotonic()
+            player.play(1, pcm, on_done=lambda _: done.append(time.monotonic()))
+            time.sleep(0.9)  # mid-sentence
+            held_at = time.monotonic()
+            player.hold(0.6)
+            time.sleep(0.3)
+            assert player.is_speaking  # a held line is still the coach's: the echo rules stay on
+            if early:
+                player.hold(0)
+            assert wait_for(lambda: bool(done), length + 2)
+            recording = recorder.stop()
+        pause = 0.3 if early else 0.6
+        loud = recording.loud_times(LOUD)
+        assert not ((loud > held_at + 0.1) & (loud < held_at + pause - 0.05)).any(), "silent while held"
+        assert ((loud > held_at + pause + 0.05) & (loud < held_at + pause + 0.5)).any(), "then it goes on"
+        # The whole line was spoken: it ends later than unheld by the pause, not sooner.
+        assert done[0] - started == pytest.approx(length + pause, abs=0.15)
+    with Player() as player:
+        player.hold(0.6)  # nothing playing: nothing held, and the next line starts at once
+        player.play(1, pcm)
+        assert wait_for(lambda: player.speaking_since is not None, 0.3)
+
+
 def test_player_reports_a_vanished_speaker(pulse: PulseServer) -> None:
     errors: list[AudioError] = []
     with Player(on_error=errors.append) as player:

@@ -8,7 +8,7 @@ from voiceguide.events import Heard, Unclear
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider, is_echo
 from voiceguide.listening.echo_policy import EchoVerdict
-from voiceguide.listening.listener import Listener
+from voiceguide.listening.listener import HUSH_SECONDS, Listener
 from voiceguide.recognizers.base import Hypothesis
 
 
@@ -123,3 +123,24 @@ def test_show_heard_tells_why_a_final_was_not_acted_on(decider, coach_line):
         assert posted == [] and shown == ["ignored: 'next' (confidence 0.50, said while the coach spoke, echo 0.10)"]
     else:  # the coach is quiet: the command acts, and is shown as heard
         assert posted == [Heard("Next", "next", 0.5)] and shown[0].startswith("heard: Next ('next', confidence 0.50, final")
+
+
+def test_a_word_that_may_yet_be_stop_hushes_the_coach_until_it_is_over(decider):
+    """At a "stop"'s closure Whisper hears "start" and says it may yet be "stop": the coach is hushed at once;
+    a stop then cuts it (the hush is not lifted), anything else lets it go on. The coach quiet: nothing to hush."""
+    hushes: list[float] = []
+    listener = Listener(None, None, None, None, CoachTalking("Hold for 10 seconds."), decider, [].append, hush=hushes.append)
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
+    assert hushes == [HUSH_SECONDS]
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.1)
+    assert hushes == [HUSH_SECONDS]  # once an utterance
+    listener._consider(Hypothesis("stop", True, 0.95, "stop"), heard_at=1.2)
+    assert hushes == [HUSH_SECONDS]  # the stop cuts the coach: no going on first
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=2.0)
+    listener._consider(Hypothesis("start", True, 0.9, "start"), heard_at=2.3)
+    assert hushes == [HUSH_SECONDS, HUSH_SECONDS, 0.0]  # a "start" after all: the coach goes on
+    quiet: list[float] = []
+    listener = Listener(None, None, None, None, CoachTalking(""), decider, [].append, hush=quiet.append)
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
+    listener._consider(Hypothesis("start", True, 0.9, "start"), heard_at=1.3)
+    assert quiet == []

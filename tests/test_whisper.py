@@ -14,6 +14,7 @@ import pytest
 
 from tests.support.fake_hub import serve_repo
 from tests.support.speech import FESTIVAL_USER, synthesise
+from voiceguide.audio.pcm import level_db
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers import RecognizerError, registry, whisper_model
@@ -327,6 +328,31 @@ def test_a_short_stop_heard_as_another_word_acts_without_searching_the_whole_gra
     assert transcriber.decode(stops).sentence == "stop" and searched == [1]  # the whole grammar agrees
     start = transcriber.decode(synthesise("start it", "en-us"), urgent=utterances._urgent)
     assert start.sentence != "stop" and searched == [1, 1]
+
+
+def _cut_after_the_vowel(audio: np.ndarray, ms: int) -> np.ndarray:
+    """``audio`` up to ``ms`` after the end of its loudest part (the vowel), then silence: a pause at a closure."""
+    levels = np.array([level_db(audio[at : at + 160]) for at in range(0, len(audio) - 160, 160)])
+    vowel_end = (np.flatnonzero(levels > levels.max() - 15)[-1] + 1) * 160
+    return np.concatenate([audio[: vowel_end + 16 * ms], np.zeros(800, np.int16)])
+
+
+@pytest.mark.model
+@pytest.mark.subprocess
+def test_a_stop_paused_before_its_p_may_yet_be_a_stop_and_a_whole_word_may_not(whisper) -> None:
+    """At the closure before a "stop"'s "p", Whisper hears "start" or "star": the decode at that pause says the
+    word may yet be "stop" (the listener hushes the coach meanwhile). A whole "start", "next" or "yes" says no
+    such thing, and neither does the decode at an utterance's end, when the word is over."""
+    utterances = whisper.decoder
+    for voice in (FESTIVAL_USER, "flite:awb"):
+        at_closure = [utterances._final(_cut_after_the_vowel(synthesise("stop", voice), ms), at_pause=True) for ms in (-40, -30)]
+        assert [h.heard for h in at_closure if h.heard != "stop"], "the closure is heard as another word"
+        assert all(h.maybe == "stop" for h in at_closure if h.text != "stop"), at_closure
+    for text in ("start", "next", "yes"):
+        whole = utterances._final(synthesise(text, FESTIVAL_USER), at_pause=True)
+        assert whole.text == text and whole.maybe == ""
+    ended = utterances._final(_cut_after_the_vowel(synthesise("stop", "flite:awb"), -30))
+    assert ended.maybe == ""
 
 
 @pytest.mark.model

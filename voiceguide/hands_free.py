@@ -178,6 +178,7 @@ def _run_listening(
         on_lost=lambda reason: read_typed_lines(typed_input, understanding, runner),
         show=show,
         after_command=memory.keep,
+        hush=speaker.player.hold,
     )
     listener.start()
     try:

@@ -5,7 +5,8 @@ One :class:`sounddevice.OutputStream` runs from :class:`Player`'s start to
 callback (silence when there is nothing to say). ``cut()`` empties the queue
 under the same lock the callback takes, so the very next block is silent:
 what is already in the device's buffer (a few ms with ``latency="low"``) is
-all that still plays.
+all that still plays. ``hold()`` pauses the line being spoken for a moment,
+to go on where it paused or be cut.
 
 The callback never calls user code: ``on_start``/``on_done`` run on one
 small notifier thread, ``on_done`` at the moment the line's last sample is
@@ -113,6 +114,7 @@ class Player:
         self._queue: deque[_Utterance] = deque()
         self._current: _Utterance | None = None
         self._generation = 0
+        self._held_until = -1.0  # clock time: until then the callback sends silence and keeps its place
         self._delay = 0.0  # seconds from callback to the DAC, as last reported
         self._speaking_since: float | None = None
         self._last_output_end: float | None = None
@@ -187,11 +189,19 @@ class Player:
             self._generation += 1
             self._current = None
             self._queue.clear()
+            self._held_until = -1.0
             heard_by = self._clock() + self._delay
             if self._last_output_end is not None and self._last_output_end > heard_by:
                 self._last_output_end = heard_by
             self._speaking_since = None
             self._idle.set()
+
+    def hold(self, seconds: float) -> None:
+        """Pause the line being spoken for up to ``seconds`` from the next block, keeping its place
+        (``hold(0)`` ends the pause; :meth:`cut` drops the line). Nothing to hold when nothing is playing."""
+        with self._lock:
+            playing = self._current is not None or bool(self._queue)
+            self._held_until = self._clock() + seconds if playing else -1.0
 
     @property
     def is_speaking(self) -> bool:
@@ -277,9 +287,10 @@ class Player:
         rate = self.sample_rate
         with self._lock:
             self._delay = delay
-            heard = self._clock() + delay  # when block[0] is heard
+            now = self._clock()
+            heard = now + delay  # when block[0] is heard
             filled = 0
-            while filled < frames:
+            while filled < frames and now >= self._held_until:
                 if self._current is None:
                     if not self._queue:
                         break

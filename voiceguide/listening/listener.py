@@ -13,10 +13,15 @@ from collections.abc import Callable
 
 from ..audio.microphone import Frame, Microphone
 from ..events import DeviceLost, Heard, Unclear
+from ..grammar import SAFETY_INTENTS
 from ..recognizers.base import Hypothesis, Recognizer
 from .decider import IntentDecider
 from .echo_canceller import EchoCanceller, SpeakerReference
 from .echo_policy import EchoPolicy
+
+# A hushed coach goes on by itself after this, if no stop or pain came: the decode after the
+# word's end, and a partial's confirmation, come well within it.
+HUSH_SECONDS = 0.75
 
 
 class Listener:
@@ -34,6 +39,7 @@ class Listener:
         on_lost: Callable[[str], None] | None = None,
         show: Callable[[str], None] | None = None,
         after_command: Callable[[], None] | None = None,
+        hush: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.microphone = microphone
@@ -46,6 +52,9 @@ class Listener:
         self.on_lost = on_lost  # called with the reason when the microphone is lost
         self.show = show  # shown what was heard and ignored (--show-heard)
         self.after_command = after_command  # called after each final the coach is told of as a command
+        # hush(seconds) pauses the coach's voice where it is, hush(0) lets it go on: while a word may yet be a stop.
+        self.hush = hush
+        self._hushed = False
         self.clock = clock
         self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
         self._stop = threading.Event()
@@ -99,7 +108,16 @@ class Listener:
             if self.show is not None and hypothesis.text:
                 left = "" if verdict.residual_db is None else f", {verdict.residual_db:.0f} dB left after cancelling"
                 self.show(f"ignored: {hypothesis.text!r}, the coach's own voice (echo {verdict.score:.2f}{left})")
+            if hypothesis.final:
+                self._end_hush()
             return
+        coach_speaking = bool(verdict.coach_lines) or verdict.barge_in
+        if hypothesis.maybe and coach_speaking and self.hush is not None and not self._hushed:
+            # The word may not be over ("stop" is "start" before its "p"): the coach holds its breath.
+            self.hush(HUSH_SECONDS)
+            self._hushed = True
+            if self.show is not None:
+                self.show(f"hushed the coach: {hypothesis.heard!r} may yet be {hypothesis.maybe!r}")
         event = self.decider.decide(
             hypothesis,
             coach_speaking=bool(verdict.coach_lines),
@@ -115,9 +133,19 @@ class Listener:
                 f"ignored: {hypothesis.text or hypothesis.heard!r} (confidence {hypothesis.confidence:.2f}, "
                 f"said while the coach spoke{'' if verdict.score is None else f', echo {verdict.score:.2f}'})"
             )
+        if hypothesis.final:
+            self._end_hush()
+
+    def _end_hush(self) -> None:
+        """The utterance is over, and no stop or pain came of it: a hush it began ends, and the coach goes on."""
+        if self._hushed and self.hush is not None:
+            self.hush(0.0)
+        self._hushed = False
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
         self.post(event)
+        if isinstance(event, Heard) and event.intent in SAFETY_INTENTS:
+            self._hushed = False  # the stop or pain cuts the coach, and the hush with it
         if stage == "final" and isinstance(event, Heard) and self.after_command is not None:
             self.after_command()
         if self.show is not None:

@@ -41,6 +41,7 @@ class Hypothesis:
     confidence: float
     heard: str = ""
     heard_confidence: float = 1.0  # how sure the engine is of ``heard`` (Whisper: its mean token probability)
+    maybe: str = ""  # a stop or pain sentence this may yet turn out to be, once the word is over
 
 
 class Recognizer(ABC):

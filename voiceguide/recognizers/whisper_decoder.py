@@ -13,7 +13,9 @@ Three steps per utterance:
    distributions, gives the best sentence and its log probability, end of
    text included. A free transcript of a word or two is first matched to
    the short urgent sentences (stop, pain), which the engine may take
-   without the whole search.
+   without the whole search; at a pause, the best of them is kept as what
+   the words may yet turn out to be (a "stop" decoded at the closure before
+   its "p" is heard as "start").
 
 The engine (:func:`.whisper_engine.judge`) keeps the grammar sentence only
 when it and the free transcript agree well enough; the free transcript's
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +38,7 @@ from voiceguide.recognizers.token_trie import Scored, TokenTrie, log_softmax
 WINDOW_SECONDS = 10
 MAX_FREE_TOKENS = 40
 URGENT_WORDS = 2  # the urgent sentences looked at first are this short, and only for a free transcript this short
+GUESS_FLOOR = -10.0  # an urgent sentence scoring below this is no guess worth a model call
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Decoded:
     tokens: int  # tokens in that sentence's spelling, end included
     free_text: str  # the unconstrained transcript, normalized
     free_log_prob: float  # its mean log probability per token
+    # Asked for at a pause: the best short stop or pain sentence when the words were another, or None.
+    urgent_guess: Decoded | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,7 @@ class WhisperTranscriber:
         # Short sentences looked at before the whole grammar is searched (stop, pain: see ``decode``).
         urgent_sentences = set(urgent)
         self.urgent = [s for s in self.sentences if s in urgent_sentences and len(s.split()) <= URGENT_WORDS]
+        self._urgent = set(self.urgent)
         self.urgent_trie = self._trie(self.urgent, closing)
         self.beam_width = beam_width
         self.prune = prune
@@ -199,7 +205,7 @@ class WhisperTranscriber:
 
     def decode(
         self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf,
-        urgent: Callable[[Decoded], bool] | None = None, search_short: bool = True,
+        urgent: Callable[[Decoded], bool] | None = None, search_short: bool = True, guess_urgent: bool = False,
     ) -> Decoded:
         """The best grammar sentence for ``samples`` (16 kHz) and the free transcript.
 
@@ -208,13 +214,18 @@ class WhisperTranscriber:
         searched: "stop" heard as "stomp" acts a grammar search sooner (docs/whisper-engine.md). Without
         ``search_short``, such a transcript is not searched for at all (no sentence): at a pause inside a
         phrase ("what … can I say") the search of every sentence that begins with it took up to a second.
+        With ``guess_urgent`` (at a pause), a free transcript of a word or two that is no stop or pain
+        sentence keeps the best of them in ``urgent_guess``: the word may not be over.
         """
         encoded = self.encode(samples)
         free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
         mean = free.log_prob / free.tokens if free.tokens else -math.inf
         if not grammar:
             return Decoded(None, -math.inf, 0, free.text, mean)
-        if free.ended and free.text in self._known:  # greedy already says a sentence: nothing can beat it by much
+        short = 0 < len(free.text.split()) <= URGENT_WORDS
+        heard_whole = free.ended and free.text in self._known
+        wants_guess = guess_urgent and short and free.text not in self._urgent
+        if heard_whole and not wants_guess:  # greedy already says a sentence: nothing can beat it by much
             return Decoded(free.text, free.log_prob, free.tokens, free.text, mean)
         known = free.known
 
@@ -227,16 +238,20 @@ class WhisperTranscriber:
 
             return next_log_probs
 
-        next_log_probs = looking_ahead(0)
-        short = 0 < len(free.text.split()) <= URGENT_WORDS
-        if urgent is not None and self.urgent and short:
+        quick: Decoded | None = None
+        if self.urgent and short and (urgent is not None or wants_guess):
             # One prefix at a time: its own next step ("stop" then "." then the end) comes in the same call.
-            quick = self._best(self.urgent_trie.search(looking_ahead(1), 1, self.prune, floor), self.urgent, free.text, mean)
-            if quick.sentence is not None and urgent(quick):
+            found = self.urgent_trie.search(looking_ahead(1), 1, self.prune, max(floor, GUESS_FLOOR) if heard_whole else floor)
+            quick = self._best(found, self.urgent, free.text, mean)
+            if not heard_whole and urgent is not None and quick.sentence is not None and urgent(quick):
                 return quick
+        guess = quick if wants_guess and quick is not None and quick.sentence is not None else None
+        if heard_whole:
+            return Decoded(free.text, free.log_prob, free.tokens, free.text, mean, guess)
         if short and not search_short:
-            return Decoded(None, -math.inf, 0, free.text, mean)
-        return self._best(self.trie.search(next_log_probs, self.beam_width, self.prune, floor), self.sentences, free.text, mean)
+            return Decoded(None, -math.inf, 0, free.text, mean, guess)
+        found = self.trie.search(looking_ahead(0), self.beam_width, self.prune, floor)
+        return replace(self._best(found, self.sentences, free.text, mean), urgent_guess=guess)
 
     def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:
         if not found:

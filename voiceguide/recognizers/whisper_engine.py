@@ -9,7 +9,10 @@ when it is a sentence and nothing more is heard (else the utterance is
 decoded again whole: a word's last "t" may be too short to be called
 speech). The voice falling quiet (``QUIET_DB`` below the utterance's
 loudest) is a pause too: the VAD still calls the breath after a final "p"
-speech for a tenth of a second or more.
+speech for a tenth of a second or more. A pause's words of a word or two
+that may yet be a stop or pain sentence say so (``Hypothesis.maybe``): a
+"stop" is heard as "start" at the closure before its "p", and the listener
+hushes the coach until the word is over.
 
 Listening live, the encoder runs once as an utterance opens, so that the decode
 at its pause does not pay for a CPU that has idled (docs/whisper-engine.md).
@@ -130,7 +133,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._final_news = False
         if self._ready is not None:  # the speech paused: its final says it best
             final = self._ready[1]
-            partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard)
+            partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard, maybe=final.maybe)
         elif self._length - self._opening < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
             return None
         else:  # mid-speech, perhaps mid-word: the free transcript, a guess with no confidence
@@ -163,13 +166,18 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
 
     def _final(self, audio: np.ndarray, at_pause: bool = False) -> Hypothesis | None:
         """``at_pause``: the words may go on, and a word or two that is no sentence is not searched for."""
-        decoded = self.decoder.decode(audio, urgent=self._urgent, search_short=not at_pause)
+        decoded = self.decoder.decode(audio, urgent=self._urgent, search_short=not at_pause, guess_urgent=at_pause)
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
         sure = math.exp(decoded.free_log_prob) if decoded.free_text else 0.0  # mean token probability of the free transcript
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
-        return Hypothesis(sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure)
+        # Words that would pass for a stop or pain sentence, were that what greedy decoding heard, may yet be one.
+        guess = decoded.urgent_guess
+        maybe = guess.sentence if guess is not None and guess.sentence and judge(guess, True, self.fit).accepted else ""
+        return Hypothesis(
+            sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure, maybe=maybe
+        )
 
 
 def create(
