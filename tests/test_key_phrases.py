@@ -29,6 +29,12 @@ def test_contractions_are_spelt_out():
     ("context", "words", "intent"),
     [
         (Context.EXERCISE, "could you maybe go over that again for me", "Repeat"),
+        (Context.EXERCISE, "that's a bit brisk for me", "Slower"),
+        (Context.EXERCISE, "go easy on the counting please", "Slower"),
+        (Context.EXERCISE, "you're a bit slow today", "Faster"),
+        (Context.READY, "how does this gadget work", "Help"),
+        (Context.HALTED, "okay pick it up from where we stopped", "Resume"),
+        (Context.EXERCISE, "scrap that one", "Skip"),
         (Context.EXERCISE, "sorry coach I didn't catch what you said", "Repeat"),
         (Context.EXERCISE, "I think I've had enough for today", "Quit"),
         (Context.EXERCISE, "okay I think we should wrap it up", "Quit"),
@@ -67,7 +73,7 @@ def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, 
         "mind the step", "next week is busy", "the next train is at ten", "don't stop the car here",
         "she skipped school today", "go and get your shoes on", "did you see the match last night",
         "hold on to the rail tightly", "can you", "I think I",
-        "turn left at the lights",
+        "turn left at the lights", "the thing about next",
     ],
 )
 def test_one_word_that_is_neither_key_phrase_nor_filler_and_nothing_is_understood(understanding, words):
