@@ -222,8 +222,8 @@ def test_hold_pauses_the_line_where_it_is_and_it_goes_on_whole(pulse: PulseServe
         loud = recording.loud_times(LOUD)
         assert not ((loud > held_at + 0.1) & (loud < held_at + pause - 0.05)).any(), "silent while held"
         assert ((loud > held_at + pause + 0.05) & (loud < held_at + pause + 0.5)).any(), "then it goes on"
-        # The whole line was spoken: it ends later than unheld by the pause, not sooner.
-        assert done[0] - started == pytest.approx(length + pause, abs=0.15)
+        # Nothing of the line was lost: it ends later than it would unheld, by the pause (and the sound server's lag).
+        assert length + pause - 0.05 <= done[0] - started <= length + pause + 0.5
     with Player() as player:
         player.hold(0.6)  # nothing playing: nothing held, and the next line starts at once
         player.play(1, pcm)
