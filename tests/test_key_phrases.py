@@ -77,7 +77,7 @@ def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, 
         "mind the step", "next week is busy", "the next train is at ten", "don't stop the car here",
         "she skipped school today", "go and get your shoes on", "did you see the match last night",
         "hold on to the rail tightly", "can you", "I think I",
-        "turn left at the lights", "the thing about next",
+        "turn left at the lights", "the thing about next", "ready in five",
     ],
 )
 def test_one_word_that_is_neither_key_phrase_nor_filler_and_nothing_is_understood(understanding, words):
