@@ -111,8 +111,8 @@ class Listener:
             if hypothesis.final:
                 self._end_hush()
             return
-        coach_speaking = bool(verdict.coach_lines) or verdict.barge_in
-        if hypothesis.maybe and coach_speaking and self.hush is not None and not self._hushed:
+        coach_playing = bool(verdict.coach_lines) or verdict.barge_in  # a barge-in leaves coach_lines empty
+        if hypothesis.maybe and coach_playing and self.hush is not None and not self._hushed:
             # The word may not be over ("stop" is "start" before its "p"): the coach holds its breath.
             self.hush(HUSH_SECONDS)
             self._hushed = True

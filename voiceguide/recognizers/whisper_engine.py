@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._final_news = False
         if self._ready is not None:  # the speech paused: its final says it best
             final = self._ready[1]
-            partial = None if final is None else Hypothesis(final.text, False, final.confidence, final.heard, maybe=final.maybe)
+            partial = None if final is None else replace(final, final=False)
         elif self._length - self._opening < MIN_PARTIAL_SECONDS * SAMPLE_RATE:
             return None
         else:  # mid-speech, perhaps mid-word: the free transcript, a guess with no confidence
@@ -174,7 +175,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
         # Words that would pass for a stop or pain sentence, were that what greedy decoding heard, may yet be one.
         guess = decoded.urgent_guess
-        maybe = guess.sentence if guess is not None and guess.sentence and judge(guess, True, self.fit).accepted else ""
+        maybe = guess.sentence if guess is not None and judge(guess, True, self.fit).accepted else ""
         return Hypothesis(
             sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure, maybe=maybe
         )
