@@ -277,3 +277,45 @@ def test_a_stop_among_the_coachs_words_acts_even_when_the_sound_is_all_the_coach
     assert decider.decide(partial, coach_speaking=True, echo_text=verdict.coach_words, now=6.0, barge_in=True) is None
     stop = decider.poll(6.2)  # it stood uncontradicted for the barge-in's moment
     assert stop is not None and stop.intent == "Stop" and "said over the coach" in stop.why
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize(
+    ("heard", "line", "canceller_left", "own"),
+    [
+        ("stop", "Slowly raise your hips off the floor.", 0.01, False),  # the canceller took the coach out: the stop is the user's
+        ("stop", "Slowly raise your hips off the floor.", 0.6, True),  # it did not (yet): the sound is the coach's
+        ("next", "Slowly raise your hips off the floor.", 0.01, True),  # only a stop or pain is heard over the echo this way
+        ("stop", "Say stop, and I will stop at once.", 0.01, True),  # the coach was saying it
+    ],
+)
+def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_the_echo_out(
+    coach_voice, user_voice, heard, line, canceller_left, own
+):
+    """In a room the coach's echo is louder than a short "stop" said over it: the microphone as a whole
+    sounded like the coach (0.92-0.95) and the user's stop, heard word for word, was lost (2 of 10)."""
+    start = 100.0
+    played = np.concatenate([np.zeros(RATE // 2), coach_voice]).astype(np.float64)
+    stop = np.zeros(len(played))
+    word = user_voice[9600:16000]  # its "stop", without the silence before it
+    stop[RATE : RATE + len(word)] = word * 0.12  # a short word, quieter than the echo
+    raw = played * 0.5 + stop
+    cleaned = played * 0.5 * canceller_left + stop
+
+    def echo_source(at: float, length: int) -> tuple[np.ndarray, float]:
+        first = int(round((at - start - 0.5) * RATE))
+        out = np.zeros(length + int(0.8 * RATE), np.int16)
+        lo, hi = max(first, 0), min(first + len(out), len(played))
+        out[lo - first : hi - first] = played[lo:hi]
+        return out, at - 0.5
+
+    policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: [line]), Stub(echo_source=echo_source),
+                        Stub(hears_speaker=True, delay=0.0))
+    end = RATE + RATE // 2
+    for index in range(end // 320):
+        part = slice(320 * index, 320 * (index + 1))
+        at = start + index * 0.02
+        policy.hear(Frame(raw[part].astype(np.int16), RATE, at, index), Frame(cleaned[part].astype(np.int16), RATE, at, index))
+    verdict = policy.judge(Hypothesis(heard, final=False, confidence=0.99, heard=heard), start + 1.0, start + end / RATE)
+    assert verdict.own_voice is own, verdict
+    assert verdict.score is not None and verdict.score >= 0.9  # the microphone as a whole is the coach's in every case

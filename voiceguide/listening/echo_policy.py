@@ -65,7 +65,8 @@ ECHO_HISTORY_FRAMES = 75  # ...the last of it that holds sound, in the last 1.5 
 SOUND_DB = 20.0  # a frame this far below the loudest of those 1.5 s is the silence after the sound
 CANCELLED_DB = -12.0  # the canceller left less than this of what was heard: only the coach's voice
 ECHO_LIKELY = 0.3  # from this correlation on, the coach's voice is in what was heard: its words do not count
-ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts
+ECHO_ONLY = 0.9  # from this one on, nothing but the coach's voice was heard: nothing counts...
+ECHO_LEFT = 0.2  # ...unless what the canceller left correlates less than this: someone spoke over the coach
 UNCANCELLED_DB = -3.0  # the canceller took out less than this: it found no coach's voice to take out
 REPEAT_MIN_WORDS = 5  # words heard that are this many of the coach's own words, or more, are its voice...
 REPEAT_OTHER_SHARE = 0.25  # ...with at most this share of other words, and none of them a command
@@ -148,10 +149,20 @@ class EchoPolicy:
         # Under load the sound server's underruns break the echo's alignment, and a line heard word
         # for word correlated at 0.1-0.2: a run of the coach's own words is its voice whatever the sound says.
         repeated = repeats_the_coach(hypothesis.heard or hypothesis.text, " ".join(playing), self.grammar)
-        if score >= ECHO_ONLY or (repeated and hypothesis.final):
+        if (score >= ECHO_ONLY and not self._safety_over_the_echo(hypothesis, playing)) or (repeated and hypothesis.final):
             return EchoVerdict(playing, own_voice=True, score=score, residual_db=left)
         heard_coach = playing if score >= ECHO_LIKELY or repeated else ()
         return EchoVerdict(heard_coach, barge_in=True, score=score, residual_db=left)
+
+    def _safety_over_the_echo(self, hypothesis: Hypothesis, playing: tuple[str, ...]) -> bool:
+        """A stop or pain phrase in none of the coach's words, heard where the canceller took the coach's
+        voice out: in a room the echo is louder than a short "stop" said over it, and the microphone as a
+        whole correlated with the speaker at 0.92-0.95, but what the canceller left at 0.07-0.12."""
+        text = hypothesis.heard or hypothesis.text
+        parsed = self.grammar.parse(hypothesis.text) if hypothesis.text else None
+        safety = (parsed is not None and parsed.intent in SAFETY_INTENTS) or self.grammar.safety_word(text) is not None
+        words, others = _not_the_coachs(text, " ".join(playing))
+        return safety and bool(words) and len(others) == len(words) and self._correlation(cleaned=True) < ECHO_LEFT
 
     def _residual_db(self) -> float | None:
         """How much of the last 0.6 s of sound the canceller left, or None without a canceller."""
@@ -162,12 +173,13 @@ class EchoPolicy:
         cleaned = np.concatenate([clean.samples for _, clean in window])
         return residual_db(heard, cleaned)
 
-    def _correlation(self) -> float:
-        """How much the last 0.6 s of sound in the microphone sounds like what the speaker played (0..1)."""
+    def _correlation(self, cleaned: bool = False) -> float:
+        """How much the last 0.6 s of sound in the microphone (or, ``cleaned``, what the canceller
+        left of it) sounds like what the speaker played (0..1)."""
         window = self._window()
         if not window:
             return 0.0
-        heard = np.concatenate([raw.samples for raw, _ in window])
+        heard = np.concatenate([(clean if cleaned else raw).samples for raw, clean in window])
         # Around the delay the canceller last found the echo at (it drifts on a busy machine).
         start = window[0][0].time - (self.canceller.delay if self.canceller is not None else 0.0)
         output, output_start = self.reference.echo_source(start, len(heard))
