@@ -62,6 +62,16 @@ def test_contractions_are_spelt_out():
         (Context.QUESTION, "yeah I'm fine", "Okay"),
         (Context.EXERCISE, "I'm not okay", "Pain"),
         (Context.EXERCISE, "my fingers feel funny", "Symptom"),
+        (Context.EXERCISE, "could you ease up on the counting pet", "Slower"),
+        (Context.EXERCISE, "crikey can you lower the tempo a touch", "Slower"),
+        (Context.READY, "i've got no idea how to work this", "Help"),
+        (Context.EXERCISE, "so what's this one in aid of", "Why"),
+        (Context.EXERCISE, "are we about half way", "Status"),
+        (Context.EXERCISE, "where should i feel it in my hamstring", "Form"),
+        (Context.EXERCISE, "do i keep my feet flat", "Form"),
+        (Context.QUESTION, "sorry what was the question", "Repeat"),
+        (Context.HALTED, "i'm not carrying on today", "Quit"),
+        (Context.EXERCISE, "hang fire a moment", "Pause"),
     ],
 )
 def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, intent):
@@ -231,20 +241,43 @@ def test_words_typed_or_heard_without_their_apostrophe(understanding):
         ("it doesn't hurt but my foot is numb", "Symptom"),
         ("it's not feeling right", "Pain"),  # the negation is the safety phrase itself
         ("i feel a bit sick", "Symptom"),  # the tenth blind batch's one safety miss
+        ("i'm not in any pain", None),  # a few words between the denial and the pain word
+        ("i haven't got any pain", None),
+        ("nothing hurts", None),
+        ("it no longer aches", None),
+        ("my back is pain free", None),  # denied after it
+        ("the soreness has gone", None),
+        ("it's never hurt like this before", "Pain"),  # "never" and "without" deny nothing
+        ("i can't bend without pain", "Pain"),
+        ("not sure but it hurts", "Pain"),  # a clause of its own between them
     ],
 )
-def test_a_pain_word_denied_right_before_it_is_no_safety_word(words, found):
-    result = Grammar.load().safety_word(words)
+def test_a_pain_word_denied_before_or_after_it_is_no_safety_word(words, found):
+    grammar = Grammar.load()
+    result = grammar.safety_word(words)
     assert (result[0] if result else None) == found
+    assert grammar.denies_safety(words) is (found is None)
 
 
 @pytest.mark.parametrize(
     ("words", "intent"),
-    [("no it doesn't hurt", "No"), ("it doesn't hurt any more", "Okay"), ("i don't have any pain", "Pain")],
+    [
+        ("no it doesn't hurt", "No"),
+        ("it doesn't hurt any more", "Okay"),
+        ("i don't have any pain", "Okay"),
+        ("honestly nothing hurts at the moment", "Okay"),  # no key phrase: the denial alone answers
+        ("i'm not in pain", "Okay"),
+        ("no, it hurts", "Pain"),
+    ],
 )
 def test_an_answer_that_denies_pain_is_an_answer(understanding, words, intent):
-    """"Are you in pain?" "No, it doesn't hurt": a no, not a pain event (a denial with more words stays pain)."""
+    """"Are you in pain?" "No, it doesn't hurt": a no, not a pain event; "nothing hurts" an okay."""
     assert understanding.understand(words, Context.QUESTION).intent == intent
+
+
+def test_a_denied_pain_word_is_no_command_outside_a_question(understanding):
+    assert understanding.understand("it's not painful", Context.EXERCISE).intent is None
+    assert understanding.understand("it's not painful", Context.QUESTION).intent == "Okay"
 
 
 @pytest.mark.parametrize("words", ["how do i", "why do we", "so should i be", "and which exercise is"])

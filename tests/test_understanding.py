@@ -70,6 +70,8 @@ def test_words_the_grammar_lacks_are_understood(understanding, context, words, i
         ("something doesn't feel right to me", "Pain"),
         ("I think something's wrong", "Pain"),
         ("hang on I can't breathe properly", "Stop"),
+        ("my chest feels tight", "Stop"),
+        ("I can't get my breath", "Stop"),
     ],
 )
 @pytest.mark.model
@@ -259,3 +261,18 @@ def test_my_back_is_the_body_not_a_way_to_go(understanding):
     for words in ("my back", "oh my back", "my back is"):
         for context in (Context.EXERCISE, Context.BETWEEN):
             assert understanding.understand(words, context).intent != "Previous", words
+
+
+@pytest.mark.model
+def test_a_denied_pain_word_is_no_pain_by_meaning_either(understanding):
+    """The sentence embedding does not see a "not": "this doesn't hurt at all" was like "this hurt" (0.77)."""
+    assert understanding.understand("this doesn't hurt at all", Context.EXERCISE).intent is None
+    assert understanding.understand("this doesn't hurt at all", Context.QUESTION).intent == "Okay"
+    assert understanding.understand("it's never hurt like this", Context.EXERCISE).intent == "Pain"
+
+
+@pytest.mark.model
+def test_key_phrases_that_disagree_never_move_through_the_routine(understanding):
+    """Told to a child: "go on" (next), "skip" and "play" (resume) disagree; between exercises it was a Next."""
+    for context in Context:
+        assert understanding.understand("go on then skip along and play", context).intent not in ("Next", "Previous", "Skip", "Start")

@@ -116,17 +116,28 @@ class Grammar:
     def safety_word(self, text: str) -> tuple[str, str] | None:
         """(safety intent, word) for the first safety word or phrase ``text`` contains: "my foot is numb" is a Symptom.
 
-        Not one negated right before it ("it doesn't hurt", "no pain", "not really sore"): an answer to
-        "are you in pain?" is no pain event. "no, it hurts" and "not too sore" still are.
+        Not one denied ("it doesn't hurt", "i'm not in any pain", "the pain has gone"): an answer to
+        "are you in pain?" is no pain event. "no, it hurts", "not too sore" and "it's never hurt like this" still are.
         """
+        found = self._safety_words_in(text)
+        return next(((intent, phrase) for intent, phrase, denied in found if not denied), None)
+
+    def denies_safety(self, text: str) -> bool:
+        """Whether ``text`` holds safety words and denies every one ("nothing hurts", "it's not painful")."""
+        found = self._safety_words_in(text)
+        return bool(found) and all(denied for _, _, denied in found)
+
+    def _safety_words_in(self, text: str) -> list[tuple[str, str, bool]]:
+        """(safety intent, word, denied) for every safety word or phrase in ``text``."""
         words = normalize(text).split()
+        found = []
         for intent, phrases in self.safety_words.items():
             for phrase in phrases:
                 part = phrase.split()
                 for at in range(len(words) - len(part) + 1):
-                    if words[at : at + len(part)] == part and not _negated(words, at):
-                        return intent, phrase
-        return None
+                    if words[at : at + len(part)] == part:
+                        found.append((intent, phrase, _denied(words, at, at + len(part))))
+        return found
 
     @cached_property
     def samples(self) -> list[tuple[str, str]]:
@@ -154,12 +165,20 @@ class Grammar:
         return {word for sentence in self.sentences for word in sentence.split()}
 
 
-# A safety word right after one of these, or after one and "any" or "really", is denied, not reported.
-_NEGATIONS = frozenset({"not", "no", "never", "without", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "won't"})
-_BETWEEN_NEGATION = frozenset({"any", "really", "real"})
+# A safety word after one of these, with at most two of _WITHIN_NEGATION between, is denied, not reported.
+# "never" and "without" are no denial: "it's never hurt like this", "i can't bend without pain" are pain.
+_NEGATIONS = frozenset({"not", "no", "nothing", "nothing's", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "won't",
+                        "haven't", "hasn't", "ain't"})
+_WITHIN_NEGATION = frozenset({"any", "really", "real", "in", "have", "got", "feel", "feeling", "longer", "so"})
+# A safety word followed by one of these is denied too: "pain free", "the pain has gone".
+_DENIED_AFTER = (("free",), ("gone",), ("is", "gone"), ("has", "gone"), ("went", "away"), ("has", "gone", "away"))
 
 
-def _negated(words: list[str], at: int) -> bool:
-    """Whether the word at ``at`` is denied: "doesn't hurt", "no real pain", "not really sore"."""
-    before = words[max(0, at - 2) : at]
-    return bool(before) and (before[-1] in _NEGATIONS or (len(before) == 2 and before[0] in _NEGATIONS and before[1] in _BETWEEN_NEGATION))
+def _denied(words: list[str], start: int, end: int) -> bool:
+    """Whether the safety phrase ``words[start:end]`` is denied: "doesn't hurt", "not in any pain", "pain free"."""
+    for at in range(start - 1, max(-1, start - 4), -1):
+        if words[at] in _NEGATIONS:
+            return True
+        if words[at] not in _WITHIN_NEGATION:
+            break
+    return any(tuple(words[end : end + len(after)]) == after for after in _DENIED_AFTER)

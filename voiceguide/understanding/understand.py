@@ -114,6 +114,8 @@ class Understanding:
         by_key_phrase = self._by_key_phrase(text, context, sound)
         if by_key_phrase is not None:
             return by_key_phrase
+        if context is Context.QUESTION and self.grammar.denies_safety(text):  # "nothing hurts", "i'm not in pain"
+            return Understood(Intent.OKAY.value, self.rule.key_phrase, text, "its safety words denied, while question")
         corrected = self.key_phrases.corrected(text)
         if corrected is not None:  # "go back, no sorry, next": what they said instead is what they mean
             head, tail = corrected
@@ -164,6 +166,8 @@ class Understanding:
             return Understood(None, cosine, text, f"{like}: not near enough (needs {needed:.2f} while {context.value})")
         if cosine < other:
             return Understood(None, cosine, text, f"{like}: nearer to {other_example!r}, no command ({other:.2f})")
+        if intent.value in SAFETY_INTENTS and self.grammar.denies_safety(text):  # the embedding does not see a "not"
+            return Understood(None, cosine, text, f"{like}, but its safety words are denied")
         return Understood(intent.value, cosine, text, f"{like}, while {context.value}")
 
 
@@ -185,6 +189,8 @@ def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
         if intent in anything:
             return intent, ""
     shared = frozenset.intersection(*each)
+    if not shared:  # phrases that disagree never move through the routine: "go on, skip along and play"
+        anything = frozenset(i for i in anything if Intent(named_in(i.value, context)) not in MOVES)
     for choices in (shared, anything):
         if len(choices) == 1:
             return next(iter(choices)), ""
