@@ -319,3 +319,21 @@ def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_th
     verdict = policy.judge(Hypothesis(heard, final=False, confidence=0.99, heard=heard), start + 1.0, start + end / RATE)
     assert verdict.own_voice is own, verdict
     assert verdict.score is not None and verdict.score >= 0.9  # the microphone as a whole is the coach's in every case
+
+
+def test_each_utterance_counts_only_the_lines_played_around_it_even_after_the_coachs_own():
+    """An utterance of the coach's own voice ends like any other: before, the next one counted every line
+    since the first, so a "stop" the welcome had said made a user's stop minutes later the coach's word."""
+    line = "If you are new to exercise, or any new physical activity, do not push too hard."
+    asked: list[float] = []
+    speaker = Stub(spoken_between=lambda start, end: asked.append(start) or [line])
+    noise = np.random.default_rng(1).normal(0, 3000, RATE).astype(np.int16)
+    reference = Stub(echo_source=lambda start, length: (np.zeros(length + RATE, np.int16), start))
+    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=True, delay=0.0))
+    for index in range(len(noise) // 320):
+        frame = Frame(noise[320 * index : 320 * (index + 1)], RATE, 5.0 + index * 0.02, index)
+        policy.hear(frame, frame)
+    heard = "or any new physical activity do not push too hard"
+    assert policy.judge(Hypothesis("", final=True, confidence=0.0, heard=heard), 5.9, 6.0).own_voice
+    policy.judge(Hypothesis("stop", final=False, confidence=0.9, heard="stop"), 60.0, 60.1)
+    assert asked[-1] == pytest.approx(60.0 - 1.0 - 0.5)  # its own lead and the echo's tail, not 5 s in

@@ -171,7 +171,7 @@ _NEGATIONS = frozenset({"not", "no", "nothing", "nothing's", "don't", "doesn't",
                         "haven't", "hasn't", "ain't"})
 _WITHIN_NEGATION = frozenset({"any", "really", "real", "in", "have", "got", "feel", "feeling", "longer", "so"})
 # A safety word followed by one of these is denied too: "pain free", "the pain has gone".
-_DENIED_AFTER = (("free",), ("gone",), ("is", "gone"), ("has", "gone"), ("went", "away"), ("has", "gone", "away"))
+_DENIED_AFTER = (("free",), ("gone",), ("is", "gone"), ("has", "gone"), ("went", "away"))
 
 
 def _denied(words: list[str], start: int, end: int) -> bool:

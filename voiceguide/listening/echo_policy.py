@@ -124,7 +124,7 @@ class EchoPolicy:
         lag = max(0.0, self.canceller.delay) if self.canceller is not None else 0.0
         playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS - lag, now))
         verdict = self._judge(hypothesis, playing)
-        if hypothesis.final and not verdict.own_voice:
+        if hypothesis.final:  # the utterance is over, the coach's own or not: the next one starts afresh
             self._utterance_start = None
         return verdict
 
