@@ -72,6 +72,9 @@ def test_contractions_are_spelt_out():
         (Context.QUESTION, "sorry what was the question", "Repeat"),
         (Context.HALTED, "i'm not carrying on today", "Quit"),
         (Context.EXERCISE, "hang fire a moment", "Pause"),
+        (Context.HALTED, "sorry about the wait you can carry on now", "Resume"),
+        (Context.HALTED, "the door's shut we can keep going", "Resume"),
+        (Context.HALTED, "right pick it up from where we were", "Resume"),
     ],
 )
 def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, intent):

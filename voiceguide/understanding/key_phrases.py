@@ -47,6 +47,8 @@ def spelt_out(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
 Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
 # Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
 # monologue costs time in quadratic measure (a reading per cut before a clause) for nothing.
+_SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
+_FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 _LONGEST_COMMAND = 40
 _MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, bounded for a long monologue
 
@@ -126,6 +128,8 @@ class KeyPhrases:
     def unfinished(self, text: str) -> bool:
         """Whether ``text`` stops where no sentence ends: half a sentence, cut off by the end of the utterance."""
         words = self._words(text)
+        if len(words) >= 2 and words[-1] in _FINISHED_AFTER_A_SUBJECT and words[-2] in _SUBJECTS:
+            return False  # "from where we were", "as i was": a clause of its own ends there
         return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
 
     def corrected(self, text: str) -> tuple[str, str] | None:
