@@ -75,6 +75,12 @@ def test_contractions_are_spelt_out():
         (Context.HALTED, "sorry about the wait you can carry on now", "Resume"),
         (Context.HALTED, "the door's shut we can keep going", "Resume"),
         (Context.HALTED, "right pick it up from where we were", "Resume"),
+        (Context.EXERCISE, "my knee's not up to this one can we skip it", "Skip"),  # a request after a clause: a move too
+        (Context.EXERCISE, "could you slow the counting a touch", "Slower"),
+        (Context.EXERCISE, "you're dragging it bump the pace up", "Faster"),
+        (Context.EXERCISE, "what's the rationale behind this one", "Why"),
+        (Context.EXERCISE, "sorry can you read that last step again", "Repeat"),
+        (Context.EXERCISE, "good morning coach allow me a second", "Pause"),
     ],
 )
 def test_a_key_phrase_among_filler_is_its_intent(understanding, context, words, intent):
@@ -278,6 +284,11 @@ def test_an_answer_that_denies_pain_is_an_answer(understanding, words, intent):
     assert understanding.understand(words, Context.QUESTION).intent == intent
 
 
+def test_a_request_quoted_after_a_clause_moves_nothing(understanding):
+    assert understanding.understand("when you're ready say let's begin", Context.READY).intent is None
+    assert understanding.understand("and then she said can we go back", Context.BETWEEN).intent is None
+
+
 def test_a_denied_pain_word_is_no_command_outside_a_question(understanding):
     assert understanding.understand("it's not painful", Context.EXERCISE).intent is None
     assert understanding.understand("it's not painful", Context.QUESTION).intent == "Okay"
@@ -320,3 +331,12 @@ def test_a_no_in_a_sentence_is_no_correction(understanding):
 def test_swearing_carries_no_meaning(understanding):
     assert understanding.understand("shut up and stop a second damn it", Context.EXERCISE).intent in ("Stop", "Pause")
     assert understanding.understand("this bloody thing is too fast", Context.EXERCISE).intent == "Slower"
+
+
+def test_no_key_phrase_holds_a_hesitation():
+    """Hesitations are left out before matching, so one inside a key phrase shortened it to another:
+    "awfully slow" was the key phrase "slow" (a Faster), "see ya" the key phrase "see" (a Quit)."""
+    grammar = Grammar.load()
+    vocabulary = Vocabulary.from_data(grammar.key_phrase_words, grammar.source)
+    hesitations = {word for text in vocabulary.hesitations for word in spelt_out(text)}
+    assert [phrase for _, phrase in grammar.key_phrase_samples if hesitations & set(spelt_out(phrase))] == []

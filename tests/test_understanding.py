@@ -72,6 +72,9 @@ def test_words_the_grammar_lacks_are_understood(understanding, context, words, i
         ("hang on I can't breathe properly", "Stop"),
         ("my chest feels tight", "Stop"),
         ("I can't get my breath", "Stop"),
+        ("my left foot has gone to sleep", "Symptom"),
+        ("I'm feeling a bit sick", "Symptom"),
+        ("my back feels like it's on fire", "Pain"),
     ],
 )
 @pytest.mark.model

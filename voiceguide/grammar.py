@@ -169,7 +169,7 @@ class Grammar:
 # "never" and "without" are no denial: "it's never hurt like this", "i can't bend without pain" are pain.
 _NEGATIONS = frozenset({"not", "no", "nothing", "nothing's", "don't", "doesn't", "didn't", "isn't", "wasn't", "aren't", "won't",
                         "haven't", "hasn't", "ain't"})
-_WITHIN_NEGATION = frozenset({"any", "really", "real", "in", "have", "got", "feel", "feeling", "longer", "so"})
+_WITHIN_NEGATION = frozenset({"any", "really", "real", "in", "have", "got", "feel", "feeling", "longer", "so", "even"})
 # A safety word followed by one of these is denied too: "pain free", "the pain has gone".
 _DENIED_AFTER = (("free",), ("gone",), ("is", "gone"), ("has", "gone"), ("went", "away"))
 

@@ -73,6 +73,18 @@ SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
         "throwing up": Symptom.DIZZINESS,
         "vomit": Symptom.DIZZINESS,
         "vomiting": Symptom.DIZZINESS,
+        "paraesthesia": Symptom.TINGLING,
+        "paresthesia": Symptom.TINGLING,
+        "presyncope": Symptom.DIZZINESS,
+        "presyncopal": Symptom.DIZZINESS,
+        "bit sick": Symptom.DIZZINESS,
+        "little sick": Symptom.DIZZINESS,
+        "quite sick": Symptom.DIZZINESS,
+        "really sick": Symptom.DIZZINESS,
+        "fell asleep": Symptom.NUMBNESS,
+        "fallen asleep": Symptom.NUMBNESS,
+        "gone to sleep": Symptom.NUMBNESS,
+        "like sleeping": Symptom.NUMBNESS,
     }
 )
 

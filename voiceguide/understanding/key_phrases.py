@@ -16,7 +16,7 @@ Contractions are spelt out on both sides first ("what's" is "what is",
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace, fields
 
 from ..grammar import normalize
 from ..intents import Intent
@@ -49,6 +49,7 @@ Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
 # monologue costs time in quadratic measure (a reading per cut before a clause) for nothing.
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
+_REPORTING = frozenset({"say", "says", "said", "saying", "tell", "told", "ask", "asked", "asks"})
 _LONGEST_COMMAND = 40
 _MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, bounded for a long monologue
 
@@ -59,6 +60,7 @@ class Found:
 
     phrases: tuple[tuple[str, frozenset[Intent]], ...]
     aside: str = ""  # a clause of its own before or after the command ("hang on | my phone's ringing")
+    asked_after: bool = False  # the aside came first, and the command is a request ("this is boring | can we skip it")
 
     @property
     def intents(self) -> frozenset[Intent]:
@@ -166,7 +168,8 @@ class KeyPhrases:
                 found += [self._found(split, possible, words[cut:]) for split in self._ended(words, cut, possible, markers)]
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
             if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
-                found += [self._found(split, possible, words[:cut]) for split in tails[cut] if split]
+                asked = words[cut - 1] not in _REPORTING  # "when you're ready, say let's begin" quotes a request
+                found += [replace(self._found(split, possible, words[:cut]), asked_after=asked) for split in tails[cut] if split]
         return found
 
     def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: frozenset[Intent]) -> list[Split]:

@@ -141,7 +141,7 @@ class Understanding:
         readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=_MARKERS)]
         settled = [
             (intent, how, found) for (intent, how), found in readings
-            if intent is not None and not (found.aside and intent in _NEVER_BESIDE_A_CLAUSE)
+            if intent is not None and not (found.aside and intent in _NEVER_BESIDE_A_CLAUSE and not found.asked_after)
         ]
         if not settled:
             return None
