@@ -38,6 +38,19 @@ def mic_of(output: np.ndarray, delay: float, gain: float, extra: np.ndarray | No
     return mic + rng.standard_normal(len(mic)) * 30
 
 
+def played_from(played: np.ndarray, start: float):
+    """A reference's ``echo_source`` for ``played``, which the speaker played from ``start`` on (no delay)."""
+
+    def echo_source(at: float, length: int) -> tuple[np.ndarray, float]:
+        first = int(round((at - start - 0.5) * RATE))
+        out = np.zeros(length + int(0.8 * RATE), np.int16)
+        lo, hi = max(first, 0), min(first + len(out), len(played))
+        out[lo - first : hi - first] = played[lo:hi]
+        return out, at - 0.5
+
+    return echo_source
+
+
 @pytest.mark.subprocess
 @pytest.mark.parametrize("delay", [0.0, 0.04, 0.2, 0.45])
 def test_pure_echo_correlates(coach_voice, delay):
@@ -168,15 +181,8 @@ def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coa
         heard = mic_of(played.astype(np.float64), 0.02, 0.5) if own else mic_of(np.zeros(len(played)), 0.0, 0.0, voice, RATE // 2)
         end = RATE // 2 + len(voice) + int(silence * RATE)
 
-        def echo_source(at: float, length: int) -> tuple[np.ndarray, float]:
-            first = int(round((at - start - 0.5) * RATE))
-            out = np.zeros(length + int(0.8 * RATE), np.int16)
-            lo, hi = max(first, 0), min(first + len(out), len(played))
-            out[lo - first : hi - first] = played[lo:hi]
-            return out, at - 0.5
-
         policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: ["Raise your hips."]),
-                            Stub(echo_source=echo_source), Stub(hears_speaker=True, delay=0.0))
+                            Stub(echo_source=played_from(played, start)), Stub(hears_speaker=True, delay=0.0))
         for index in range(end // 320):
             frame = Frame(heard[320 * index : 320 * (index + 1)].astype(np.int16), RATE, start + index * 0.02, index)
             policy.hear(frame, frame)  # the canceller took nothing out
@@ -302,14 +308,7 @@ def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_th
     raw = played * 0.5 + stop
     cleaned = played * 0.5 * canceller_left + stop
 
-    def echo_source(at: float, length: int) -> tuple[np.ndarray, float]:
-        first = int(round((at - start - 0.5) * RATE))
-        out = np.zeros(length + int(0.8 * RATE), np.int16)
-        lo, hi = max(first, 0), min(first + len(out), len(played))
-        out[lo - first : hi - first] = played[lo:hi]
-        return out, at - 0.5
-
-    policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: [line]), Stub(echo_source=echo_source),
+    policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: [line]), Stub(echo_source=played_from(played, start)),
                         Stub(hears_speaker=True, delay=0.0))
     end = RATE + RATE // 2
     for index in range(end // 320):

@@ -16,7 +16,7 @@ Contractions are spelt out on both sides first ("what's" is "what is",
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace, fields
+from dataclasses import dataclass, fields, replace
 
 from ..grammar import normalize
 from ..intents import Intent
@@ -45,11 +45,13 @@ def spelt_out(text: str, dropped: frozenset[str] = frozenset()) -> list[str]:
 
 
 Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
-# Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
-# monologue costs time in quadratic measure (a reading per cut before a clause) for nothing.
+# A sentence that ends in one of these after a subject is finished ("from where we were"), not half of one.
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
+# A request after one of these is quoted, not made ("when you're ready, say let's begin").
 _REPORTING = frozenset({"say", "says", "said", "saying", "tell", "told", "ask", "asked", "asks"})
+# Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
+# monologue costs time in quadratic measure (a reading per cut before a clause) for nothing.
 _LONGEST_COMMAND = 40
 _MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, bounded for a long monologue
 
@@ -168,7 +170,7 @@ class KeyPhrases:
                 found += [self._found(split, possible, words[cut:]) for split in self._ended(words, cut, possible, markers)]
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
             if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
-                asked = words[cut - 1] not in _REPORTING  # "when you're ready, say let's begin" quotes a request
+                asked = words[cut - 1] not in _REPORTING
                 found += [replace(self._found(split, possible, words[:cut]), asked_after=asked) for split in tails[cut] if split]
         return found
 
