@@ -189,8 +189,9 @@ def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
         if intent in anything:
             return intent, ""
     shared = frozenset.intersection(*each)
-    if not shared:  # phrases that disagree never move through the routine: "go on, skip along and play"
-        anything = frozenset(i for i in anything if Intent(named_in(i.value, context)) not in MOVES)
+    moves = {named_in(i.value, context) for i in anything} & {m.value for m in MOVES}
+    if not shared and len(moves) > 1:  # phrases that disagree on where to go go nowhere: "go on, skip along and play"
+        anything = frozenset(i for i in anything if named_in(i.value, context) not in moves)
     for choices in (shared, anything):
         if len(choices) == 1:
             return next(iter(choices)), ""
