@@ -38,6 +38,17 @@ def mic_of(output: np.ndarray, delay: float, gain: float, extra: np.ndarray | No
     return mic + rng.standard_normal(len(mic)) * 30
 
 
+def hear_all(policy: EchoPolicy, heard: np.ndarray, start: float, cleaned: np.ndarray | None = None) -> float:
+    """Give ``policy`` the microphone's 20 ms frames of ``heard`` from ``start`` on, and what the canceller left of
+    them (``cleaned``; by default it took nothing out). The time of the last frame."""
+    cleaned = heard if cleaned is None else cleaned
+    at = start
+    for index in range(len(heard) // 320):
+        part, at = slice(320 * index, 320 * (index + 1)), start + index * 0.02
+        policy.hear(Frame(heard[part].astype(np.int16), RATE, at, index), Frame(cleaned[part].astype(np.int16), RATE, at, index))
+    return at
+
+
 def played_from(played: np.ndarray, start: float):
     """A reference's ``echo_source`` for ``played``, which the speaker played from ``start`` on (no delay)."""
 
@@ -160,10 +171,8 @@ def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the
     speaker = Stub(spoken_between=lambda start, end: ["Three."])
     reference = Stub(echo_source=lambda start, length: (played, 0.0))
     policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker, delay=0.0))
-    for index in range(len(user_voice) // 320):
-        frame = Frame(played[8000 + 320 * index : 8320 + 320 * index], RATE, 0.5 + index * 0.02, index)
-        policy.hear(frame, frame)  # the canceller took nothing out
-    verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="ow oh"), 0.5 + index * 0.02, 2.0)
+    last = hear_all(policy, played[8000 : 8000 + len(user_voice)], 0.5)  # the canceller took nothing out
+    verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="ow oh"), last, 2.0)
     assert verdict.own_voice is hears_speaker
     assert verdict.coach_lines == (("Three.",) if hears_speaker else ())
 
@@ -183,9 +192,7 @@ def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coa
 
         policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: ["Raise your hips."]),
                             Stub(echo_source=played_from(played, start)), Stub(hears_speaker=True, delay=0.0))
-        for index in range(end // 320):
-            frame = Frame(heard[320 * index : 320 * (index + 1)].astype(np.int16), RATE, start + index * 0.02, index)
-            policy.hear(frame, frame)  # the canceller took nothing out
+        hear_all(policy, heard[:end], start)  # the canceller took nothing out
         verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="raise your"), start + end / RATE, start + end / RATE)
         assert verdict.own_voice is own, (own, verdict.score)
 
@@ -219,19 +226,23 @@ def test_a_run_of_the_coachs_own_words_is_its_voice_but_a_command_among_them_is_
     assert repeats_the_coach(heard, spoken, Grammar.load()) is repeats
 
 
-def test_the_coachs_words_heard_word_for_word_are_its_voice_even_when_the_sound_does_not_line_up():
-    """Under load (the sound server's underruns) the echo correlated at 0.13 with a line heard word for word."""
-    line = "If you are new to exercise, or any new physical activity, do not push too hard."
-    noise = np.random.default_rng(1).normal(0, 3000, RATE).astype(np.int16)  # sounds like nothing played
-    speaker = Stub(spoken_between=lambda start, end: [line])
+NEW_TO_EXERCISE = "If you are new to exercise, or any new physical activity, do not push too hard."
+
+
+def policy_over_noise(speaker: Stub) -> EchoPolicy:
+    """A policy that heard a second of loud noise from 5 s on, while the speaker played nothing."""
     reference = Stub(echo_source=lambda start, length: (np.zeros(length + RATE, np.int16), start))
     policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=True, delay=0.0))
-    for index in range(len(noise) // 320):
-        frame = Frame(noise[320 * index : 320 * (index + 1)], RATE, 5.0 + index * 0.02, index)
-        policy.hear(frame, frame)
+    hear_all(policy, np.random.default_rng(1).normal(0, 3000, RATE), 5.0)
+    return policy
+
+
+def test_the_coachs_words_heard_word_for_word_are_its_voice_even_when_the_sound_does_not_line_up():
+    """Under load (the sound server's underruns) the echo correlated at 0.13 with a line heard word for word."""
+    policy = policy_over_noise(Stub(spoken_between=lambda start, end: [NEW_TO_EXERCISE]))
     heard = "or any new physical activity do not push too hard"
     partial = policy.judge(Hypothesis("", final=False, confidence=0.0, heard=heard), 5.9, 6.0)
-    assert partial.coach_lines == (line,) and not partial.own_voice
+    assert partial.coach_lines == (NEW_TO_EXERCISE,) and not partial.own_voice
     final = policy.judge(Hypothesis("", final=True, confidence=0.0, heard=heard), 5.9, 6.0)
     assert final.own_voice and final.score is not None and final.score < ECHO_LIKELY
 
@@ -270,9 +281,7 @@ def test_a_stop_among_the_coachs_words_acts_even_when_the_sound_is_all_the_coach
     speaker = Stub(spoken_between=lambda start, end: [LONG_LINE])
     reference = Stub(echo_source=lambda start, length: (np.concatenate([voice, voice])[:length], start))
     policy = EchoPolicy(grammar, speaker, reference, Stub(hears_speaker=True, delay=0.0))
-    for index in range(len(voice) // 320):
-        frame = Frame(voice[320 * index : 320 * (index + 1)], RATE, 5.0 + index * 0.02, index)
-        policy.hear(frame, frame)
+    hear_all(policy, voice, 5.0)
     heard = "do not push too hard your low back gets stopped"
     coach_alone = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="do not push too hard your low back gets"), 5.9, 6.0)
     assert coach_alone.own_voice  # the sound is the coach's
@@ -311,10 +320,7 @@ def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_th
     policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: [line]), Stub(echo_source=played_from(played, start)),
                         Stub(hears_speaker=True, delay=0.0))
     end = RATE + RATE // 2
-    for index in range(end // 320):
-        part = slice(320 * index, 320 * (index + 1))
-        at = start + index * 0.02
-        policy.hear(Frame(raw[part].astype(np.int16), RATE, at, index), Frame(cleaned[part].astype(np.int16), RATE, at, index))
+    hear_all(policy, raw[:end], start, cleaned[:end])
     verdict = policy.judge(Hypothesis(heard, final=False, confidence=0.99, heard=heard), start + 1.0, start + end / RATE)
     assert verdict.own_voice is own, verdict
     assert verdict.score is not None and verdict.score >= 0.9  # the microphone as a whole is the coach's in every case
@@ -323,15 +329,8 @@ def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_th
 def test_each_utterance_counts_only_the_lines_played_around_it_even_after_the_coachs_own():
     """An utterance of the coach's own voice ends like any other: before, the next one counted every line
     since the first, so a "stop" the welcome had said made a user's stop minutes later the coach's word."""
-    line = "If you are new to exercise, or any new physical activity, do not push too hard."
     asked: list[float] = []
-    speaker = Stub(spoken_between=lambda start, end: asked.append(start) or [line])
-    noise = np.random.default_rng(1).normal(0, 3000, RATE).astype(np.int16)
-    reference = Stub(echo_source=lambda start, length: (np.zeros(length + RATE, np.int16), start))
-    policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=True, delay=0.0))
-    for index in range(len(noise) // 320):
-        frame = Frame(noise[320 * index : 320 * (index + 1)], RATE, 5.0 + index * 0.02, index)
-        policy.hear(frame, frame)
+    policy = policy_over_noise(Stub(spoken_between=lambda start, end: asked.append(start) or [NEW_TO_EXERCISE]))
     heard = "or any new physical activity do not push too hard"
     assert policy.judge(Hypothesis("", final=True, confidence=0.0, heard=heard), 5.9, 6.0).own_voice
     policy.judge(Hypothesis("stop", final=False, confidence=0.9, heard="stop"), 60.0, 60.1)

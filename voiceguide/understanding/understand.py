@@ -189,9 +189,9 @@ def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
         if intent in anything:
             return intent, ""
     shared = frozenset.intersection(*each)
-    moves = {named_in(i.value, context) for i in anything} & {m.value for m in MOVES}
-    if not shared and len(moves) > 1:  # phrases that disagree on where to go go nowhere: "go on, skip along and play"
-        anything = frozenset(i for i in anything if named_in(i.value, context) not in moves)
+    named = {intent: Intent(named_in(intent.value, context)) for intent in anything}
+    if not shared and len(set(named.values()) & MOVES) > 1:  # phrases that disagree on where to go go nowhere
+        anything = frozenset(intent for intent in anything if named[intent] not in MOVES)  # ("go on, skip along and play")
     for choices in (shared, anything):
         if len(choices) == 1:
             return next(iter(choices)), ""
