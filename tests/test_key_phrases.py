@@ -11,7 +11,10 @@ import pytest
 from voiceguide.grammar import Grammar
 from voiceguide.intents import Context, Intent
 from voiceguide.understanding import Understanding
+from voiceguide.understanding.context import MOVES
 from voiceguide.understanding.key_phrases import KeyPhrases, Vocabulary, spelt_out
+
+MOVE_NAMES = frozenset(intent.value for intent in MOVES)
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +176,21 @@ def test_room_talk_is_no_command_beside_a_clause(understanding, words):
         assert understanding.understand(words, context).intent is None, (words, context)
 
 
+@pytest.mark.parametrize(
+    "words",
+    ["are you ready to go in five minutes", "are you done now", "um were you ready to go back"],
+)
+def test_a_question_about_someone_else_never_moves(understanding, words):
+    for context in Context:
+        understood = understanding.understand(words, context)
+        assert understood.intent is None or understood.intent not in MOVE_NAMES | {"Quit"}, (context, understood)
+
+
+def test_a_question_to_the_coach_may_still_ask_for_something(understanding):
+    assert understanding.understand("are you going to repeat that", Context.EXERCISE).intent == "Repeat"
+    assert understanding.understand("are you ready, let's begin", Context.READY).intent == "Start"
+
+
 def test_hesitations_are_left_out_before_matching(understanding):
     assert understanding.understand("um what does this er actually do", Context.EXERCISE).intent == "Why"
 
@@ -194,7 +212,7 @@ def test_left_is_a_side_unless_something_is_left(understanding):
 
 
 def test_a_misspelt_kind_of_word_in_the_grammar_file_is_named():
-    with pytest.raises(ValueError, match="key_phrase_words has no fillers; it has clause_starts"):
+    with pytest.raises(ValueError, match="key_phrase_words has no fillers; it has about_someone, clause_starts"):
         Vocabulary.from_data({"fillers": ["um"]}, "grammars/xx.yaml")
 
 

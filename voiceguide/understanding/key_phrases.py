@@ -88,6 +88,7 @@ class Vocabulary:
     unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
     unfinished_questions: Iterable[str] = ()  # a question that stops where its verb would come: "how do i", "why do we"
     corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
+    about_someone: Iterable[str] = ()  # a question about someone else begins so: "are you ready to go out at six"
 
     @classmethod
     def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
@@ -120,6 +121,7 @@ class KeyPhrases:
         self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
         self._unfinished_questions = frozenset(tuple(self._words(text)) for text in vocabulary.unfinished_questions)
         self._corrections = frozenset(tuple(self._words(text)) for text in vocabulary.corrections)
+        self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -135,6 +137,11 @@ class KeyPhrases:
         if len(words) >= 2 and words[-1] in _FINISHED_AFTER_A_SUBJECT and words[-2] in _SUBJECTS:
             return False  # "from where we were", "as i was": a clause of its own ends there
         return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
+
+    def about_someone(self, text: str) -> bool:
+        """Whether ``text`` asks about someone else's state ("are you done with the laptop"), as no command does."""
+        words = self._words(text)
+        return any(tuple(words[: len(start)]) == start for start in self._about_someone)
 
     def corrected(self, text: str) -> tuple[str, str] | None:
         """(what came before the first correction, what was said after the last) about corrections: ("go back",

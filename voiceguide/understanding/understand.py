@@ -139,9 +139,11 @@ class Understanding:
         """
         possible = frozenset(Intent) - IMPOSSIBLE[context]
         readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=_MARKERS)]
+        about_someone = self.key_phrases.about_someone(text)  # a question to someone else is a clause of its own
         settled = [
             (intent, how, found) for (intent, how), found in readings
-            if intent is not None and not (found.aside and intent in _NEVER_BESIDE_A_CLAUSE and not found.asked_after)
+            if intent is not None
+            and not ((found.aside or about_someone) and intent in _NEVER_BESIDE_A_CLAUSE and not found.asked_after)
         ]
         if not settled:
             return None
