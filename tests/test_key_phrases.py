@@ -320,7 +320,11 @@ def test_a_question_cut_off_before_its_verb_means_nothing(understanding, words):
 
 @pytest.mark.parametrize(
     ("context", "words", "intent"),
-    [(Context.HALTED, "ready when you are", "Resume"), (Context.EXERCISE, "ease off the pace a bit would you", "Slower")],
+    [
+        (Context.HALTED, "ready when you are", "Resume"),
+        (Context.EXERCISE, "ease off the pace a bit would you", "Slower"),
+        (Context.BETWEEN, "so how should my arms be", "Form"),  # a question may end in "be"
+    ],
 )
 def test_a_finished_sentence_ending_like_a_question_is_no_half_sentence(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent

@@ -48,6 +48,8 @@ Split = tuple[tuple[str, ...], ...]  # key phrases, as words, in order
 # A sentence that ends in one of these after a subject is finished ("from where we were"), not half of one.
 _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
+# A question asked with one of these may end in "be": "how should my feet be".
+_QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
 # A request after one of these is quoted, not made ("when you're ready, say let's begin").
 _REPORTING = frozenset({"say", "says", "said", "saying", "tell", "told", "ask", "asked", "asks"})
 # Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
@@ -136,6 +138,8 @@ class KeyPhrases:
         words = self._words(text)
         if len(words) >= 2 and words[-1] in _FINISHED_AFTER_A_SUBJECT and words[-2] in _SUBJECTS:
             return False  # "from where we were", "as i was": a clause of its own ends there
+        if words[-1:] == ["be"] and _QUESTION_WORDS.intersection(words[:-2]):
+            return False  # "where should my knees be"
         return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
 
     def about_someone(self, text: str) -> bool:
