@@ -75,6 +75,32 @@ def test_a_partial_stop_that_becomes_pain_acts_again(decider):
     assert decider.decide(Hypothesis("stop it hurts", True, 0.9), now=1.5).intent == "Pain"
 
 
+def test_a_stop_among_filler_acts_on_the_partial(decider):
+    """"no no stop" is no sentence of the grammar, but a stop key phrase among filler: it acts before the final."""
+    decider.decide(Hypothesis("", False, 0.0, heard="no no stop"), now=1.0)
+    event = decider.poll(1.26)
+    assert event is not None and event.intent == "Stop"
+
+
+def test_a_safety_partial_lost_to_a_final_nothing_understood_still_acts(decider):
+    """Whisper heard "it hurts", then rewrote it as nonsense: a missed pain costs more than a needless pause."""
+    decider.decide(Hypothesis("it hurts", False, 0.0), now=1.0)
+    decider.decide(Hypothesis("", False, 0.0, heard="it's very slight"), now=1.05)
+    assert decider.poll(1.5) is None
+    final = decider.decide(Hypothesis("", True, 0.0, heard="it first right a lot actually", heard_confidence=0.5), now=2.0)
+    assert final is not None and final.intent == "Pain" and "then lost" in final.why
+
+
+def test_a_safety_partial_lost_to_a_command_or_over_the_coach_stays_lost(decider):
+    decider.decide(Hypothesis("it hurts", False, 0.0), now=1.0)
+    decider.decide(Hypothesis("", False, 0.0, heard="it's her"), now=1.05)
+    assert decider.decide(Hypothesis("", True, 0.0, heard="what was that"), now=2.0).intent == "Repeat"
+    spoken = "Lie on your back with your feet flat on the floor."
+    decider.decide(Hypothesis("", False, 0.0, heard="it hurts"), coach_speaking=True, echo_text=spoken, now=3.0)
+    decider.decide(Hypothesis("", False, 0.0, heard="it's her"), coach_speaking=True, echo_text=spoken, now=3.05)
+    assert decider.decide(Hypothesis("", True, 0.0, heard="it first"), coach_speaking=True, echo_text=spoken, now=4.0) is None
+
+
 def test_other_commands_wait_for_the_final(decider):
     assert decider.decide(Hypothesis("next", False, 0.0)) is None
     assert decider.decide(Hypothesis("next", True, 0.9)) == Heard("Next", "next", 0.9)

@@ -18,10 +18,10 @@ this, so the benchmark measures exactly what the app does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..events import Heard, Unclear
-from ..grammar import SAFETY_INTENTS, Grammar, normalize
+from ..grammar import SAFETY_INTENTS, Grammar, Parsed, normalize
 from ..intents import Context, Intent
 from ..recognizers.base import Hypothesis
 from ..understanding import Understanding
@@ -70,6 +70,7 @@ class IntentDecider:
         self.why = ""  # why the last final was decided as it was, for --show-heard
         self._acted: str | None = None  # the safety intent a partial already sent
         self._pending: tuple[Heard, float] | None = None  # a partial waiting to be confirmed
+        self._contradicted: Heard | None = None  # a safety partial a later partial contradicted, this utterance
 
     def decide(
         self,
@@ -113,6 +114,10 @@ class IntentDecider:
             if found is not None and not is_echo(found[1], echo_text):
                 intent, text, echo = found[0], normalize(hearing.heard or text), False
                 why = f"the safety word {found[1]!r}"
+        if intent is None and not hearing.final and hearing.heard:
+            part = self.understanding.safety_in_part(hearing.heard, self.context())
+            if part is not None and not is_echo(part.heard, echo_text):
+                intent, text, echo, why = part.intent, part.heard, False, part.why
         if intent is None and echo_text and hearing.heard:
             over = said_over_the_coach(hearing.heard, echo_text, self.grammar)
             if over is not None:
@@ -126,9 +131,24 @@ class IntentDecider:
                     wait = 0.0 if sure else BARGE_IN_CONFIRM_SECONDS if barge_in else CONFIRM_SECONDS[intent]
                     self._pending = (Heard(intent, text, hearing.confidence, f"{why}, in a partial"), now + wait)
             elif text or self._pending is None or self._pending[0].intent not in KEPT_OVER_EMPTY_GUESSES:
+                if self._pending is not None:
+                    self._contradicted = self._pending[0]
                 self._pending = None  # contradicted
             return None
         self._pending = None
+        contradicted, self._contradicted = self._contradicted, None
+        event = self._decide_final(hearing, intent, text, parsed, echo, why, coach_speaking, echo_text)
+        if contradicted is not None and isinstance(event, Unclear) and self._acted is None:
+            # A safety phrase heard in a partial, then lost, and nothing understood in its place (the coach
+            # silent, or the final would be its voice): a missed "it hurts" costs more than a needless pause.
+            return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
+        return event
+
+    def _decide_final(
+        self, hearing: Hypothesis, intent: str | None, text: str, parsed: Parsed | None, echo: bool, why: str,
+        coach_speaking: bool, echo_text: str,
+    ) -> Heard | Unclear | None:
+        """The event for a final hypothesis, from what :meth:`_decide` made of its words."""
         self.why = ""
         if intent is None and hearing.heard:
             understood = self._understood(hearing, coach_speaking, echo_text)

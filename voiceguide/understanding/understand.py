@@ -97,6 +97,15 @@ class Understanding:
             return understood
         return replace(understood, intent=named_in(understood.intent, context))
 
+    def safety_in_part(self, heard: str, context: Context) -> Understood | None:
+        """A stop, pain or symptom key phrase among filler in words heard so far (a partial), or None.
+
+        Cheap (no embedding), so a partial "no no stop" or "i felt something" acts as a grammar sentence would.
+        """
+        text = normalize(heard)
+        found = self._by_key_phrase(text, context, 1.0) if text else None
+        return found if found is not None and found.intent in SAFETY_INTENTS else None
+
     def _understand(self, heard: str, context: Context, sound: float) -> Understood:
         text = normalize(heard)
         if not text:
