@@ -139,8 +139,8 @@ class IntentDecider:
         contradicted, self._contradicted = self._contradicted, None
         event = self._decide_final(hearing, intent, text, parsed, echo, why, coach_speaking, echo_text)
         if contradicted is not None and isinstance(event, Unclear) and self._acted is None:
-            # A safety phrase heard in a partial, then lost, and nothing understood in its place (the coach
-            # silent, or the final would be its voice): a missed "it hurts" costs more than a needless pause.
+            # A safety phrase heard in a partial, then lost, and the final unclear (the coach silent, nothing
+            # understood): a missed "it hurts" costs more than a needless pause.
             return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
         return event
 
