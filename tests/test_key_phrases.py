@@ -124,6 +124,18 @@ def test_the_context_settles_what_a_key_phrase_means(understanding, words, meani
         assert understanding.understand(words, context).intent == intent, (words, context)
 
 
+def test_a_pause_before_something_else_asked_for_is_a_hesitation(understanding):
+    assert understanding.understand("wait, go back to the one before", Context.EXERCISE).intent == "Previous"
+    assert understanding.understand("hold on, what's this one for", Context.BETWEEN).intent == "Why"
+    assert understanding.understand("hang on hang on", Context.EXERCISE).intent == "Pause"
+
+
+@pytest.mark.parametrize("context", [Context.READY, Context.BETWEEN])
+def test_a_pause_asked_for_while_the_coach_waits_anyway_is_understood(understanding, context):
+    """The coach answers it ("I'm waiting for you anyway. Take your time…"), better than "I couldn't make that out"."""
+    assert understanding.understand("hang on give me a minute", context).intent == "Pause"
+
+
 def test_a_move_never_comes_from_a_phrase_that_cannot_move_now(understanding):
     # Nothing to go back to before the session has begun, and "next" after a pause is no move either.
     assert understanding.understand("can we go back one please", Context.READY).intent is None

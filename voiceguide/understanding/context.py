@@ -18,9 +18,9 @@ _MOVES = frozenset({Intent.START, Intent.NEXT, Intent.PREVIOUS, Intent.SKIP})
 # Intents that words outside the grammar are never taken for in a context: nothing there would
 # make sense of them, so a near match is more likely room talk than a command.
 IMPOSSIBLE: dict[Context, frozenset[Intent]] = {
-    Context.READY: frozenset({Intent.PREVIOUS, Intent.SKIP, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}) | _ANSWERS,
+    Context.READY: frozenset({Intent.PREVIOUS, Intent.SKIP, Intent.SLOWER, Intent.FASTER}) | _ANSWERS,
     Context.QUESTION: frozenset({Intent.PREVIOUS, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}),
-    Context.BETWEEN: frozenset({Intent.PAUSE}) | _ANSWERS,
+    Context.BETWEEN: _ANSWERS,
     Context.HALTED: (_MOVES - {Intent.SKIP}) | {Intent.PAUSE, Intent.SLOWER, Intent.FASTER} | _ANSWERS,
     Context.EXERCISE: frozenset({Intent.START}) | _ANSWERS,
     Context.ENDED: frozenset(Intent) - {Intent.STOP, Intent.PAIN, Intent.SYMPTOM},

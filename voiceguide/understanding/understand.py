@@ -201,6 +201,8 @@ def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
             return intent, ""
     shared = frozenset.intersection(*each)
     named = {intent: Intent(named_in(intent.value, context)) for intent in anything}
+    if not shared and Intent.PAUSE in anything and len(anything) > 1:  # "wait, go back": a pause before what is asked
+        anything = anything - {Intent.PAUSE}
     if not shared and len(set(named.values()) & MOVES) > 1:  # phrases that disagree on where to go go nowhere
         anything = frozenset(intent for intent in anything if named[intent] not in MOVES)  # ("go on, skip along and play")
     for choices in (shared, anything):
