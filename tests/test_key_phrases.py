@@ -207,7 +207,9 @@ def test_hesitations_are_left_out_before_matching(understanding):
     assert understanding.understand("um what does this er actually do", Context.EXERCISE).intent == "Why"
 
 
-@pytest.mark.parametrize("words", ["could you pass me the", "skip to the", "can we go back and", "let's move on to my"])
+@pytest.mark.parametrize(
+    "words", ["could you pass me the", "skip to the", "can we go back and", "let's move on to my", "and then the next"]
+)
 def test_half_a_sentence_means_nothing(understanding, words):
     for context in Context:
         understood = understanding.understand(words, context)

@@ -50,6 +50,8 @@ _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 # A question asked with one of these may end in "be": "how should my feet be".
 _QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
+# Words that only lead into what follows: "so the next" is half a sentence, "give me the next" is not.
+_LEAD_INS = frozenset({"so", "and", "then", "right", "well", "but"})
 # A request after one of these is quoted, not made ("when you're ready, say let's begin").
 _REPORTING = frozenset({"say", "says", "said", "saying", "tell", "told", "ask", "asked", "asks"})
 # Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
@@ -140,6 +142,8 @@ class KeyPhrases:
             return False  # "from where we were", "as i was": a clause of its own ends there
         if words[-1:] == ["be"] and _QUESTION_WORDS.intersection(words[:-2]):
             return False  # "where should my knees be"
+        if len(words) > 2 and words[-2:] == ["the", "next"] and _LEAD_INS.issuperset(words[:-2]):
+            return True  # "right so the next", trailing off before its noun
         return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
 
     def about_someone(self, text: str) -> bool:
