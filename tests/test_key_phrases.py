@@ -198,6 +198,30 @@ def test_a_question_about_someone_else_never_moves(understanding, words):
         assert understood.intent is None or understood.intent not in MOVE_NAMES | {"Quit"}, (context, understood)
 
 
+@pytest.mark.parametrize(
+    ("words", "intent"),
+    [
+        ("could you count faster on the next one", "Faster"),
+        ("before the next one i need a breather", "Pause"),
+        ("on the next one", None),
+        ("go on to the next one", "Next"),  # "on to the next" is a key phrase of its own, not "next" after "on the"
+    ],
+)
+def test_a_key_phrase_after_a_qualifier_names_a_time(understanding, words, intent):
+    """"Faster on the next one" asks for a faster pace, not to move on (between exercises next is expected)."""
+    assert understanding.understand(words, Context.BETWEEN).intent == intent
+
+
+@pytest.mark.parametrize("words", ["is it all right if i", "would you mind if we"])
+def test_a_condition_without_its_verb_is_half_a_sentence(understanding, words):
+    assert understanding.understand(words, Context.EXERCISE).why == "half a sentence"
+
+
+def test_a_term_of_address_ends_a_command_before_a_clause(understanding):
+    understood = understanding.understand("slow it down a touch dear i'm not a spring chicken", Context.EXERCISE)
+    assert understood.intent == "Slower" and "beside" in understood.why
+
+
 def test_a_question_to_the_coach_may_still_ask_for_something(understanding):
     assert understanding.understand("are you going to repeat that", Context.EXERCISE).intent == "Repeat"
     assert understanding.understand("are you ready, let's begin", Context.READY).intent == "Start"

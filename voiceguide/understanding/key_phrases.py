@@ -93,6 +93,7 @@ class Vocabulary:
     unfinished_questions: Iterable[str] = ()  # a question that stops where its verb would come: "how do i", "why do we"
     corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
     about_someone: Iterable[str] = ()  # a question about someone else begins so: "are you ready to go out at six"
+    qualifiers: Iterable[str] = ()  # a key phrase after one names a time, not a request: "slower on the next one"
 
     @classmethod
     def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
@@ -126,6 +127,7 @@ class KeyPhrases:
         self._unfinished_questions = frozenset(tuple(self._words(text)) for text in vocabulary.unfinished_questions)
         self._corrections = frozenset(tuple(self._words(text)) for text in vocabulary.corrections)
         self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
+        self._qualifiers = frozenset(tuple(self._words(text)) for text in vocabulary.qualifiers)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -207,12 +209,13 @@ class KeyPhrases:
         tails: dict[int, list[Split]] = {len(words): [()]}
         for start in range(len(words) - 1, -1, -1):
             ways = list(tails[start + 1]) if words[start] in self._filler else []
+            qualified = any(tuple(words[max(0, start - len(q)) : start]) == q for q in self._qualifiers)
             for end in range(start + 1, min(len(words), start + self._longest) + 1):
                 phrase = tuple(words[start:end])
                 meanings = self._phrases.get(phrase, frozenset())
-                if meanings & possible:
+                if meanings & possible and not qualified:
                     ways.extend((phrase, *rest) for rest in tails[end])
-                elif phrase in self._filler_phrases or (meanings and meanings <= markers):
+                elif phrase in self._filler_phrases or (meanings and (meanings <= markers or qualified)):
                     ways.extend(tails[end])
             tails[start] = ways[:_MOST_SPLITS]
         return tails
