@@ -124,6 +124,15 @@ def test_over_the_coachs_voice_only_safety_that_is_not_its_own_words(decider):
     assert decider.poll(3.0) is None
 
 
+def test_the_coachs_own_safety_word_among_its_other_words_never_acts(decider):
+    """Its line heard nearly word for word, one word misheard: "hurts" is still the coach's, not the user's."""
+    said = "Say help at any time. If anything hurts, say it hurts, or stop, and I will stop at once."
+    heard = "say help at any time if anything could say it hurts or stop and i will stop at once"
+    assert decider.decide(Hypothesis("", True, 0.0, heard=heard), coach_speaking=True, echo_text=said) is None
+    assert decider.decide(Hypothesis("", True, 0.0, heard="my back hurts"), coach_speaking=True, echo_text=said).intent == "Pain"
+    assert decider.decide(Hypothesis("", True, 0.0, heard="ouch my knee"), coach_speaking=True, echo_text=said).intent == "Pain"
+
+
 def test_is_echo():
     assert is_echo("stop", "Stop now, and relax gently.")
     assert is_echo("it hurt", "If anything hurts, say it hurts.")

@@ -26,7 +26,7 @@ from ..intents import Context, Intent
 from ..recognizers.base import Hypothesis
 from ..understanding import Understanding
 from ..understanding.context import MOVES, named_in
-from .echo_policy import is_echo, said_over_the_coach
+from .echo_policy import is_echo, repeats_the_coach, said_over_the_coach
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,9 @@ class IntentDecider:
         self.why = understood.why
         if understood.intent is None or is_echo(understood.heard, echo_text):
             return None
+        found = self.grammar.safety_word(understood.heard) if understood.intent in SAFETY_INTENTS else None
+        if found is not None and is_echo(found[1], echo_text) and repeats_the_coach(understood.heard, echo_text, self.grammar):
+            return None  # the coach's own line, one word misheard: its "it hurts" is not the user's
         if coach_speaking and understood.intent not in SAFETY_INTENTS:
             # Over the coach's voice, words outside the grammar may pause, repeat or ask; never move on or end.
             if understood.confidence < self.thresholds.understood_during_speech or understood.intent in _NOT_OVER_THE_COACH:
