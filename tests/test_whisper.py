@@ -330,6 +330,24 @@ def test_a_short_stop_heard_as_another_word_acts_without_searching_the_whole_gra
     assert start.sentence != "stop" and searched == [1, 1]
 
 
+@pytest.mark.model
+@pytest.mark.subprocess
+def test_the_initial_prompt_changes_the_words_heard_never_the_grammar_search(whisper, monkeypatch) -> None:
+    """Told "it hurts" was said before, tiny.en writes a pain it heard unclearly as itself; the grammar
+    search, whose scores the judge was fitted on, is the same with the prompt or without it."""
+    transcriber = whisper.decoder.decoder
+    audio = synthesise("ouch that hurts quite a bit", "en-gb+f3")
+    prompted = transcriber.decode(audio, prompted=True)
+    assert transcriber.decode(audio).heard is None  # at a pause in the words, no prompt
+    final = whisper.decoder._final(audio)
+    monkeypatch.setattr(transcriber, "prompted_start", None)
+    plain = transcriber.decode(audio, prompted=True)
+    assert plain.heard is None and "hurts" not in plain.free_text
+    assert prompted.heard == "ouch that hurts quite a bit"
+    assert (prompted.sentence, prompted.log_prob, prompted.free_text) == (plain.sentence, plain.log_prob, plain.free_text)
+    assert final.heard == "ouch that hurts quite a bit" and IntentDecider(Grammar.load()).decide(final).intent == "Pain"
+
+
 def _cut_after_the_vowel(audio: np.ndarray, ms: int) -> np.ndarray:
     """``audio`` up to ``ms`` after the end of its loudest part (the vowel), then silence: a pause at a closure."""
     levels = np.array([level_db(audio[at : at + 160]) for at in range(0, len(audio) - 160, 160)])

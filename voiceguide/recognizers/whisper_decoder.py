@@ -52,6 +52,10 @@ class Decoded:
     free_log_prob: float  # its mean log probability per token
     # Asked for at a pause: the best short stop or pain sentence when the words were another, or None.
     urgent_guess: Decoded | None = None
+    # The transcript decoded after the initial prompt, for what the words mean, and its mean log probability per token
+    # (None: no prompt, or none needed, and the free transcript says it).
+    heard: str | None = None
+    heard_log_prob: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class WhisperTranscriber:
 
     def __init__(
         self, model_dir: Path, sentences: list[str], threads: int = 2, beam_width: int = 6,
-        prune: float = 6.0, urgent: Collection[str] = (),
+        prune: float = 6.0, urgent: Collection[str] = (), initial_prompt: str = "",
     ) -> None:
         import ctranslate2
         import tokenizers
@@ -102,6 +106,11 @@ class WhisperTranscriber:
         # translate or transcribe in another language; English-only tiny.en has neither token.
         english = [token("<|en|>"), token("<|transcribe|>")] if self.model.is_multilingual else []
         self.start = [token("<|startoftranscript|>"), *english, token("<|notimestamps|>")]
+        # ``initial_prompt``: words given as what was said before, so that a word heard unclearly is written as one of
+        # them rather than a look-alike ("it first" for "it hurts"); used only for the transcript of an utterance's
+        # final that is no sentence, never for the grammar search, whose scores the judge was fitted on.
+        previous = [token("<|startofprev|>"), *self.tokenizer.encode(" " + initial_prompt, add_special_tokens=False).ids]
+        self.prompted_start = previous + self.start if initial_prompt else None
         self.end_of_text = token("<|endoftext|>")
         self.features = FeatureExtractor(feature_size=self.model.n_mels, chunk_length=WINDOW_SECONDS)
         self.sentences = distinct_sentences(sentences)
@@ -181,12 +190,14 @@ class WhisperTranscriber:
                 path += (sequence[step],)
         return found
 
-    def free_decode(self, encoded: np.ndarray, seconds: float) -> FreeDecode:
-        """Greedy unconstrained decoding of the utterance."""
-        limit = min(MAX_FREE_TOKENS, 6 + math.ceil(5 * seconds))  # no one says more than 5 tokens a second
+    def free_decode(self, encoded: np.ndarray, seconds: float, start: list[int] | None = None) -> FreeDecode:
+        """Greedy unconstrained decoding of the utterance, after ``start`` (the tokens before the transcript; an initial prompt among them)."""
+        start = start or self.start
+        # No one says more than 5 tokens a second; the length counts an initial prompt's tokens too.
+        limit = min(MAX_FREE_TOKENS, 6 + math.ceil(5 * seconds)) + len(start) - len(self.start)
         result = self.model.generate(
             self._ct2.StorageView.from_array(encoded),
-            [self.start],
+            [start],
             beam_size=1,
             max_length=limit,
             return_logits_vocab=True,
@@ -206,6 +217,7 @@ class WhisperTranscriber:
     def decode(
         self, samples: np.ndarray, grammar: bool = True, floor: float = -math.inf,
         urgent: Callable[[Decoded], bool] | None = None, search_short: bool = True, guess_urgent: bool = False,
+        prompted: bool = False,
     ) -> Decoded:
         """The best grammar sentence for ``samples`` (16 kHz) and the free transcript.
 
@@ -215,7 +227,9 @@ class WhisperTranscriber:
         ``search_short``, such a transcript is not searched for at all (no sentence): at a pause inside a
         phrase ("what … can I say") the search of every sentence that begins with it took up to a second.
         With ``guess_urgent`` (at a pause), a free transcript of a word or two that is no stop or pain
-        sentence keeps the best of them in ``urgent_guess``: the word may not be over.
+        sentence keeps the best of them in ``urgent_guess``: the word may not be over. With ``prompted`` (the
+        utterance's end, not a pause in it: cut-off words after a prompt come out as its words), words that
+        are no sentence are decoded again after the initial prompt, for ``heard``.
         """
         encoded = self.encode(samples)
         free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
@@ -251,7 +265,11 @@ class WhisperTranscriber:
         if short and not search_short:
             return Decoded(None, -math.inf, 0, free.text, mean, guess)
         found = self.trie.search(looking_ahead(0), self.beam_width, self.prune, floor)
-        return replace(self._best(found, self.sentences, free.text, mean), urgent_guess=guess)
+        best = replace(self._best(found, self.sentences, free.text, mean), urgent_guess=guess)
+        if not prompted or self.prompted_start is None:
+            return best
+        prompted = self.free_decode(encoded, len(samples) / SAMPLE_RATE, self.prompted_start)
+        return replace(best, heard=prompted.text, heard_log_prob=prompted.log_prob / prompted.tokens if prompted.tokens else -math.inf)
 
     def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:
         if not found:

@@ -54,6 +54,9 @@ ENDPOINT = EndpointSettings(partial_every=0.2, min_speech=0.09)
 # trailing silence, and the answer comes sooner (docs/whisper-engine.md).
 COMPLETE_AFTER_SECONDS = 0.25
 THREADS_VARIABLE = "VOICEGUIDE_WHISPER_THREADS"  # CPU threads for Whisper (default 2); the benchmark's workers use 1
+# Given to tiny.en as words said before a final that is no sentence: a safety word heard unclearly is then written
+# as itself, not a look-alike ("it first"). Measured for tiny.en only (docs/whisper-engine.md); base has none.
+INITIAL_PROMPTS = {"tiny.en": "Stop. Ouch, it hurts, the pain is sharp. I feel dizzy and numb."}
 
 
 class WhisperUtteranceDecoder(UtteranceDecoder):
@@ -167,17 +170,20 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
 
     def _final(self, audio: np.ndarray, at_pause: bool = False) -> Hypothesis | None:
         """``at_pause``: the words may go on, and a word or two that is no sentence is not searched for."""
-        decoded = self.decoder.decode(audio, urgent=self._urgent, search_short=not at_pause, guess_urgent=at_pause)
+        decoded = self.decoder.decode(
+            audio, urgent=self._urgent, search_short=not at_pause, guess_urgent=at_pause, prompted=not at_pause
+        )
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
-        sure = math.exp(decoded.free_log_prob) if decoded.free_text else 0.0  # mean token probability of the free transcript
+        heard, heard_log_prob = (decoded.free_text, decoded.free_log_prob) if decoded.heard is None else (decoded.heard, decoded.heard_log_prob or -math.inf)
+        sure = math.exp(heard_log_prob) if heard else 0.0  # mean token probability of the transcript
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
         # Words that would pass for a stop or pain sentence, were that what greedy decoding heard, may yet be one.
         guess = decoded.urgent_guess
         maybe = guess.sentence if guess is not None and judge(guess, True, self.fit).accepted else ""
         return Hypothesis(
-            sentence, final=True, confidence=verdict.confidence, heard=decoded.free_text, heard_confidence=sure, maybe=maybe
+            sentence, final=True, confidence=verdict.confidence, heard=heard, heard_confidence=sure, maybe=maybe
         )
 
 
@@ -191,7 +197,8 @@ def create(
     try:
         threads = int(os.environ.get(THREADS_VARIABLE) or 2)
         decoder = WhisperTranscriber(
-            Path(model_dir), [normalize(s) for s in sentences], threads=threads, urgent=[normalize(s) for s in safety_sentences]
+            Path(model_dir), [normalize(s) for s in sentences], threads=threads, urgent=[normalize(s) for s in safety_sentences],
+            initial_prompt=INITIAL_PROMPTS.get(model, ""),
         )
     except (ImportError, OSError, RuntimeError, ValueError) as error:
         raise RecognizerError(f"Whisper could not load the model in {model_dir} ({error}); {hint}.") from error
