@@ -38,6 +38,11 @@ def test_contractions_are_spelt_out():
         (Context.READY, "how does this gadget work", "Help"),
         (Context.HALTED, "okay pick it up from where we stopped", "Resume"),
         (Context.EXERCISE, "scrap that one", "Skip"),
+        (Context.EXERCISE, "all done here, so what's next", "Next"),  # done and what's next share only next
+        (Context.EXERCISE, "so what's next", "Status"),
+        (Context.BETWEEN, "how much time have we got left", "Status"),
+        (Context.EXERCISE, "could you speak a touch quicker", "Faster"),
+        (Context.EXERCISE, "i lost the thread, can we go back to it", "Previous"),
         (Context.EXERCISE, "not so blinking quick", "Slower"),
         (Context.EXERCISE, "where did we get up to", "Status"),
         (Context.EXERCISE, "what will this one target", "Why"),
