@@ -268,8 +268,8 @@ class WhisperTranscriber:
         best = replace(self._best(found, self.sentences, free.text, mean), urgent_guess=guess)
         if not prompted or self.prompted_start is None:
             return best
-        prompted = self.free_decode(encoded, len(samples) / SAMPLE_RATE, self.prompted_start)
-        return replace(best, heard=prompted.text, heard_log_prob=prompted.log_prob / prompted.tokens if prompted.tokens else -math.inf)
+        again = self.free_decode(encoded, len(samples) / SAMPLE_RATE, self.prompted_start)
+        return replace(best, heard=again.text, heard_log_prob=again.log_prob / again.tokens if again.tokens else -math.inf)
 
     def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:
         if not found:

@@ -176,7 +176,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
-        heard, heard_log_prob = (decoded.free_text, decoded.free_log_prob) if decoded.heard is None else (decoded.heard, decoded.heard_log_prob or -math.inf)
+        heard, heard_log_prob = decoded.free_text, decoded.free_log_prob
+        if decoded.heard is not None and decoded.heard_log_prob is not None:  # decoded again after the initial prompt
+            heard, heard_log_prob = decoded.heard, decoded.heard_log_prob
         sure = math.exp(heard_log_prob) if heard else 0.0  # mean token probability of the transcript
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
         # Words that would pass for a stop or pain sentence, were that what greedy decoding heard, may yet be one.
