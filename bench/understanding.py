@@ -24,7 +24,7 @@ from voiceguide.routine import load_routine
 from voiceguide.understanding import Understanding
 from voiceguide.understanding.context import MOVES
 from voiceguide.understanding.key_phrases import KeyPhrases
-from voiceguide.understanding.loading import build_index, topic_words
+from voiceguide.understanding.loading import build_index, exercise_names
 
 from . import natural_phrasings as held
 from .paraphrases import DEVELOPMENT_PARAPHRASES, DEVELOPMENT_ROOM_TALK
@@ -97,8 +97,8 @@ def run_understanding() -> dict[str, Any]:
     coach_lines = known_lines(routine)
     stages = {
         "grammar alone": Understanding(grammar, key_phrases=KeyPhrases.none()),  # its sentences and safety words
-        "key phrases": Understanding(grammar, topic_words=topic_words(routine)),
-        "with understanding": Understanding(grammar, build_index(grammar, coach_lines), topic_words=topic_words(routine)),
+        "key phrases": Understanding(grammar, topics=exercise_names(routine)),
+        "with understanding": Understanding(grammar, build_index(grammar, coach_lines), topics=exercise_names(routine)),
     }
     sets = {
         "held-out phrasings": held_out_commands(),

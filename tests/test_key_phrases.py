@@ -261,8 +261,17 @@ def test_a_misspelt_kind_of_word_in_the_grammar_file_is_named():
 
 def test_the_routines_own_words_are_filler(understanding):
     assert understanding.understand("can we skip the bridge today", Context.EXERCISE).intent is None  # "bridge": not filler
-    with_routine = Understanding(understanding.grammar, topic_words=["bridge"])
+    with_routine = Understanding(understanding.grammar, topics=["bridge"])
     assert with_routine.understand("can we skip the bridge today", Context.EXERCISE).intent == "Skip"
+
+
+def test_an_exercise_named_is_this_to_key_phrases(understanding):
+    """Key phrases say "what is this one for"; people name the exercise instead."""
+    with_routine = Understanding(understanding.grammar, topics=["knee to chest", "hamstring stretch"])
+    for words in ("so what is the knee to chest exercise for", "what does that hamstring stretch actually do"):
+        assert understanding.understand(words, Context.BETWEEN).intent is None
+        assert with_routine.understand(words, Context.BETWEEN).intent == "Why"
+    assert with_routine.understand("the hamstring stretch", Context.BETWEEN).intent is None
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from .grammar import Grammar
 from .routine import Routine, load_routine
 from .settings import Settings, load_settings
 from .understanding import Understanding
-from .understanding.loading import load_understanding, topic_words
+from .understanding.loading import exercise_names, load_understanding
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Session:
     def understanding(self, grammar: Grammar, notice: Callable[[str], None]) -> Understanding:
         """The understanding stage for this session's words: the grammar, and the coach's own lines to tell apart."""
         lines = known_lines(self.routine, self.coach.settings.level)
-        return load_understanding(grammar, lines, notice, topic_words=topic_words(self.routine))
+        return load_understanding(grammar, lines, notice, topics=exercise_names(self.routine))
 
 
 def prepare_session(

@@ -52,6 +52,9 @@ _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 _QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
 # Words that only lead into what follows: "so the next" is half a sentence, "give me the next" is not.
 _LEAD_INS = frozenset({"so", "and", "then", "right", "well", "but"})
+# An exercise named after one of these is "this" to key phrases ("what does the bridge do"), with its noun.
+_POINTING = frozenset({"the", "this", "that"})
+_EXERCISE_NOUNS = frozenset({"exercise", "stretch", "one"})
 # A request after one of these is quoted, not made ("when you're ready, say let's begin").
 _REPORTING = frozenset({"say", "says", "said", "saying", "tell", "told", "ask", "asked", "asks"})
 # Words beyond which nothing is read as a command: the longest development phrasing has 21; reading a
@@ -94,14 +97,17 @@ class Vocabulary:
     corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
     about_someone: Iterable[str] = ()  # a question about someone else begins so: "are you ready to go out at six"
     qualifiers: Iterable[str] = ()  # a key phrase after one names a time, not a request: "slower on the next one"
+    topics: Iterable[str] = ()  # the routine's exercise names: "the bridge" is "this" ("what does the bridge do")
 
     @classmethod
-    def from_data(cls, data: dict[str, list[str]], source: str, topic_words: Iterable[str] = ()) -> Vocabulary:
-        """The grammar file's ``key_phrase_words``, with the routine's own words as filler."""
-        known = {field.name for field in fields(cls)}
+    def from_data(cls, data: dict[str, list[str]], source: str, topics: Iterable[str] = ()) -> Vocabulary:
+        """The grammar file's ``key_phrase_words``, with the routine's exercise names as topics, their words as filler."""
+        known = {field.name for field in fields(cls)} - {"topics"}
         if unknown := sorted(set(data) - known):
             raise ValueError(f"{source}: key_phrase_words has no {', '.join(unknown)}; it has {', '.join(sorted(known))}.")
-        return cls(**{**data, "filler": [*data.get("filler", []), *topic_words]})
+        topics = list(topics)
+        topic_words = [word for name in topics for word in name.split()]
+        return cls(**{**data, "filler": [*data.get("filler", []), *topic_words], "topics": topics})
 
 
 class KeyPhrases:
@@ -128,6 +134,7 @@ class KeyPhrases:
         self._corrections = frozenset(tuple(self._words(text)) for text in vocabulary.corrections)
         self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
         self._qualifiers = frozenset(tuple(self._words(text)) for text in vocabulary.qualifiers)
+        self._topics = sorted({tuple(self._words(name)) for name in vocabulary.topics}, key=len, reverse=True)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -177,7 +184,7 @@ class KeyPhrases:
         filler in one reading and part of a phrase in another ("let's go back":
         "let us go" and "back", or "go back").
         """
-        words = self._words(text)
+        words = self._named_as_this(self._words(text))
         if len(words) > _LONGEST_COMMAND:
             return []
         tails = self._tails(words, possible, markers)
@@ -190,6 +197,22 @@ class KeyPhrases:
                 asked = words[cut - 1] not in _REPORTING
                 found += [replace(self._found(split, possible, words[:cut]), asked_after=asked) for split in tails[cut] if split]
         return found
+
+    def _named_as_this(self, words: list[str]) -> list[str]:
+        """``words`` with an exercise named after "the", "this" or "that" said as "this": key phrases say "what
+        does this do", people "what does the bridge do". An "exercise", "stretch" or "one" after the name goes too."""
+        out: list[str] = []
+        at = 0
+        while at < len(words):
+            name = next((t for t in self._topics if words[at] in _POINTING and tuple(words[at + 1 : at + 1 + len(t)]) == t), None)
+            if name is None:
+                out.append(words[at])
+                at += 1
+                continue
+            at += 1 + len(name)
+            at += at < len(words) and words[at] in _EXERCISE_NOUNS
+            out.append("this")
+        return out
 
     def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: frozenset[Intent]) -> list[Split]:
         """The readings of ``words[:cut]`` as a whole command that ends there.

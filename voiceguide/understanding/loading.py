@@ -22,9 +22,9 @@ from .understand import Understanding, key_phrases_of
 NO_MODEL = "Understanding by meaning is off ({why}): the grammar's sentences and key phrases are still understood."
 
 
-def topic_words(routine: Routine) -> list[str]:
-    """The words of the routine's exercise names: "can we skip the bridge" is a skip."""
-    return list(dict.fromkeys(word for exercise in routine.exercises for word in normalize(exercise.name).split()))
+def exercise_names(routine: Routine) -> list[str]:
+    """The routine's exercise names: "can we skip the bridge" is a skip, "what does the bridge do" a why."""
+    return list(dict.fromkeys(normalize(exercise.name) for exercise in routine.exercises))
 
 
 def build_index(grammar: Grammar, coach_lines: Sequence[str], embedder: Embedder | None = None) -> ExampleIndex:
@@ -38,14 +38,14 @@ def load_understanding(
     notice: Callable[[str], None],
     background: bool = True,
     embedder: Callable[[], Embedder] = WordLlamaEmbedder,
-    topic_words: Sequence[str] = (),
+    topics: Sequence[str] = (),
 ) -> Understanding:
     """An :class:`Understanding` that reads key phrases, then understands by meaning, as soon as each is built."""
     understanding = Understanding(grammar, key_phrases=KeyPhrases.none())
 
     def load() -> None:
         try:
-            understanding.key_phrases = key_phrases_of(grammar, topic_words)  # tens of ms: not before the first word
+            understanding.key_phrases = key_phrases_of(grammar, topics)  # tens of ms: not before the first word
         except ValueError as error:  # a grammar file's key phrase words misspelt: said, and the rest goes on
             notice(str(error))
         try:

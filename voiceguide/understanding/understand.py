@@ -79,15 +79,15 @@ class Understanding:
         grammar: Grammar,
         index: ExampleIndex | None = None,
         rule: Rule | None = None,
-        topic_words: Iterable[str] = (),
+        topics: Iterable[str] = (),
         key_phrases: KeyPhrases | None = None,
     ) -> None:
-        """``topic_words``: the routine's own words ("the bridge"), filler around a key phrase like the grammar's.
+        """``topics``: the routine's exercise names ("the bridge"): their words are filler around a key phrase, and a name is "this".
 
         ``key_phrases``: read from the grammar when not given; ``KeyPhrases.none()`` for the grammar alone.
         """
         self.grammar = grammar
-        self.key_phrases = key_phrases or key_phrases_of(grammar, topic_words)
+        self.key_phrases = key_phrases or key_phrases_of(grammar, topics)
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
 
@@ -182,9 +182,9 @@ class Understanding:
         return Understood(intent.value, cosine, text, f"{like}, while {context.value}")
 
 
-def key_phrases_of(grammar: Grammar, topic_words: Iterable[str] = ()) -> KeyPhrases:
+def key_phrases_of(grammar: Grammar, topics: Iterable[str] = ()) -> KeyPhrases:
     """The grammar file's key phrases and the words around them, the routine's own words among the filler."""
-    return KeyPhrases(grammar.key_phrase_samples, Vocabulary.from_data(grammar.key_phrase_words, grammar.source, topic_words))
+    return KeyPhrases(grammar.key_phrase_samples, Vocabulary.from_data(grammar.key_phrase_words, grammar.source, topics))
 
 
 def settle(found: Found, context: Context) -> tuple[Intent | None, str]:
