@@ -338,12 +338,12 @@ def test_the_initial_prompt_changes_the_words_heard_never_the_grammar_search(whi
     transcriber = whisper.decoder.decoder
     audio = synthesise("ouch that hurts quite a bit", "en-gb+f3")
     prompted = transcriber.decode(audio, prompted=True)
-    assert transcriber.decode(audio).heard is None  # at a pause in the words, no prompt
+    assert transcriber.decode(audio).prompted is None  # at a pause in the words, no prompt
     final = whisper.decoder._final(audio)
     monkeypatch.setattr(transcriber, "prompted_start", None)
     plain = transcriber.decode(audio, prompted=True)
-    assert plain.heard is None and "hurts" not in plain.free_text
-    assert prompted.heard == "ouch that hurts quite a bit"
+    assert plain.prompted is None and "hurts" not in plain.free_text
+    assert prompted.heard.text == "ouch that hurts quite a bit"
     assert (prompted.sentence, prompted.log_prob, prompted.free_text) == (plain.sentence, plain.log_prob, plain.free_text)
     assert final.heard == "ouch that hurts quite a bit" and IntentDecider(Grammar.load()).decide(final).intent == "Pain"
 

@@ -42,6 +42,14 @@ GUESS_FLOOR = -10.0  # an urgent sentence scoring below this is no guess worth a
 
 
 @dataclass(frozen=True)
+class Transcript:
+    """Words as Whisper wrote them, unconstrained."""
+
+    text: str  # normalized
+    mean_log_prob: float  # per token
+
+
+@dataclass(frozen=True)
 class Decoded:
     """What the decoder made of one utterance."""
 
@@ -52,10 +60,13 @@ class Decoded:
     free_log_prob: float  # its mean log probability per token
     # Asked for at a pause: the best short stop or pain sentence when the words were another, or None.
     urgent_guess: Decoded | None = None
-    # The transcript decoded after the initial prompt, for what the words mean, and its mean log probability per token
-    # (None: no prompt, or none needed, and the free transcript says it).
-    heard: str | None = None
-    heard_log_prob: float | None = None
+    # The transcript decoded again after the initial prompt, for what the words mean (None: no prompt, or none needed).
+    prompted: Transcript | None = None
+
+    @property
+    def heard(self) -> Transcript:
+        """What the words are taken to be: the prompted transcript when there is one, else the free one."""
+        return self.prompted or Transcript(self.free_text, self.free_log_prob)
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,11 @@ class FreeDecode:
     tokens: int
     ended: bool  # it ended with end of text (not cut at the length limit)
     known: dict[tuple[int, ...], np.ndarray]  # next-token log probabilities after each of its prefixes
+
+    @property
+    def mean(self) -> float:
+        """The mean log probability per token."""
+        return self.log_prob / self.tokens if self.tokens else -math.inf
 
 
 def spellings(sentence: str) -> set[str]:
@@ -229,11 +245,11 @@ class WhisperTranscriber:
         With ``guess_urgent`` (at a pause), a free transcript of a word or two that is no stop or pain
         sentence keeps the best of them in ``urgent_guess``: the word may not be over. With ``prompted`` (the
         utterance's end, not a pause in it: cut-off words after a prompt come out as its words), words that
-        are no sentence are decoded again after the initial prompt, for ``heard``.
+        are no sentence are decoded again after the initial prompt (``prompted``).
         """
         encoded = self.encode(samples)
         free = self.free_decode(encoded, len(samples) / SAMPLE_RATE)
-        mean = free.log_prob / free.tokens if free.tokens else -math.inf
+        mean = free.mean
         if not grammar:
             return Decoded(None, -math.inf, 0, free.text, mean)
         short = 0 < len(free.text.split()) <= URGENT_WORDS
@@ -269,7 +285,7 @@ class WhisperTranscriber:
         if not prompted or self.prompted_start is None:
             return best
         again = self.free_decode(encoded, len(samples) / SAMPLE_RATE, self.prompted_start)
-        return replace(best, heard=again.text, heard_log_prob=again.log_prob / again.tokens if again.tokens else -math.inf)
+        return replace(best, prompted=Transcript(again.text, again.mean))
 
     def _best(self, found: list[Scored], sentences: list[str], free_text: str, mean: float) -> Decoded:
         if not found:

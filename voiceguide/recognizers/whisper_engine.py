@@ -176,16 +176,14 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         if not decoded.free_text and decoded.sentence is None:
             return None
         verdict = judge(decoded, decoded.sentence in self.safety_sentences, self.fit)
-        heard, heard_log_prob = decoded.free_text, decoded.free_log_prob
-        if decoded.heard is not None and decoded.heard_log_prob is not None:  # decoded again after the initial prompt
-            heard, heard_log_prob = decoded.heard, decoded.heard_log_prob
-        sure = math.exp(heard_log_prob) if heard else 0.0  # mean token probability of the transcript
+        heard = decoded.heard
+        sure = math.exp(heard.mean_log_prob) if heard.text else 0.0  # mean token probability of the transcript
         sentence = decoded.sentence if verdict.accepted and decoded.sentence is not None else ""
         # Words that would pass for a stop or pain sentence, were that what greedy decoding heard, may yet be one.
         guess = decoded.urgent_guess
         maybe = guess.sentence if guess is not None and judge(guess, True, self.fit).accepted else ""
         return Hypothesis(
-            sentence, final=True, confidence=verdict.confidence, heard=heard, heard_confidence=sure, maybe=maybe
+            sentence, final=True, confidence=verdict.confidence, heard=heard.text, heard_confidence=sure, maybe=maybe
         )
 
 

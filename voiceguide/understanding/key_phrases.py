@@ -204,15 +204,22 @@ class KeyPhrases:
         out: list[str] = []
         at = 0
         while at < len(words):
-            name = next((t for t in self._topics if words[at] in _POINTING and tuple(words[at + 1 : at + 1 + len(t)]) == t), None)
-            if name is None:
+            name = self._name_after(words, at)
+            if not name:
                 out.append(words[at])
                 at += 1
                 continue
-            at += 1 + len(name)
-            at += at < len(words) and words[at] in _EXERCISE_NOUNS
             out.append("this")
+            at += 1 + len(name)
+            if at < len(words) and words[at] in _EXERCISE_NOUNS:
+                at += 1
         return out
+
+    def _name_after(self, words: list[str], at: int) -> tuple[str, ...]:
+        """The exercise named right after a pointing word at ``at`` ("the bridge"), or ()."""
+        if words[at] not in _POINTING:
+            return ()
+        return next((name for name in self._topics if tuple(words[at + 1 : at + 1 + len(name)]) == name), ())
 
     def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: frozenset[Intent]) -> list[Split]:
         """The readings of ``words[:cut]`` as a whole command that ends there.
