@@ -414,3 +414,27 @@ def test_no_key_phrase_holds_a_hesitation():
     vocabulary = Vocabulary.from_data(grammar.key_phrase_words, grammar.source)
     hesitations = {word for text in vocabulary.hesitations for word in spelt_out(text)}
     assert [phrase for _, phrase in grammar.key_phrase_samples if hesitations & set(spelt_out(phrase))] == []
+
+
+@pytest.mark.parametrize("words", ["gotcha", "roger that", "okay okay", "yep understood"])
+def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understanding, words):
+    """Unclear speech mid-hold pauses the coach to check on the user; "gotcha" should not."""
+    assert understanding.understand(words, Context.EXERCISE).intent == "Okay"
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "okay okay next one", "Next"),  # an acknowledgement first is still filler
+        (Context.EXERCISE, "cool can you say that again", "Repeat"),
+        (Context.EXERCISE, "it doesn't hurt any more", None),  # words about pain mid-hold are never let pass
+        (Context.BETWEEN, "gotcha", None),  # where nothing is asked, as before: only mid-exercise
+    ],
+)
+def test_an_acknowledgement_is_taken_only_when_nothing_else_is_meant(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(("words", "intent"), [("ja", "Yes"), ("nee thanks", "No"), ("tak", "Yes"), ("hindi po", "No")])
+def test_a_yes_or_no_in_the_speakers_first_language_answers(understanding, words, intent):
+    assert understanding.understand(words, Context.QUESTION).intent == intent

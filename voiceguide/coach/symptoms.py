@@ -98,6 +98,9 @@ SYMPTOM_WORDS: Mapping[str, Symptom] = MappingProxyType(
         "fallen asleep": Symptom.NUMBNESS,
         "gone to sleep": Symptom.NUMBNESS,
         "like sleeping": Symptom.NUMBNESS,
+        "blurry": Symptom.DIZZINESS,  # blurred vision comes with feeling faint: the same advice
+        "blurred vision": Symptom.DIZZINESS,
+        "vision is blurred": Symptom.DIZZINESS,
     }
 )
 

@@ -36,6 +36,10 @@ EXPECTED: dict[Context, frozenset[Intent]] = {
     Context.ENDED: frozenset(),
 }
 
+# Intents taken in a context only when the words mean nothing else: "got it" mid-hold is an acknowledgement,
+# which the coach lets pass, not unclear speech, which pauses it; "okay, next" is still a next.
+ONLY_ALONE: dict[Context, frozenset[Intent]] = {Context.EXERCISE: frozenset({Intent.OKAY})}
+
 MOVES = _MOVES
 
 

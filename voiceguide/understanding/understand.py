@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from ..grammar import Grammar, normalize
 from ..intents import SAFETY_INTENTS, Context, Intent
-from .context import EXPECTED, IMPOSSIBLE, MOVES, named_in
+from .context import EXPECTED, IMPOSSIBLE, MOVES, ONLY_ALONE, named_in
 from .examples import ExampleIndex
 from .key_phrases import Found, KeyPhrases, Vocabulary
 
@@ -147,7 +147,25 @@ class Understanding:
         in key phrases, the fewest meanings, the fewest phrases.
         """
         possible = frozenset(Intent) - IMPOSSIBLE[context]
-        readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=_MARKERS)]
+        best = self._best_reading(text, context, possible, _MARKERS)
+        if best is None and (alone := ONLY_ALONE.get(context)) and not self.grammar.denies_safety(text):
+            # words about pain are never let pass: "it's not painful" mid-hold may be "it's painful" misheard
+            best = self._best_reading(text, context, possible | alone, _MARKERS - alone)
+        if best is None:
+            return None
+        intent, how, found = best
+        phrases = " + ".join(repr(phrase) for phrase, _ in found.phrases)
+        if found.aside:
+            how += f", beside {found.aside!r}"
+        if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
+            return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
+        return Understood(intent.value, self.rule.key_phrase, text, f"the key phrase {phrases}{how}, while {context.value}")
+
+    def _best_reading(
+        self, text: str, context: Context, possible: frozenset[Intent], markers: frozenset[Intent]
+    ) -> tuple[Intent, str, Found] | None:
+        """The best reading of ``text`` that settles on one intent: (intent, how it settled, the reading), or None."""
+        readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=markers)]
         about_someone = self.key_phrases.about_someone(text)  # a question to someone else is a clause of its own
         settled = [
             (intent, how, found) for (intent, how), found in readings
@@ -156,13 +174,7 @@ class Understanding:
         ]
         if not settled:
             return None
-        intent, how, found = min(settled, key=lambda r: (bool(r[2].aside), -r[2].covered, len(r[2].intents), len(r[2].phrases)))
-        phrases = " + ".join(repr(phrase) for phrase, _ in found.phrases)
-        if found.aside:
-            how += f", beside {found.aside!r}"
-        if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
-            return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
-        return Understood(intent.value, self.rule.key_phrase, text, f"the key phrase {phrases}{how}, while {context.value}")
+        return min(settled, key=lambda r: (bool(r[2].aside), -r[2].covered, len(r[2].intents), len(r[2].phrases)))
 
     def _by_meaning(self, index: ExampleIndex, text: str, context: Context) -> Understood:
         nearest = index.nearest(text)
