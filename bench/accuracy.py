@@ -20,7 +20,7 @@ from voiceguide.recognizers.base import Hypothesis
 from voiceguide.recognizers.whisper_engine import THREADS_VARIABLE
 from voiceguide.routine import load_routine
 from voiceguide.understanding import Understanding
-from voiceguide.understanding.loading import build_index
+from voiceguide.understanding.loading import build_index, exercise_names
 
 from .corpus import SAMPLE_RATE, Condition, Utterance, apply_condition, load_or_synthesise
 
@@ -42,7 +42,9 @@ def session_understanding(grammar: Grammar) -> Understanding:
     """The understanding stage a session of the default routine has."""
     from voiceguide.coach.lines import known_lines
 
-    return Understanding(grammar, build_index(grammar, known_lines(load_routine())))
+    routine = load_routine()
+    lines = known_lines(routine)
+    return Understanding(grammar, build_index(grammar, lines), topics=exercise_names(routine), coach_lines=lines)
 
 
 def hear(recognizer, audio: np.ndarray, calls: list[float] | None = None) -> list[tuple[float, Hypothesis | None]]:

@@ -98,7 +98,9 @@ def run_understanding() -> dict[str, Any]:
     stages = {
         "grammar alone": Understanding(grammar, key_phrases=KeyPhrases.none()),  # its sentences and safety words
         "key phrases": Understanding(grammar, topics=exercise_names(routine)),
-        "with understanding": Understanding(grammar, build_index(grammar, coach_lines), topics=exercise_names(routine)),
+        "with understanding": Understanding(
+            grammar, build_index(grammar, coach_lines), topics=exercise_names(routine), coach_lines=coach_lines
+        ),
     }
     sets = {
         "held-out phrasings": held_out_commands(),

@@ -438,3 +438,18 @@ def test_an_acknowledgement_is_taken_only_when_nothing_else_is_meant(understandi
 @pytest.mark.parametrize(("words", "intent"), [("ja", "Yes"), ("nee thanks", "No"), ("tak", "Yes"), ("hindi po", "No")])
 def test_a_yes_or_no_in_the_speakers_first_language_answers(understanding, words, intent):
     assert understanding.understand(words, Context.QUESTION).intent == intent
+
+
+def test_the_coachs_own_lines_said_again_are_no_command_but_commands_they_quote_still_are():
+    from voiceguide.coach.lines import known_lines
+    from voiceguide.routine import load_routine
+
+    grammar = Grammar.load()
+    understanding = Understanding(grammar, coach_lines=known_lines(load_routine()))
+    for line in ("say help at any time if anything hurts say it hurts or stop and i will stop at once",
+                 "if you feel dizzy faint or sick stay lying down and keep still"):
+        understood = understanding.understand(line, Context.EXERCISE)
+        assert understood.intent is None and understood.why.startswith("the coach's own line")
+    assert understanding.understand("kindly move to the next exercise", Context.BETWEEN).intent == "Next"
+    assert understanding.understand("stop", Context.EXERCISE).intent == "Stop"
+    assert understanding.understand("i feel dizzy and a bit sick", Context.EXERCISE).intent == "Symptom"

@@ -10,6 +10,7 @@ from voiceguide.listening import IntentDecider, is_echo
 from voiceguide.listening.echo_policy import EchoVerdict
 from voiceguide.listening.listener import HUSH_SECONDS, Listener
 from voiceguide.recognizers.base import Hypothesis
+from voiceguide.understanding import Understanding
 
 
 @pytest.fixture
@@ -179,3 +180,43 @@ def test_a_word_that_may_yet_be_stop_hushes_the_coach_until_it_is_over(decider):
     listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
     listener._consider(Hypothesis("start", True, 0.9, "start"), heard_at=1.3)
     assert quiet == []
+
+
+@pytest.fixture
+def knowing_its_lines() -> IntentDecider:
+    grammar = Grammar.load()
+    lines = [
+        "Say help at any time. If anything hurts, say it hurts, or stop, and I will stop at once.",
+        "To relieve back pain by reducing pressure on the nerves in your low back.",
+    ]
+    return IntentDecider(grammar, understanding=Understanding(grammar, coach_lines=lines))
+
+
+def test_a_coach_line_said_by_someone_else_is_not_the_users_pain(knowing_its_lines):
+    """The coach silent, its line heard (read out, or its voice late), partial by partial: nothing acts."""
+    decider = knowing_its_lines
+    words = "say help at any time if anything hurts say it hurts or stop and i will stop at once".split()
+    events = []
+    for count in range(1, len(words) + 1):
+        events.append(decider.decide(Hypothesis("", False, 0.0, heard=" ".join(words[:count])), now=count * 0.3))
+        events.append(decider.poll(count * 0.3 + 0.29))
+    events.append(decider.decide(Hypothesis("", True, 0.0, heard=" ".join(words), heard_confidence=0.8), now=6.0))
+    assert [event for event in events if event is not None] == []
+    assert "the coach's own line" in decider.why
+    heard = "to relieve back pain by reducing pressure on the nerves in your lower back"  # one word misheard
+    assert decider.decide(Hypothesis("", True, 0.0, heard=heard, heard_confidence=0.8), now=7.0) is None
+
+
+@pytest.mark.parametrize(
+    ("heard", "intent"),
+    [
+        ("it hurts", "Pain"),
+        ("my back hurts", "Pain"),
+        ("back pain by reducing pressure on the nerves stop", "Pain"),  # a stop besides the line: the user speaks
+        ("ouch the pain in my low back", "Pain"),
+    ],
+)
+def test_the_users_own_words_beside_the_coachs_lines_still_act(knowing_its_lines, heard, intent):
+    decider = knowing_its_lines
+    event = decider.decide(Hypothesis("", True, 0.0, heard=heard, heard_confidence=0.8))
+    assert event is not None and event.intent == intent

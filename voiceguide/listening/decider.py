@@ -12,7 +12,10 @@ this, so the benchmark measures exactly what the app does.
   grammar's, goes to the understanding stage (:mod:`voiceguide.understanding`):
   "can we move on" between exercises is next, "my foot is numb" a symptom;
 - while the coach speaks, other commands need more confidence still, and
-  nothing made only of the words the coach is saying acts (:func:`.is_echo`).
+  nothing made only of the words the coach is saying acts (:func:`.is_echo`);
+- one of the coach's known lines said again (someone reading it out, its
+  voice heard late) is nothing, nor are its first words in a partial
+  (:mod:`voiceguide.understanding.coach_lines`).
 """
 
 from __future__ import annotations
@@ -103,6 +106,14 @@ class IntentDecider:
     def _decide(
         self, hearing: Hypothesis, coach_speaking: bool, echo_text: str, now: float, barge_in: bool
     ) -> Heard | Unclear | None:
+        line = self._coach_says(hearing)
+        if line is not None:  # the coach's own line, from someone else or late: its "it hurts" is not the user's
+            if hearing.final:
+                self._pending = self._contradicted = None
+                self.why = f"the coach's own line {line!r}"
+            elif self._pending is not None:  # as any words that are no safety phrase, it contradicts one pending
+                self._contradicted, self._pending = self._pending[0], None
+            return None
         text = normalize(hearing.text)
         parsed = self.grammar.parse(text) if text else None
         intent = parsed.intent if parsed else None
@@ -143,6 +154,16 @@ class IntentDecider:
             # understood): a missed "it hurts" costs more than a needless pause.
             return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
         return event
+
+    def _coach_says(self, hearing: Hypothesis) -> str | None:
+        """The coach's line the words heard say again, or (a partial) may be beginning to; None when they are the user's."""
+        if not hearing.heard:
+            return None
+        line = self.understanding.coach_line(hearing.heard)
+        if line is None and not hearing.final and self.understanding.coach_lines.may_begin(hearing.heard):
+            heard = normalize(hearing.heard)
+            return heard if self.grammar.parse(heard) is None else None
+        return line
 
     def _decide_final(
         self, hearing: Hypothesis, intent: str | None, text: str, parsed: Parsed | None, echo: bool, why: str,

@@ -41,7 +41,7 @@ def load_understanding(
     topics: Sequence[str] = (),
 ) -> Understanding:
     """An :class:`Understanding` that reads key phrases, then understands by meaning, as soon as each is built."""
-    understanding = Understanding(grammar, key_phrases=KeyPhrases.none())
+    understanding = Understanding(grammar, key_phrases=KeyPhrases.none(), coach_lines=coach_lines)
 
     def load() -> None:
         try:

@@ -3,6 +3,7 @@
 One rule, in this order, for a typed line or a recognizer's free transcript:
 
 1. a sentence of the grammar, word for word, is its intent (heard soundly enough);
+   one of the coach's own lines said again is nothing (:mod:`.coach_lines`);
 2. a pain or symptom word anywhere is a safety event ("my ankle went numb");
    otherwise, half a sentence ("is it okay if i") means nothing;
 3. an intent's key phrase with only filler around it is that intent ("could
@@ -29,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from ..grammar import Grammar, normalize
 from ..intents import SAFETY_INTENTS, Context, Intent
+from .coach_lines import CoachLines
 from .context import EXPECTED, IMPOSSIBLE, MOVES, ONLY_ALONE, named_in
 from .examples import ExampleIndex
 from .key_phrases import Found, KeyPhrases, Vocabulary
@@ -81,8 +83,11 @@ class Understanding:
         rule: Rule | None = None,
         topics: Iterable[str] = (),
         key_phrases: KeyPhrases | None = None,
+        coach_lines: Iterable[str] = (),
     ) -> None:
         """``topics``: the routine's exercise names ("the bridge"): their words are filler around a key phrase, and a name is "this".
+
+        ``coach_lines``: what the coach says; heard again, from someone else or late, it is no command.
 
         ``key_phrases``: read from the grammar when not given; ``KeyPhrases.none()`` for the grammar alone.
         """
@@ -90,12 +95,23 @@ class Understanding:
         self.key_phrases = key_phrases or key_phrases_of(grammar, topics)
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
+        self.coach_lines = CoachLines.of(coach_lines)
 
     def understand(self, heard: str, context: Context, sound: float = 1.0) -> Understood:
         understood = self._understand(heard, context, sound)
         if understood.intent is None:
             return understood
         return replace(understood, intent=named_in(understood.intent, context))
+
+    def coach_line(self, heard: str) -> str | None:
+        """The coach's own line that ``heard`` says again, or None; a grammar sentence word for word is never one."""
+        text = normalize(heard)
+        if self.grammar.parse(text) is not None:
+            return None
+        return self.coach_lines.read_out(text, self._is_command)
+
+    def _is_command(self, words: str) -> bool:
+        return self.grammar.parse(words) is not None or self.grammar.safety_word(words) is not None
 
     def safety_in_part(self, heard: str, context: Context) -> Understood | None:
         """A stop, pain or symptom key phrase among filler in words heard so far (a partial), or None.
@@ -115,6 +131,9 @@ class Understanding:
             if sound < self.rule.sound:
                 return Understood(None, sound, text, f"a {parsed.intent} sentence, but heard unsurely ({sound:.2f})")
             return Understood(parsed.intent, 1.0, text, "a sentence of the grammar")
+        line = self.coach_lines.read_out(text, self._is_command)
+        if line is not None:
+            return Understood(None, 0.0, text, f"the coach's own line {line!r}")
         found = self.grammar.safety_word(text)
         if found is not None:
             return Understood(found[0], 1.0, text, f"the safety word {found[1]!r}")
