@@ -184,3 +184,31 @@ def test_the_judges_fit_recovers_a_known_logistic_rule() -> None:
     weights = np.array([1.5, -2.0, 0.5])  # two features, then the bias
     right = rng.random(4000) < 1 / (1 + np.exp(-(features @ weights[:2] + weights[2])))
     assert np.allclose(fit_logistic(features, right.astype(float)), weights, atol=0.2)
+
+
+@pytest.mark.model  # the app's understanding stage embeds its examples
+def test_development_decodes_are_development_only_and_redecided_with_the_current_code() -> None:
+    from bench.decodes import development_items, redecide
+    from bench.natural_phrasings import ROOM_TALK
+    from bench.corpus import HELD_OUT_SPEAKERS
+
+    items = development_items(safety=20, coach=10, talk=10)
+    assert {u.category for u in items} == {"safety", "coach", "chitchat"}
+    assert not {u.voice for u in items} & {voice for voice, _ in HELD_OUT_SPEAKERS}
+    assert not {u.text for u in items} & set(ROOM_TALK)
+
+    def kept(text, category, intent, heard):
+        partial = {"text": "", "final": False, "confidence": 0.0, "heard": heard.split()[0]}
+        final = {"text": "", "final": True, "confidence": 0.0, "heard": heard, "heard_confidence": 0.8}
+        utterance = {"text": text, "expected": intent, "category": category, "voice": "en-us", "rate": 165}
+        return {"utterance": utterance, "hypotheses": [[0.3, partial], [1.0, final]]}
+
+    figures = redecide([
+        kept("ouch my knee", "safety", "Pain", "ouch my knee"),
+        kept("my hip is numb", "safety", "Symptom", "the kettle is on"),  # misheard: missed
+        kept("to relieve back pain", "coach", None, "to relieve back pain by reducing pressure on the nerves in your low back"),
+        kept("skip to the good bit", "chitchat", None, "skip to the good bit"),
+    ])
+    assert figures["safety recall %"] == 50.0
+    assert figures["coach lines false"] == 0  # the coach's own line, said again
+    assert figures["utterances"] == 4

@@ -416,7 +416,7 @@ def test_no_key_phrase_holds_a_hesitation():
     assert [phrase for _, phrase in grammar.key_phrase_samples if hesitations & set(spelt_out(phrase))] == []
 
 
-@pytest.mark.parametrize("words", ["gotcha", "roger that", "okay okay", "yep understood"])
+@pytest.mark.parametrize("words", ["gotcha", "roger that", "mm i see", "yep understood"])
 def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understanding, words):
     """Unclear speech mid-hold pauses the coach to check on the user; "gotcha" should not."""
     assert understanding.understand(words, Context.EXERCISE).intent == "Okay"
