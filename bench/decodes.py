@@ -88,6 +88,8 @@ def redecide(decodes: list[dict], verbose: bool = False) -> dict[str, float]:
         if category == "coach":
             own, _ = decide(hypotheses, IntentDecider(grammar, understanding=understanding), utterance["text"])
             counts["coach own voice false"] += own not in (None, "unclear")
+            if verbose and own not in (None, "unclear"):
+                print(f"own      {own!s:8} {utterance['text']!r}")
         if verbose and missed:
             heard = next((h.heard or h.text for _, h in reversed(hypotheses) if h.final), "")
             print(f"{category:8} {decided!s:8} {utterance['text']!r} -> {heard!r}")

@@ -220,3 +220,15 @@ def test_the_users_own_words_beside_the_coachs_lines_still_act(knowing_its_lines
     decider = knowing_its_lines
     event = decider.decide(Hypothesis("", True, 0.0, heard=heard, heard_confidence=0.8))
     assert event is not None and event.intent == intent
+
+
+def test_a_coach_lines_word_cut_off_in_a_partial_still_waits_for_the_final():
+    """"do you also feel any weak…" (of "weakness"): "weak" is a symptom word, but the words so far begin the
+    coach's question; a whole short line heard word for word is the coach's too."""
+    grammar = Grammar.load()
+    lines = ["Do you also feel any weakness, tingling or numbness?", "Are you in pain?"]
+    decider = IntentDecider(grammar, understanding=Understanding(grammar, coach_lines=lines))
+    assert decider.decide(Hypothesis("", False, 0.0, heard="do you also feel any weak"), now=1.0) is None
+    assert decider.poll(1.5) is None
+    assert decider.decide(Hypothesis("", True, 0.0, heard="are you in pain", heard_confidence=0.9), now=2.0) is None
+    assert decider.decide(Hypothesis("", True, 0.0, heard="i feel weak", heard_confidence=0.9), now=3.0).intent == "Symptom"

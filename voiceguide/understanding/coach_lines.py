@@ -17,7 +17,8 @@ from difflib import SequenceMatcher
 
 from ..grammar import normalize
 
-READ_OUT_WORDS = 7  # words heard, at least, for them to be a coach's line read out...
+WHOLE_LINE_WORDS = 4  # a whole line this long, heard word for word, is the coach's ("are you in pain")
+READ_OUT_WORDS = 7  # words heard, at least, for them to be part of a coach's line read out...
 READ_OUT_RUN = 5  # ...with this many in one unbroken run of the line...
 READ_OUT_OTHER_SHARE = 0.25  # ...and at most this share of the words heard not the line's, in its order
 BEGUN_RUN = 4  # a partial this long that is one unbroken run of a line may be its start: wait for more
@@ -40,6 +41,8 @@ class CoachLines:
         the words not the line's makes them the user's ("raise your hips slowly stop").
         """
         words = normalize(heard).split()
+        if len(words) >= WHOLE_LINE_WORDS and tuple(words) in self.lines:
+            return " ".join(words)
         if len(words) < READ_OUT_WORDS:
             return None
         for line in self._sharing(words, READ_OUT_RUN):
@@ -53,13 +56,16 @@ class CoachLines:
         return None
 
     def may_begin(self, heard: str) -> bool:
-        """Whether a partial ``heard`` is so far one unbroken run of a line ("say help at any time if anything hurts")."""
+        """Whether a partial ``heard`` is so far one unbroken run of a line ("say help at any time if anything hurts"),
+        its last word maybe cut off ("do you also feel any weak", of "weakness")."""
         words = normalize(heard).split()
         if len(words) < BEGUN_RUN:
             return False
+        *whole, last = words
         return any(
-            SequenceMatcher(None, words, line, autojunk=False).find_longest_match(0, len(words), 0, len(line)).size == len(words)
-            for line in self._sharing(words, len(words))
+            tuple(line[at : at + len(whole)]) == tuple(whole) and line[at + len(whole)].startswith(last)
+            for line in self._sharing(whole, len(whole))
+            for at in range(len(line) - len(whole))
         )
 
     def _sharing(self, words: list[str], least: int) -> Iterable[tuple[str, ...]]:
