@@ -453,3 +453,10 @@ def test_the_coachs_own_lines_said_again_are_no_command_but_commands_they_quote_
     assert understanding.understand("kindly move to the next exercise", Context.BETWEEN).intent == "Next"
     assert understanding.understand("stop", Context.EXERCISE).intent == "Stop"
     assert understanding.understand("i feel dizzy and a bit sick", Context.EXERCISE).intent == "Symptom"
+
+
+def test_british_you_what_is_a_repeat_only_on_its_own(understanding):
+    """"You what?" asks again; "I'll tell you what" is an idiom that asks nothing."""
+    assert understanding.understand("you what", Context.EXERCISE).intent == "Repeat"
+    assert understanding.understand("i'll tell you what", Context.EXERCISE).intent is None
+    assert understanding.understand("wait till i tell you what", Context.BETWEEN).intent is None
