@@ -7,11 +7,14 @@ hypotheses without decoding again (about 20 minutes on 2 cores, then a
 second):
 
     python -m bench.decodes --out decodes.json              # decode (development only)
+    python -m bench.decodes --out commands.json --kinds grammar,natural   # commands too
     python -m bench.decodes --redecide decodes.json [-v]    # the current decisions on them
 
 Only development material: the development paraphrases' stop, pain and
-symptom phrasings, the coach's known lines, development room talk, by the
-development voices, clean. Nothing held out is decoded here.
+symptom phrasings, the coach's known lines, development room talk, and
+(``--kinds``) the grammar's sentences and the development half of the
+natural phrasings, by the development voices, clean. Nothing held out is
+decoded here.
 """
 
 from __future__ import annotations
@@ -31,14 +34,18 @@ from voiceguide.recognizers.base import Hypothesis
 from voiceguide.routine import load_routine
 
 from .accuracy import _init_worker, _worker, decide, hear, session_understanding
-from .corpus import SPEAKERS, Condition, Utterance, apply_condition, load_or_synthesise
+from .corpus import SPEAKERS, Condition, Utterance, apply_condition, command_utterances, load_or_synthesise, natural_utterances
 from .paraphrases import DEVELOPMENT_PARAPHRASES, DEVELOPMENT_ROOM_TALK
 
 CLEAN = Condition("clean")
+KINDS = ("safety", "coach", "chitchat", "grammar", "natural")
 
 
-def development_items(safety: int = 340, coach: int = 200, talk: int = 220, seed: int = 11) -> list[Utterance]:
-    """Safety phrasings, the coach's lines and room talk, each said once by the development voices in turn."""
+def development_items(
+    safety: int = 340, coach: int = 200, talk: int = 220, seed: int = 11, kinds: tuple[str, ...] = KINDS[:3]
+) -> list[Utterance]:
+    """Safety phrasings, the coach's lines and room talk, each said once by the development voices in turn;
+    and the grammar's sentences (2 per intent, by every voice) and the development natural phrasings."""
     rng = random.Random(seed)
     phrasings = sorted({(text, intent) for _, text, intent in DEVELOPMENT_PARAPHRASES if intent in SAFETY_INTENTS})
     lines = sorted({line for line in known_lines(load_routine()) if len(line.split()) > 1})
@@ -48,7 +55,9 @@ def development_items(safety: int = 340, coach: int = 200, talk: int = 220, seed
         *[(t, None, "coach") for t in rng.sample(lines, min(coach, len(lines)))],
         *[(t, None, "chitchat") for t in rng.sample(room, min(talk, len(room)))],
     ]
-    return [Utterance(text, intent, category, *SPEAKERS[n % len(SPEAKERS)]) for n, (text, intent, category) in enumerate(chosen)]
+    items = [Utterance(text, intent, category, *SPEAKERS[n % len(SPEAKERS)]) for n, (text, intent, category) in enumerate(chosen)]
+    items += command_utterances(Grammar.load(), per_intent=2, pain_phrases=2) + natural_utterances(held_out=False)
+    return [item for item in items if item.category in kinds]
 
 
 def _decode(utterance: Utterance) -> dict:
@@ -77,7 +86,10 @@ def redecide(decodes: list[dict], verbose: bool = False) -> dict[str, float]:
         decided, _ = decide(hypotheses, IntentDecider(grammar, understanding=understanding))
         category = utterance["category"]
         counts[category] += 1
-        if category == "safety":
+        if category in ("grammar", "natural"):
+            counts[f"{category} right"] += decided == utterance["expected"]
+            missed = decided != utterance["expected"]
+        elif category == "safety":
             hit = decided in SAFETY_INTENTS
             counts["safety heard"] += hit
             counts["safety stopped or paused"] += hit or decided in ("unclear", "Pause")
@@ -99,7 +111,9 @@ def redecide(decodes: list[dict], verbose: bool = False) -> dict[str, float]:
         "coach lines false": counts["coach false"],
         "coach lines as its own voice false": counts["coach own voice false"],
         "room talk false": counts["chitchat false"],
-        "utterances": sum(counts[c] for c in ("safety", "coach", "chitchat")),
+        "grammar commands right %": 100 * counts["grammar right"] / max(1, counts["grammar"]),
+        "natural phrasings right %": 100 * counts["natural right"] / max(1, counts["natural"]),
+        "utterances": sum(counts[kind] for kind in KINDS),
     }
 
 
@@ -109,10 +123,11 @@ def main() -> None:
     parser.add_argument("--redecide", type=Path, help="decide a file of decodes again with the current code")
     parser.add_argument("--cache", type=Path, default=Path("bench-results/corpus-cache"))
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--kinds", default=",".join(KINDS[:3]), help=f"what to decode, of {','.join(KINDS)}")
     parser.add_argument("-v", "--verbose", action="store_true", help="list what was missed or taken falsely")
     args = parser.parse_args()
     if args.out:
-        decodes = decode_all(development_items(), args.cache, args.processes)
+        decodes = decode_all(development_items(kinds=tuple(args.kinds.split(","))), args.cache, args.processes)
         args.out.write_text(json.dumps(decodes))
         print(f"{len(decodes)} utterances decoded into {args.out}")
     if args.redecide:
