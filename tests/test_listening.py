@@ -232,3 +232,11 @@ def test_a_coach_lines_word_cut_off_in_a_partial_still_waits_for_the_final():
     assert decider.poll(1.5) is None
     assert decider.decide(Hypothesis("", True, 0.0, heard="are you in pain", heard_confidence=0.9), now=2.0) is None
     assert decider.decide(Hypothesis("", True, 0.0, heard="i feel weak", heard_confidence=0.9), now=3.0).intent == "Symptom"
+
+
+def test_a_grammar_sentence_found_in_half_a_sentence_is_not_acted_on(decider):
+    """The closed search made "go back" of "go back to the": half a sentence means nothing, as typed."""
+    half = decider.decide(Hypothesis("go back", True, 0.9, heard="go back to the", heard_confidence=0.8))
+    assert isinstance(half, Unclear) and "half a sentence" in half.why
+    assert decider.decide(Hypothesis("go back", True, 0.9, heard="go back", heard_confidence=0.8)).intent == "Previous"
+    assert decider.decide(Hypothesis("stop", True, 0.9, heard="stop and", heard_confidence=0.8)).intent == "Stop"

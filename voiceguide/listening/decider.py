@@ -155,6 +155,12 @@ class IntentDecider:
             return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
         return event
 
+    def _trails_off(self, heard: str, sentence: str) -> bool:
+        """Whether the words heard, more than the grammar's sentence has, stop where no sentence ends
+        (one word misheard, "and" for "end", is the search's to correct)."""
+        words = normalize(heard)
+        return len(words.split()) > len(sentence.split()) and self.understanding.key_phrases.unfinished(words)
+
     def _coach_says(self, hearing: Hypothesis) -> str | None:
         """The coach's line the words heard say again, or (a partial) may be beginning to; None when they are the user's."""
         if not hearing.heard:
@@ -181,6 +187,10 @@ class IntentDecider:
             return None  # already acted on the partial
         if echo:
             return None
+        if intent not in SAFETY_INTENTS and parsed is not None and self._trails_off(hearing.heard, text):
+            # "go back to the", "hold on i want to": the closed search found a command in half a sentence
+            self.why = f"{normalize(hearing.heard)!r} is half a sentence"
+            return None if coach_speaking else Unclear(normalize(hearing.heard), self.why)
         if intent in SAFETY_INTENTS:
             if parsed is None or parsed.intent != intent or hearing.confidence >= self.thresholds.safety:
                 return Heard(intent, text, hearing.confidence, why)
