@@ -5,7 +5,8 @@ this, so the benchmark measures exactly what the app does.
 
 - "stop", pain and symptoms act on the partial hypothesis as soon as it
   parses whole, without waiting for the end-of-utterance silence;
-- other commands act on the final hypothesis, and need more confidence;
+- other commands act on the final hypothesis, and need more confidence,
+  never when the closed search found them in half a sentence ("go back to the");
 - speech that is not a command ("[unk]", or too unsure) becomes ``Unclear``
   (the coach pauses and asks), unless it is the coach's own voice;
 - what the engine heard in its own words, when its sentence is not the
