@@ -189,7 +189,7 @@ class IntentDecider:
         if echo:
             return None
         if intent not in SAFETY_INTENTS and parsed is not None and self._trails_off(hearing.heard, text):
-            # "go back to the", "hold on i want to": the closed search found a command in half a sentence
+            # "go back to the": the closed search found a command in half a sentence
             self.why = f"{normalize(hearing.heard)!r} is half a sentence"
             return None if coach_speaking else Unclear(normalize(hearing.heard), self.why)
         if intent in SAFETY_INTENTS:
