@@ -106,9 +106,8 @@ class Understanding:
     def coach_line(self, heard: str) -> str | None:
         """The coach's own line that ``heard`` says again, or None; a grammar sentence word for word is never one."""
         text = normalize(heard)
-        if self.grammar.parse(text) is not None:
-            return None
-        return self.coach_lines.read_out(text, self._is_command)
+        line = self.coach_lines.read_out(text, self._is_command)  # cheap first: most words heard are no line
+        return line if line is None or self.grammar.parse(text) is None else None
 
     def _is_command(self, words: str) -> bool:
         return self.grammar.parse(words) is not None or self.grammar.safety_word(words) is not None
