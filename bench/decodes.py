@@ -8,13 +8,15 @@ second):
 
     python -m bench.decodes --out decodes.json              # decode (development only)
     python -m bench.decodes --out commands.json --kinds grammar,natural   # commands too
+    python -m bench.decodes --out babble.json --noise babble@10dB  # the same in noise
     python -m bench.decodes --redecide decodes.json [-v]    # the current decisions on them
 
 Only development material: the development paraphrases' stop, pain and
 symptom phrasings, the coach's known lines, development room talk, and
 (``--kinds``) the grammar's sentences and the development half of the
-natural phrasings, by the development voices, clean. Nothing held out is
-decoded here.
+natural phrasings, by the development voices, clean or in one of the
+benchmark's noise conditions (the babble is development room talk by the
+development voices). Nothing held out is decoded here.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from voiceguide.recognizers.base import Hypothesis
 from voiceguide.routine import load_routine
 
 from .accuracy import _init_worker, _worker, decide, hear, session_understanding
-from .corpus import SPEAKERS, Condition, Utterance, apply_condition, command_utterances, load_or_synthesise, natural_utterances
+from .corpus import (
+    SPEAKERS, Condition, Utterance, apply_condition, command_utterances, conditions, load_or_synthesise, natural_utterances,
+)
 from .paraphrases import DEVELOPMENT_PARAPHRASES, DEVELOPMENT_ROOM_TALK
 
-CLEAN = Condition("clean")
+CONDITIONS = {condition.name: condition for condition in conditions()}
 KINDS = ("safety", "coach", "chitchat", "grammar", "natural")
 
 
@@ -60,19 +64,20 @@ def development_items(
     return [item for item in items if item.category in kinds]
 
 
-def _decode(utterance: Utterance) -> dict:
+def _decode(job: tuple[int, Utterance, Condition]) -> dict:
+    seed, utterance, condition = job
     recognizer = _worker.setdefault("recognizer", _worker["new_recognizer"]())
-    audio = apply_condition(load_or_synthesise(utterance, _worker["cache"]), CLEAN, 0, _worker["cache"])
+    audio = apply_condition(load_or_synthesise(utterance, _worker["cache"]), condition, seed, _worker["cache"])
     hypotheses = [(now, asdict(h)) for now, h in hear(recognizer, audio) if h is not None]
-    return {"utterance": asdict(utterance), "hypotheses": hypotheses}
+    return {"utterance": asdict(utterance), "condition": condition.name, "hypotheses": hypotheses}
 
 
-def decode_all(items: list[Utterance], cache: Path, processes: int) -> list[dict]:
+def decode_all(items: list[Utterance], cache: Path, processes: int, condition: Condition = CONDITIONS["clean"]) -> list[dict]:
     for utterance in items:
         load_or_synthesise(utterance, cache)
     context = multiprocessing.get_context("spawn")
     with context.Pool(processes, _init_worker, ("whisper", None, str(cache))) as pool:
-        return pool.map(_decode, items, chunksize=4)
+        return pool.map(_decode, [(seed, item, condition) for seed, item in enumerate(items)], chunksize=4)
 
 
 def redecide(decodes: list[dict], verbose: bool = False) -> dict[str, float]:
@@ -124,10 +129,12 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("bench-results/corpus-cache"))
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--kinds", default=",".join(KINDS[:3]), help=f"what to decode, of {','.join(KINDS)}")
+    parser.add_argument("--noise", default="clean", choices=sorted(CONDITIONS), help="the condition to decode in")
     parser.add_argument("-v", "--verbose", action="store_true", help="list what was missed or taken falsely")
     args = parser.parse_args()
     if args.out:
-        decodes = decode_all(development_items(kinds=tuple(args.kinds.split(","))), args.cache, args.processes)
+        items = development_items(kinds=tuple(args.kinds.split(",")))
+        decodes = decode_all(items, args.cache, args.processes, CONDITIONS[args.noise])
         args.out.write_text(json.dumps(decodes))
         print(f"{len(decodes)} utterances decoded into {args.out}")
     if args.redecide:

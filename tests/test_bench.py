@@ -192,8 +192,14 @@ def test_development_decodes_are_development_only_and_redecided_with_the_current
     from bench.natural_phrasings import ROOM_TALK
     from bench.corpus import HELD_OUT_SPEAKERS
 
+    from bench.corpus import CHIT_CHAT, SPEAKERS
+    from bench.decodes import CONDITIONS
+
     items = development_items(safety=20, coach=10, talk=10)
     assert {u.category for u in items} == {"safety", "coach", "chitchat"}
+    # the noise they may be decoded in: its babble is development room talk by the development voices
+    assert {"clean", "babble@10dB", "pink@10dB"} <= set(CONDITIONS)
+    assert not set(CHIT_CHAT) & set(ROOM_TALK) and set(SPEAKERS).isdisjoint(HELD_OUT_SPEAKERS)
     assert not {u.voice for u in items} & {voice for voice, _ in HELD_OUT_SPEAKERS}
     assert not {u.text for u in items} & set(ROOM_TALK)
 
