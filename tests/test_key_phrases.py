@@ -170,6 +170,8 @@ def test_a_word_may_be_filler_in_one_reading_and_part_of_a_phrase_in_another():
         (Context.EXERCISE, "one more time please I wasn't listening", "Repeat"),
         (Context.EXERCISE, "can we go a bit slower I'm still getting into position", "Slower"),
         (Context.HALTED, "sorry that was the doorbell let's carry on", "Resume"),
+        (Context.EXERCISE, "the kettle's boiling hold on", "Pause"),  # asking for a moment after the clause
+        (Context.EXERCISE, "sorry my dog is barking bear with me", "Pause"),
     ],
 )
 def test_a_command_beside_a_clause_of_its_own_is_understood(understanding, context, words, intent):
@@ -186,6 +188,7 @@ def test_a_command_beside_a_clause_of_its_own_is_understood(understanding, conte
         "next I'm going to the shop",  # a move is never taken beside a clause
         "let's call it a day I said to him",  # nor the end of the session
         "yes I can hear you now",  # nor an answer
+        "hold on to the rail",  # "hold on" with an object is no request for a moment
     ],
 )
 def test_room_talk_is_no_command_beside_a_clause(understanding, words):
