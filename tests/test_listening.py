@@ -92,6 +92,15 @@ def test_a_safety_partial_lost_to_a_final_nothing_understood_still_acts(decider)
     assert final is not None and final.intent == "Pain" and "then lost" in final.why
 
 
+def test_a_safety_word_that_was_only_the_start_of_a_longer_one_is_not_brought_back(decider):
+    """The partial cut the word off ("... the pain" of "... the painting"); the final heard it whole."""
+    decider.decide(Hypothesis("", False, 0.0, heard="we'll carry on with the pain"), now=1.0)
+    decider.decide(Hypothesis("", False, 0.0, heard="we'll carry on with the painting"), now=1.05)
+    assert decider.poll(1.5) is None
+    final = decider.decide(Hypothesis("", True, 0.0, heard="we'll carry on with the painting on sunday", heard_confidence=0.8), now=3.0)
+    assert isinstance(final, Unclear)
+
+
 def test_a_safety_partial_lost_to_a_command_or_over_the_coach_stays_lost(decider):
     decider.decide(Hypothesis("it hurts", False, 0.0), now=1.0)
     decider.decide(Hypothesis("", False, 0.0, heard="it's her"), now=1.05)

@@ -152,8 +152,10 @@ class IntentDecider:
         event = self._decide_final(hearing, intent, text, parsed, echo, why, coach_speaking, echo_text)
         if contradicted is not None and isinstance(event, Unclear) and self._acted is None:
             # A safety phrase heard in a partial, then lost, and the final unclear (the coach silent, nothing
-            # understood): a missed "it hurts" costs more than a needless pause.
-            return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
+            # understood): a missed "it hurts" costs more than a needless pause. Not when the final shows its
+            # last word was only the start of a longer one ("... with the pain" of "... with the painting").
+            if not _word_went_on(contradicted.text, hearing.heard):
+                return replace(contradicted, why=f"{contradicted.why}, then lost; nothing else understood")
         return event
 
     def _trails_off(self, heard: str, sentence: str) -> bool:
@@ -215,3 +217,12 @@ class IntentDecider:
             if understood.confidence < self.thresholds.understood_during_speech or understood.intent in _NOT_OVER_THE_COACH:
                 return None
         return Heard(understood.intent, understood.heard, understood.confidence, understood.why)
+
+
+def _word_went_on(partial: str, final: str) -> bool:
+    """Whether ``final`` says ``partial`` again with its last word longer: the partial cut that word off."""
+    said, heard = normalize(partial).split(), normalize(final).split()
+    if not said or len(heard) < len(said) or heard[: len(said) - 1] != said[:-1]:
+        return False
+    last, went_on = said[-1], heard[len(said) - 1]
+    return went_on != last and went_on.startswith(last)
