@@ -190,9 +190,7 @@ def test_the_judges_fit_recovers_a_known_logistic_rule() -> None:
 def test_development_decodes_are_development_only_and_redecided_with_the_current_code() -> None:
     from bench.decodes import development_items, redecide
     from bench.natural_phrasings import ROOM_TALK
-    from bench.corpus import HELD_OUT_SPEAKERS
-
-    from bench.corpus import CHIT_CHAT, SPEAKERS
+    from bench.corpus import CHIT_CHAT, HELD_OUT_SPEAKERS, SPEAKERS
     from bench.decodes import CONDITIONS
 
     items = development_items(safety=20, coach=10, talk=10)
