@@ -107,7 +107,9 @@ class Understanding:
         """The coach's own line that ``heard`` says again, or None; a grammar sentence word for word is never one."""
         text = normalize(heard)
         line = self.coach_lines.read_out(text, self._is_command)  # cheap first: most words heard are no line
-        return line if line is None or self.grammar.parse(text) is None else None
+        if line is None or self.grammar.parse(text) is not None:
+            return None
+        return line
 
     def _is_command(self, words: str) -> bool:
         return self.grammar.parse(words) is not None or self.grammar.safety_word(words) is not None
