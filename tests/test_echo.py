@@ -172,6 +172,8 @@ def test_a_voice_like_the_coachs_is_its_echo_only_where_the_microphone_hears_the
     reference = Stub(echo_source=lambda start, length: (played, 0.0))
     policy = EchoPolicy(Grammar.load(), speaker, reference, Stub(hears_speaker=hears_speaker, delay=0.0))
     last = hear_all(policy, played[8000 : 8000 + len(user_voice)], 0.5)  # the canceller took nothing out
+    # By the sound alone, before the words are decoded (the listener hushes the coach for someone speaking over it):
+    assert policy.someone_over_the_coach(last, 1.0) is not hears_speaker
     verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="ow oh"), last, 2.0)
     assert verdict.own_voice is hears_speaker
     assert verdict.coach_lines == (("Three.",) if hears_speaker else ())
@@ -193,8 +195,13 @@ def test_the_coachs_voice_is_known_after_the_silence_that_ends_its_utterance(coa
         policy = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: ["Raise your hips."]),
                             Stub(echo_source=played_from(played, start)), Stub(hears_speaker=True, delay=0.0))
         hear_all(policy, heard[:end], start)  # the canceller took nothing out
+        assert policy.someone_over_the_coach(start + end / RATE, 1.0) is not own
         verdict = policy.judge(Hypothesis("", final=True, confidence=0.0, heard="raise your"), start + end / RATE, start + end / RATE)
         assert verdict.own_voice is own, (own, verdict.score)
+    quiet = EchoPolicy(Grammar.load(), Stub(spoken_between=lambda a, b: []), Stub(echo_source=played_from(played, start)),
+                       Stub(hears_speaker=True, delay=0.0))
+    hear_all(quiet, heard[:end], start)
+    assert not quiet.someone_over_the_coach(start + end / RATE, 1.0)  # the coach is quiet: no one speaks over it
 
 
 @pytest.mark.parametrize("delay", [0.0, 1.5])

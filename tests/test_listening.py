@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from voiceguide.audio.microphone import Frame
 from voiceguide.events import Heard, Unclear
 from voiceguide.grammar import Grammar
 from voiceguide.listening import IntentDecider, is_echo
 from voiceguide.listening.echo_policy import EchoVerdict
-from voiceguide.listening.listener import HUSH_SECONDS, Listener
+from voiceguide.listening.listener import HUSH_SECONDS, PAUSE_HUSH_MAX_SECONDS, Listener
 from voiceguide.recognizers.base import Hypothesis
 from voiceguide.understanding import Understanding
 
@@ -155,14 +157,72 @@ class CoachTalking:
     def __init__(self, line: str) -> None:
         self.line = line
 
+    def hear(self, heard: Frame, cleaned: Frame) -> None:
+        pass
+
     def judge(self, hypothesis: Hypothesis, heard_at: float, now: float) -> EchoVerdict:
         return EchoVerdict((self.line,) if self.line else (), barge_in=bool(self.line), score=0.1)
+
+    def someone_over_the_coach(self, now: float, seconds: float) -> bool:
+        return bool(self.line)
+
+
+class Pausing:
+    """A recognizer whose speech pauses at each frame: the pause is told of, then decoded as ``hypothesis``."""
+
+    def __init__(self, hypothesis: Hypothesis | None = None, seconds: float = 0.5, log: list | None = None) -> None:
+        self.hypothesis, self.seconds, self.log = hypothesis, seconds, log
+        self.hook = None
+
+    def on_pause(self, hook) -> None:
+        self.hook = hook
+
+    def accept(self, pcm: bytes, echo_only: bool = False) -> Hypothesis | None:
+        self.hook(self.seconds)
+        self.log.append("decoded")
+        return self.hypothesis
+
+
+class NoCanceller:
+    def pull(self) -> None:
+        pass
+
+
+def hear_a_pause(decider, coach_line: str, hypothesis: Hypothesis, seconds: float = 0.5) -> tuple[list, list]:
+    """What the listener did, in order, with one frame at which the speech paused: (hushes and the decode, events)."""
+    log, posted = [], []
+    recognizer = Pausing(hypothesis, seconds, log)
+    decider = IntentDecider(decider.grammar, understanding=decider.understanding)  # nothing left of an earlier pause
+    listener = Listener(None, None, NoCanceller(), recognizer, CoachTalking(coach_line), decider, posted.append,
+                        hush=lambda seconds: log.append(seconds))
+    listener.hear(Frame(np.zeros(320, np.int16), 16000, 1.0, 0))
+    return log, posted
+
+
+def test_someone_speaking_over_the_coach_hushes_it_before_the_pause_is_decoded(decider):
+    """A decode takes 80 ms, and twice that on a busy machine: the coach is hushed before it, then cut by a
+    stop, or let go on at once when the pause's words are no stop or pain and may not yet be one."""
+    line = "Hold for 10 seconds."
+    log, posted = hear_a_pause(decider, line, Hypothesis("stop", False, 0.95, "stop"))
+    assert log == [HUSH_SECONDS, "decoded"] and posted == [Heard("Stop", "stop", 0.95, "a sentence of the grammar")]
+    log, posted = hear_a_pause(decider, line, Hypothesis("next", False, 0.9, "next"))
+    assert log == [HUSH_SECONDS, "decoded", 0.0] and posted == []
+    log, _ = hear_a_pause(decider, line, Hypothesis("start", False, 0.9, "start", maybe="stop"))
+    assert log == [HUSH_SECONDS, "decoded"]  # it may yet be a stop: hushed until the word is over
+    log, _ = hear_a_pause(decider, line, Hypothesis("ow", False, 0.0, "ow"))
+    assert log == [HUSH_SECONDS, "decoded"]  # a pain word waiting to be confirmed
+    log, _ = hear_a_pause(decider, line, None)
+    assert log == [HUSH_SECONDS, "decoded", 0.0]
+    log, _ = hear_a_pause(decider, "", Hypothesis("stop", False, 0.95, "stop"))
+    assert log == ["decoded"]  # the coach is quiet (or it is only its voice): nothing to hush
+    log, _ = hear_a_pause(decider, line, Hypothesis("next", False, 0.9, "next"), seconds=PAUSE_HUSH_MAX_SECONDS + 0.5)
+    assert log == ["decoded"]  # talk over the coach does not stutter it at every breath
 
 
 @pytest.mark.parametrize("coach_line", ["Hold for 10 seconds.", ""])
 def test_show_heard_tells_why_a_final_was_not_acted_on(decider, coach_line):
     posted, shown = [], []
-    listener = Listener(None, None, None, None, CoachTalking(coach_line), decider, posted.append, show=shown.append)
+    listener = Listener(None, None, None, Pausing(), CoachTalking(coach_line), decider, posted.append, show=shown.append)
     listener._consider(Hypothesis("next", True, 0.5), heard_at=1.0)  # too unsure over the coach's voice
     if coach_line:
         assert posted == [] and shown == ["ignored: 'next' (confidence 0.50, said while the coach spoke, echo 0.10)"]
@@ -174,7 +234,7 @@ def test_a_word_that_may_yet_be_stop_hushes_the_coach_until_it_is_over(decider):
     """At a "stop"'s closure Whisper hears "start" and says it may yet be "stop": the coach is hushed at once;
     a stop then cuts it (the hush is not lifted), anything else lets it go on. The coach quiet: nothing to hush."""
     hushes: list[float] = []
-    listener = Listener(None, None, None, None, CoachTalking("Hold for 10 seconds."), decider, [].append, hush=hushes.append)
+    listener = Listener(None, None, None, Pausing(), CoachTalking("Hold for 10 seconds."), decider, [].append, hush=hushes.append)
     listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
     assert hushes == [HUSH_SECONDS]
     listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.1)
@@ -185,7 +245,7 @@ def test_a_word_that_may_yet_be_stop_hushes_the_coach_until_it_is_over(decider):
     listener._consider(Hypothesis("start", True, 0.9, "start"), heard_at=2.3)
     assert hushes == [HUSH_SECONDS, HUSH_SECONDS, 0.0]  # a "start" after all: the coach goes on
     quiet: list[float] = []
-    listener = Listener(None, None, None, None, CoachTalking(""), decider, [].append, hush=quiet.append)
+    listener = Listener(None, None, None, Pausing(), CoachTalking(""), decider, [].append, hush=quiet.append)
     listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
     listener._consider(Hypothesis("start", True, 0.9, "start"), heard_at=1.3)
     assert quiet == []

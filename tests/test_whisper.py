@@ -375,6 +375,28 @@ def test_a_stop_paused_before_its_p_may_yet_be_a_stop_and_a_whole_word_may_not(w
 
 @pytest.mark.model
 @pytest.mark.subprocess
+def test_the_listener_is_told_of_an_utterances_first_pause_before_it_is_decoded(whisper, monkeypatch) -> None:
+    """So that it can hush the coach for a "stop" a decode sooner: once an utterance, at its first pause."""
+    utterances = whisper.decoder
+    told: list[str] = []
+    real_decode = utterances.decoder.decode
+    monkeypatch.setattr(utterances.decoder, "decode", lambda *args, **kwargs: told.append("decoded") or real_decode(*args, **kwargs))
+    monkeypatch.setattr(utterances, "pause_hook", lambda seconds: told.append(f"paused at {seconds:.2f} s"))
+    audio = np.frombuffer(said("stop", "en-us", 165), "<i2")
+    loud = np.flatnonzero(np.abs(audio) > 500)
+    word = audio[max(0, loud[0] - 1600) : loud[-1] + 1]
+    utterances.start()
+    for _ in range(2):  # "stop … stop"
+        for at in range(0, len(word), 512):
+            utterances.add(word[at : at + 512], speech=True)
+        utterances.add(np.zeros(512, np.int16), speech=False)
+    paused = [line for line in told if line.startswith("paused")]
+    assert len(paused) == 1 and told.index(paused[0]) == 0 and told.count("decoded") >= 2, told
+    utterances.finish()
+
+
+@pytest.mark.model
+@pytest.mark.subprocess
 def test_a_word_that_may_begin_a_phrase_is_not_searched_for_at_a_pause(whisper, monkeypatch) -> None:
     """"what" at a pause inside "what … can I say": searching every sentence that begins with it held the
     listener up to a second; it is searched for only when the utterance has ended."""

@@ -95,6 +95,11 @@ class IntentDecider:
             self._acted = None
         return event
 
+    @property
+    def waiting(self) -> bool:
+        """A partial stop or pain phrase is waiting to be confirmed."""
+        return self._pending is not None
+
     def poll(self, now: float) -> Heard | None:
         """The partial safety phrase whose confirmation time has passed, if any."""
         if self._pending is None or now < self._pending[1]:

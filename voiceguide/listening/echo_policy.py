@@ -119,10 +119,7 @@ class EchoPolicy:
         """The verdict on ``hypothesis``, given with the frame heard at ``heard_at``."""
         if self._utterance_start is None:
             self._utterance_start = heard_at - UTTERANCE_LEAD_SECONDS
-        # The coach's voice reaches the microphone the canceller's delay after it was played (on a busy
-        # machine, with the sound server's underruns, a second and more): its lines count that much longer.
-        lag = max(0.0, self.canceller.delay) if self.canceller is not None else 0.0
-        playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS - lag, now))
+        playing = tuple(self.speaker.spoken_between(self._utterance_start - ECHO_TAIL_SECONDS - self._lag(), now))
         verdict = self._judge(hypothesis, playing)
         if hypothesis.final:  # the utterance is over, the coach's own or not: the next one starts afresh
             self._utterance_start = None
@@ -143,9 +140,9 @@ class EchoPolicy:
         left = self._residual_db()
         if over is not None:  # the user's stop or pain among the coach's words, whatever the sound says
             return EchoVerdict(playing, barge_in=True, residual_db=left)
-        if self.canceller is not None and not self.canceller.hears_speaker and left is not None and left > UNCANCELLED_DB:
+        score = self._echo_score(left)
+        if score is None:
             return EchoVerdict(barge_in=True, score=0.0, residual_db=left)
-        score = 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
         # Under load the sound server's underruns break the echo's alignment, and a line heard word
         # for word correlated at 0.1-0.2: a run of the coach's own words is its voice whatever the sound says.
         repeated = repeats_the_coach(hypothesis.heard or hypothesis.text, " ".join(playing), self.grammar)
@@ -153,6 +150,27 @@ class EchoPolicy:
             return EchoVerdict(playing, own_voice=True, score=score, residual_db=left)
         heard_coach = playing if score >= ECHO_LIKELY or repeated else ()
         return EchoVerdict(heard_coach, barge_in=True, score=score, residual_db=left)
+
+    def someone_over_the_coach(self, now: float, seconds: float) -> bool:
+        """Whether the last ``seconds`` of the microphone were heard while the coach spoke, and by their sound
+        alone (no words yet) are not only its voice: someone spoke over it."""
+        if not self.speaker.spoken_between(now - seconds - self._lag(), now):
+            return False
+        score = self._echo_score(self._residual_db())
+        return score is None or score < ECHO_ONLY
+
+    def _lag(self) -> float:
+        """The coach's voice reaches the microphone the canceller's delay after it was played (on a busy
+        machine, with the sound server's underruns, a second and more): its lines count that much longer."""
+        return max(0.0, self.canceller.delay) if self.canceller is not None else 0.0
+
+    def _echo_score(self, left: float | None) -> float | None:
+        """How much the last sound was the coach's voice (0..1), ``left`` dB of it left by the canceller; None when
+        the canceller has never found the coach's voice in the microphone (headphones) and took nothing out of it:
+        the sound is someone else's."""
+        if self.canceller is not None and not self.canceller.hears_speaker and left is not None and left > UNCANCELLED_DB:
+            return None
+        return 1.0 if left is not None and left <= CANCELLED_DB else self._correlation()
 
     def _safety_over_the_echo(self, hypothesis: Hypothesis, playing: tuple[str, ...]) -> bool:
         """A stop or pain phrase in none of the coach's words, heard where the canceller took the coach's

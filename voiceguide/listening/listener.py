@@ -22,6 +22,10 @@ from .echo_policy import EchoPolicy
 # A hushed coach goes on by itself after this, if no stop or pain came: the decode after the
 # word's end, and a partial's confirmation, come well within it.
 HUSH_SECONDS = 0.75
+# Someone speaking over the coach hushes it before the decode that may hear a stop (a decode takes 80 ms on a quiet
+# machine and twice that on a busy one): at the utterance's first pause, and only when it comes as soon as a word said
+# alone ends (a lone "stop" pauses 0.3-0.6 s in, pre-roll included), so that talk over the coach does not stutter it.
+PAUSE_HUSH_MAX_SECONDS = 0.7
 
 
 class Listener:
@@ -55,7 +59,11 @@ class Listener:
         # hush(seconds) pauses the coach's voice where it is, hush(0) lets it go on: while a word may yet be a stop.
         self.hush = hush
         self._hushed = False
+        self._hushed_at = 0.0  # when the hush began
+        self._hushed_at_pause = False  # the hush began at a pause, before its decode said whether it may be a stop
         self.clock = clock
+        if hush is not None:
+            recognizer.on_pause(self._pausing)
         self.last_echo_score: float | None = None  # how much the microphone sounded like the coach
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="listener", daemon=True)
@@ -79,14 +87,39 @@ class Listener:
                     self._lost(str(error))
                     return
                 continue
-            cleaned = self._cancel_echo(heard)
-            self.echo_policy.hear(heard, cleaned)
-            hypothesis = self.recognizer.accept(cleaned.samples.tobytes(), cleaned.echo_only)
-            if hypothesis is not None:
-                self._consider(hypothesis, cleaned.time)
-            confirmed = self.decider.poll(self.clock())
-            if confirmed is not None:
-                self._post(confirmed, confirmed.text, "partial")
+            self.hear(heard)
+
+    def hear(self, heard: Frame) -> None:
+        """One frame of the microphone, through to the events it makes."""
+        cleaned = self._cancel_echo(heard)
+        self.echo_policy.hear(heard, cleaned)
+        hypothesis = self.recognizer.accept(cleaned.samples.tobytes(), cleaned.echo_only)
+        if hypothesis is not None:
+            self._consider(hypothesis, cleaned.time)
+        confirmed = self.decider.poll(self.clock())
+        if confirmed is not None:
+            self._post(confirmed, confirmed.text, "partial")
+        if self._hushed_at_pause:
+            self._hushed_at_pause = False
+            if not self.decider.waiting and (hypothesis is None or not hypothesis.maybe):
+                self._end_hush()  # the pause's words are no stop and no pain, nor may yet be: the coach goes on
+
+    def _pausing(self, utterance_seconds: float) -> None:
+        """The speech paused and is about to be decoded: hush the coach if someone is speaking over it."""
+        if self._hushed or utterance_seconds > PAUSE_HUSH_MAX_SECONDS:
+            return
+        if self.echo_policy.someone_over_the_coach(self.clock(), utterance_seconds):
+            self._begin_hush(f"someone spoke over it, {utterance_seconds:.2f} s into the utterance")
+            self._hushed_at_pause = True
+
+    def _begin_hush(self, why: str) -> None:
+        """Pause the coach's voice where it is, once an utterance, until :meth:`_end_hush` or a stop."""
+        if self._hushed or self.hush is None:
+            return
+        self.hush(HUSH_SECONDS)
+        self._hushed, self._hushed_at = True, self.clock()
+        if self.show is not None:
+            self.show(f"hushed the coach: {why}")
 
     def _lost(self, reason: str) -> None:
         self.post(DeviceLost("microphone", reason))
@@ -112,12 +145,9 @@ class Listener:
                 self._end_hush()
             return
         coach_playing = bool(verdict.coach_lines) or verdict.barge_in  # a barge-in leaves coach_lines empty
-        if hypothesis.maybe and coach_playing and self.hush is not None and not self._hushed:
+        if hypothesis.maybe and coach_playing:
             # The word may not be over ("stop" is "start" before its "p"): the coach holds its breath.
-            self.hush(HUSH_SECONDS)
-            self._hushed = True
-            if self.show is not None:
-                self.show(f"hushed the coach: {hypothesis.heard!r} may yet be {hypothesis.maybe!r}")
+            self._begin_hush(f"{hypothesis.heard!r} may yet be {hypothesis.maybe!r}")
         event = self.decider.decide(
             hypothesis,
             coach_speaking=bool(verdict.coach_lines),
@@ -140,6 +170,8 @@ class Listener:
         """The utterance is over, and no stop or pain came of it: a hush it began ends, and the coach goes on."""
         if self._hushed and self.hush is not None:
             self.hush(0.0)
+            if self.show is not None:
+                self.show(f"the coach goes on, hushed {1000 * (self.clock() - self._hushed_at):.0f} ms")
         self._hushed = False
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:

@@ -12,6 +12,7 @@ final at all.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 SAMPLE_RATE = 16000  # every recognizer hears 16 kHz mono int16 PCM
@@ -72,6 +73,11 @@ class Recognizer(ABC):
 
         Not called for files (``voiceguide transcribe``, the benchmark's accuracy run), which have no idle time to fill.
         """
+
+    def on_pause(self, hook: Callable[[float], None] | None) -> None:
+        """Have ``hook`` called with the utterance's length so far (seconds) as its speech first pauses, where a word said
+        alone ends, before the engine decodes it: the listener can hush the coach a decode sooner. Engines that decode no
+        pause never call it."""
 
     def adaptation(self) -> str | None:
         """What the engine has learnt of the voice and room so far, to start a later session from.

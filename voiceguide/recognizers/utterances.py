@@ -10,7 +10,7 @@ the grammar's sentences comes out with empty text (the coach hears
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class UtteranceDecoder(ABC):
     """An engine's part: the audio of one utterance in, text out."""
 
     name: str = "decoder"
+    pause_hook: Callable[[float], None] | None = None  # see Recognizer.on_pause
 
     @abstractmethod
     def start(self) -> None:
@@ -106,6 +107,9 @@ class UtteranceRecognizer(Recognizer):
 
     def listen_live(self) -> None:
         self.decoder.listen_live()
+
+    def on_pause(self, hook: Callable[[float], None] | None) -> None:
+        self.decoder.pause_hook = hook
 
     def adaptation(self) -> str | None:
         return self.decoder.adaptation()

@@ -83,6 +83,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._loudest_db = 0.0
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
         self._final_news = False  # a final decoded at a pause, not yet given as a partial
+        self._pauses = 0
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
@@ -108,6 +109,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         if was_sounding or (was_speaking and not speech) or (was_loud and quiet):
             # Speech just paused or fell quiet: the words so far are whole. Decode
             # them as a final now; if no more speech comes, it is the utterance's final.
+            if self.pause_hook is not None and self._pauses == 0:
+                self.pause_hook(self._length / SAMPLE_RATE)
+            self._pauses += 1
             self._ready = (self._length, self._final(self._audio(), at_pause=True))
             self._final_news = True
 
