@@ -328,6 +328,8 @@ def test_a_stop_said_over_a_louder_echo_is_the_users_where_the_canceller_took_th
                         Stub(hears_speaker=True, delay=0.0))
     end = RATE + RATE // 2
     hear_all(policy, raw[:end], start, cleaned[:end])
+    # Before the word is decoded, by the sound alone: someone spoke over the coach where the canceller took it out.
+    assert policy.someone_over_the_coach(start + end / RATE, 1.0) is (canceller_left < 0.1)
     verdict = policy.judge(Hypothesis(heard, final=False, confidence=0.99, heard=heard), start + 1.0, start + end / RATE)
     assert verdict.own_voice is own, verdict
     assert verdict.score is not None and verdict.score >= 0.9  # the microphone as a whole is the coach's in every case

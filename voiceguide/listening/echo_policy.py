@@ -157,7 +157,8 @@ class EchoPolicy:
         if not self.speaker.spoken_between(now - seconds - self._lag(), now):
             return False
         score = self._echo_score(self._residual_db())
-        return score is None or score < ECHO_ONLY
+        # A word said over a louder echo: the microphone is the coach's, what the canceller left is not.
+        return score is None or score < ECHO_ONLY or self._correlation(cleaned=True) < ECHO_LEFT
 
     def _lag(self) -> float:
         """The coach's voice reaches the microphone the canceller's delay after it was played (on a busy
