@@ -148,8 +148,10 @@ def test_stop_and_pain_cut_the_coach_mid_sentence(coach, pulse, tmp_path, words,
     recording = speaker.stop()
     end = word_end(heard_in_mic)
     latency = quiet_from(recording, reacted) - end
-    print(f"\n{words!r}: end of word -> coach silent: {1000 * latency:.0f} ms; {session.heard()}")
-    assert latency <= 0.2  # 0.07-0.12 s with both cores kept busy by another program (docs/listening.md)
+    hushes = [line for line in session.errors if line.startswith(("hushed", "the coach goes on"))]
+    print(f"\n{words!r}: end of word -> coach silent: {1000 * latency:.0f} ms; {session.heard()}; {hushes}")
+    # 0.07-0.12 s with both cores kept busy by another program (docs/listening.md); the design's target is 0.25 s.
+    assert latency <= 0.2, (hushes, session.errors[-12:])
     assert recording.rms(end - 0.6, end - 0.1) > 300  # it was speaking while the user spoke
     if words == "stop":  # "Stopped. Are you in pain? Say yes or no."
         session.say_until("yes", "Stop now, and relax gently.")

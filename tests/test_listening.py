@@ -251,6 +251,19 @@ def test_a_word_that_may_yet_be_stop_hushes_the_coach_until_it_is_over(decider):
     assert quiet == []
 
 
+def test_a_hush_no_final_lifted_is_over_when_the_coach_goes_on_by_itself(decider):
+    """An utterance that ends as a click has no final to lift its hush: the player goes on after HUSH_SECONDS,
+    and so must the listener's notion of it, or no later word could ever hush the coach again."""
+    now = [1.0]
+    hushes: list[float] = []
+    listener = Listener(None, None, None, Pausing(), CoachTalking("Hold for 10 seconds."), decider, [].append,
+                        hush=hushes.append, clock=lambda: now[0])
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=1.0)
+    now[0] += HUSH_SECONDS + 0.1  # no final came
+    listener._consider(Hypothesis("start", False, 0.9, "start", maybe="stop"), heard_at=now[0])
+    assert hushes == [HUSH_SECONDS, HUSH_SECONDS]
+
+
 @pytest.fixture
 def knowing_its_lines() -> IntentDecider:
     grammar = Grammar.load()

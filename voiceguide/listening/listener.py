@@ -58,8 +58,8 @@ class Listener:
         self.after_command = after_command  # called after each final the coach is told of as a command
         # hush(seconds) pauses the coach's voice where it is, hush(0) lets it go on: while a word may yet be a stop.
         self.hush = hush
-        self._hushed = False
-        self._hushed_at = 0.0  # when the hush began
+        # When the hush began, and when the coach goes on by itself (an utterance that ends as a click has no final to lift it).
+        self._hushed_at = self._hush_ends = 0.0
         self._hushed_at_pause = False  # the hush began at a pause, before its decode said whether it may be a stop
         self.clock = clock
         if hush is not None:
@@ -117,7 +117,8 @@ class Listener:
         if self._hushed or self.hush is None:
             return
         self.hush(HUSH_SECONDS)
-        self._hushed, self._hushed_at = True, self.clock()
+        self._hushed_at = self.clock()
+        self._hush_ends = self._hushed_at + HUSH_SECONDS
         if self.show is not None:
             self.show(f"hushed the coach: {why}")
 
@@ -166,18 +167,22 @@ class Listener:
         if hypothesis.final:
             self._end_hush()
 
+    @property
+    def _hushed(self) -> bool:
+        return self.clock() < self._hush_ends
+
     def _end_hush(self) -> None:
         """The utterance is over, and no stop or pain came of it: a hush it began ends, and the coach goes on."""
         if self._hushed and self.hush is not None:
             self.hush(0.0)
             if self.show is not None:
                 self.show(f"the coach goes on, hushed {1000 * (self.clock() - self._hushed_at):.0f} ms")
-        self._hushed = False
+        self._hush_ends = 0.0
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
         self.post(event)
         if isinstance(event, Heard) and event.intent in SAFETY_INTENTS:
-            self._hushed = False  # the stop or pain cuts the coach, and the hush with it
+            self._hush_ends = 0.0  # the stop or pain cuts the coach, and the hush with it
         if stage == "final" and isinstance(event, Heard) and self.after_command is not None:
             self.after_command()
         if self.show is not None:

@@ -12,7 +12,8 @@ loudest) is a pause too: the VAD still calls the breath after a final "p"
 speech for a tenth of a second or more. A pause's words of a word or two
 that may yet be a stop or pain sentence say so (``Hypothesis.maybe``): a
 "stop" is heard as "start" at the closure before its "p", and the listener
-hushes the coach until the word is over.
+hushes the coach until the word is over. Before the first pause's decode, the listener is told
+of it (:meth:`Recognizer.on_pause`), and hushes the coach for someone speaking over it.
 
 Listening live, the encoder runs once as an utterance opens, so that the decode
 at its pause does not pay for a CPU that has idled (docs/whisper-engine.md).
@@ -83,7 +84,7 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         self._loudest_db = 0.0
         self._ready: tuple[int, Hypothesis | None] | None = None  # (audio length decoded, final) at the last pause
         self._final_news = False  # a final decoded at a pause, not yet given as a partial
-        self._pauses = 0
+        self._paused = False  # the speech has paused before, this utterance
         self._partial: Hypothesis | None = None
 
     def add(self, samples: np.ndarray, speech: bool) -> None:
@@ -109,9 +110,9 @@ class WhisperUtteranceDecoder(UtteranceDecoder):
         if was_sounding or (was_speaking and not speech) or (was_loud and quiet):
             # Speech just paused or fell quiet: the words so far are whole. Decode
             # them as a final now; if no more speech comes, it is the utterance's final.
-            if self.pause_hook is not None and self._pauses == 0:
+            if self.pause_hook is not None and not self._paused:
                 self.pause_hook(self._length / SAMPLE_RATE)
-            self._pauses += 1
+            self._paused = True
             self._ready = (self._length, self._final(self._audio(), at_pause=True))
             self._final_news = True
 
