@@ -58,8 +58,8 @@ class Listener:
         self.after_command = after_command  # called after each final the coach is told of as a command
         # hush(seconds) pauses the coach's voice where it is, hush(0) lets it go on: while a word may yet be a stop.
         self.hush = hush
-        # When the hush began, and when the coach goes on by itself (an utterance that ends as a click has no final to lift it).
-        self._hushed_at = self._hush_ends = 0.0
+        # When the coach goes on by itself (an utterance that ends as a click has no final to lift its hush).
+        self._hush_ends = 0.0
         self._hushed_at_pause = False  # the hush began at a pause, before its decode said whether it may be a stop
         self.clock = clock
         if hush is not None:
@@ -117,8 +117,7 @@ class Listener:
         if self._hushed or self.hush is None:
             return
         self.hush(HUSH_SECONDS)
-        self._hushed_at = self.clock()
-        self._hush_ends = self._hushed_at + HUSH_SECONDS
+        self._hush_ends = self.clock() + HUSH_SECONDS
         if self.show is not None:
             self.show(f"hushed the coach: {why}")
 
@@ -176,7 +175,7 @@ class Listener:
         if self._hushed and self.hush is not None:
             self.hush(0.0)
             if self.show is not None:
-                self.show(f"the coach goes on, hushed {1000 * (self.clock() - self._hushed_at):.0f} ms")
+                self.show(f"the coach goes on, hushed {1000 * (self.clock() - self._hush_ends + HUSH_SECONDS):.0f} ms")
         self._hush_ends = 0.0
 
     def _post(self, event: Heard | Unclear, text: str, stage: str) -> None:
