@@ -42,9 +42,12 @@ def session_understanding(grammar: Grammar) -> Understanding:
     """The understanding stage a session of the default routine has."""
     from voiceguide.coach.lines import known_lines
 
+    from .understanding import examples_not_held_out
+
     routine = load_routine()
     lines = known_lines(routine)
-    return Understanding(grammar, build_index(grammar, lines), topics=exercise_names(routine), coach_lines=lines)
+    index = build_index(grammar, lines, said=examples_not_held_out())  # the held-out sets stay out of the examples
+    return Understanding(grammar, index, topics=exercise_names(routine), coach_lines=lines)
 
 
 def hear(recognizer, audio: np.ndarray, calls: list[float] | None = None) -> list[tuple[float, Hypothesis | None]]:

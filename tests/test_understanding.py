@@ -14,7 +14,7 @@ import pytest
 
 from voiceguide.coach.lines import known_lines
 from voiceguide.events import Heard, Unclear
-from voiceguide.grammar import Grammar
+from voiceguide.grammar import Grammar, normalize
 from voiceguide.intents import Context
 from voiceguide.listening import IntentDecider
 from voiceguide.recognizers.base import Hypothesis
@@ -22,7 +22,9 @@ from voiceguide.routine import load_routine
 from voiceguide.text_mode import typed_event
 from voiceguide.understanding import Understanding
 from voiceguide.understanding.embedding import EmbeddingError, WordLlamaEmbedder
-from voiceguide.understanding.loading import NO_MODEL, build_index, load_understanding
+from voiceguide.understanding.loading import NO_MODEL, NO_PHRASINGS, build_index, load_understanding
+from voiceguide.understanding.examples import sentences_of
+from voiceguide.understanding.phrasings import PhrasingsError, SaidExamples, packaged_examples, read_phrasings
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +202,61 @@ def test_without_the_model_one_line_and_the_grammar_alone_goes_on(grammar):
     assert understanding.understand("my foot went numb", Context.EXERCISE).intent == "Symptom"
     assert understanding.understand("can we move on", Context.BETWEEN).intent == "Next"  # a key phrase: no model needed
     assert understanding.understand("no i'm not in any bother", Context.QUESTION).intent is None  # by meaning only
+
+
+# ------------------------------------------------ phrasings people said, as examples
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "which hand goes where then", "Form"),
+        (Context.HALTED, "how much remains of the session", "Status"),
+        (Context.READY, "what are these exercises supposed to do for me", "Why"),
+        (Context.EXERCISE, "which way should i rotate first", "Form"),
+    ],
+)
+@pytest.mark.model
+def test_words_near_a_phrasing_someone_said_are_understood_by_it(grammar, understanding, context, words, intent):
+    said = {phrasing.text for phrasing in packaged_examples().commands}
+    assert words not in said and grammar.parse(words) is None
+    understood = understanding.understand(words, context)
+    assert understood.intent == intent and understood.why.startswith("like "), understood.why
+    lines = known_lines(load_routine())
+    grammar_only = Understanding(grammar, build_index(grammar, lines, said=SaidExamples((), ())), coach_lines=lines)
+    assert grammar_only.understand(words, context).intent is None  # the said phrasings are what understood it
+
+
+@pytest.mark.model
+def test_the_benchmark_gives_the_stage_no_held_out_phrasing_as_an_example(grammar):
+    from bench.understanding import examples_not_held_out, held_out_texts
+
+    said, kept = packaged_examples(), examples_not_held_out()
+    held_out = held_out_texts()
+    assert len(said.commands) > 4000 and len(said.room_talk) > 1500 and len(held_out) > 500
+    assert any(normalize(p.text) in held_out for p in said.commands)  # common phrasings coincide: why this exists
+    lines = known_lines(load_routine())
+    index = build_index(grammar, lines, said=kept)
+    the_grammars_own = {*grammar.sentences, *grammar.not_commands, *sentences_of(lines)}
+    assert not held_out & ({*index.texts, *index.others} - the_grammars_own)
+
+
+@pytest.mark.model
+def test_a_damaged_phrasings_file_is_one_sentence(grammar):
+    assert read_phrasings("# a note\nbetween\tcan we move on\tNext\n")[0].text == "can we move on"
+    with pytest.raises(PhrasingsError, match="line 2 is not"):
+        read_phrasings("# a note\nbetween\tcan we move on\n")
+    with pytest.raises(PhrasingsError, match="known context and intent"):
+        read_phrasings("somewhere\tcan we move on\tNext\n")
+
+    def damaged() -> SaidExamples:
+        raise PhrasingsError("grammars/en_phrasings.tsv line 3 is not ...")
+
+    notices: list[str] = []
+    understanding = load_understanding(grammar, [], notices.append, background=False, said=damaged)
+    assert notices == [NO_PHRASINGS.format(why="grammars/en_phrasings.tsv line 3 is not ...")]
+    assert understanding.index is not None  # by meaning goes on, with the grammar's sentences
+    assert understanding.understand("what is the purpose of this exercise", Context.EXERCISE).intent == "Why"
 
 
 # ------------------------------------------------ the coach's context, on the pure coach

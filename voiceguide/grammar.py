@@ -42,12 +42,17 @@ class Parsed:
     text: str
 
 
-def packaged_grammar_file(language: str = "en"):
-    """The installed grammar; in a source checkout, the top-level grammars/ folder."""
+def packaged_file(name: str):
+    """A file of the installed grammars; in a source checkout, of the top-level grammars/ folder."""
     try:
-        return resources.files("voiceguide.grammars") / f"{language}.yaml"
+        return resources.files("voiceguide.grammars") / name
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "grammars" / f"{language}.yaml"
+        return Path(__file__).resolve().parent.parent / "grammars" / name
+
+
+def packaged_grammar_file(language: str = "en"):
+    """The installed grammar."""
+    return packaged_file(f"{language}.yaml")
 
 
 class Grammar:

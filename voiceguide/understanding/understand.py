@@ -63,7 +63,7 @@ class Rule:
 
     safety: float = 0.72  # stop, pain, symptoms: a false one costs a question, a missed one is paused for anyway
     command: float = 0.86  # key phrases come first now: by meaning is for what they miss, so it needs more
-    move: float = 0.86  # next, previous, skip, start: never from room talk
+    move: float = 0.89  # next, previous, skip, start: never from room talk (people's phrasings are examples too)
     expected_bonus: float = 0.08  # less for what the coach is asking for
     sound: float = 0.35  # the free transcript's mean token probability a word-for-word sentence needs
     key_phrase: float = 0.9  # the confidence of a key phrase among filler: acts over the coach's voice too
