@@ -69,6 +69,8 @@ def test_contractions_are_spelt_out():
         (Context.QUESTION, "nope I'm alright", "No"),
         (Context.QUESTION, "yeah I'm fine", "Okay"),
         (Context.EXERCISE, "I'm not okay", "Pain"),
+        (Context.EXERCISE, "i can't hold it any longer", "Pain"),  # mid-hold: the coach stops and asks, as for "i can't do this"
+        (Context.EXERCISE, "oh I cannot keep this up anymore", "Pain"),
         (Context.EXERCISE, "my fingers feel funny", "Symptom"),
         (Context.EXERCISE, "could you ease up on the counting pet", "Slower"),
         (Context.EXERCISE, "crikey can you lower the tempo a touch", "Slower"),
