@@ -248,6 +248,8 @@ def test_a_damaged_phrasings_file_is_one_sentence(grammar):
         read_phrasings("# a note\nbetween\tcan we move on\n")
     with pytest.raises(PhrasingsError, match="known context and intent"):
         read_phrasings("somewhere\tcan we move on\tNext\n")
+    with pytest.raises(PhrasingsError, match="cannot be read"):
+        packaged_examples("xx")  # no such files
 
     def damaged() -> SaidExamples:
         raise PhrasingsError("grammars/en_phrasings.tsv line 3 is not ...")

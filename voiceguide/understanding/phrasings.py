@@ -65,6 +65,6 @@ def packaged_examples(language: str = "en") -> SaidExamples:
     names = (f"{language}_phrasings.tsv", f"{language}_room_talk.txt")
     try:
         commands, room = (packaged_file(name).read_text(encoding="utf-8") for name in names)
-    except OSError as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise PhrasingsError(f"the said phrasings cannot be read ({error})") from error
     return SaidExamples(read_phrasings(commands, f"grammars/{names[0]}"), read_room_talk(room))
