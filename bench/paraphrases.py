@@ -24,7 +24,9 @@ eighteenth last, as people in their first week with it talk, measured once and n
 (2026-12-05 morning), weighted to the intents understood least, as breathless, elderly, non-native, teenage and chatty
 people talk, and the twentieth, as ten imagined users in their second week, each measured once before it was
 tuned on; the twenty-first (2026-12-05), as ten imagined people on a bad day, and the twenty-second, as twelve
-imagined people in twelve situations weighted to the intents understood least, each measured once before it was tuned on.
+imagined people in twelve situations weighted to the intents understood least, each measured once before it was tuned on;
+the twenty-third (2026-12-05 evening), as ten imagined people, measured once before and after the phrasings became
+examples of understanding by meaning, and not tuned on.
 """
 
 from voiceguide.understanding.phrasings import packaged_examples
