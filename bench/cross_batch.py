@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from voiceguide.grammar import Grammar, packaged_file
+from voiceguide.grammar import Grammar
 from voiceguide.intents import Context
 from voiceguide.understanding import Understanding
 from voiceguide.understanding.embedding import WordLlamaEmbedder
 from voiceguide.understanding.loading import build_index
-from voiceguide.understanding.phrasings import SaidExamples, read_phrasings, read_room_talk
+from voiceguide.understanding.phrasings import SaidExamples, packaged_texts, read_phrasings, read_room_talk
 from voiceguide.understanding.understand import Understood
 
 _BATCH_NOTE = re.compile(r"^# The .* batch", re.MULTILINE)
@@ -34,8 +34,9 @@ class LeftOut:
     """Understands each phrasing, or line of room talk, with its own batch left out of the examples."""
 
     def __init__(self, grammar: Grammar, coach_lines: Sequence[str], topics: Sequence[str], language: str = "en") -> None:
-        commands = [read_phrasings(part) for part in batches(packaged_file(f"{language}_phrasings.tsv").read_text())]
-        rooms = [read_room_talk(part) for part in batches(packaged_file(f"{language}_room_talk.txt").read_text())]
+        commands_text, room_text = packaged_texts(language)
+        commands = [read_phrasings(part) for part in batches(commands_text)]
+        rooms = [read_room_talk(part) for part in batches(room_text)]
         if len(commands) != len(rooms):
             raise ValueError(f"{len(commands)} batches of phrasings but {len(rooms)} of room talk")
         embedder = WordLlamaEmbedder()

@@ -15,6 +15,7 @@ from ..grammar import packaged_file
 from ..intents import Context, Intent
 
 _NOTE = "#"
+_SUFFIXES = ("_phrasings.tsv", "_room_talk.txt")
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,15 @@ def read_room_talk(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for _, line in _lines(text))
 
 
-def packaged_examples(language: str = "en") -> SaidExamples:
-    """The phrasings and room talk that come with the app."""
-    names = (f"{language}_phrasings.tsv", f"{language}_room_talk.txt")
+def packaged_texts(language: str = "en") -> tuple[str, str]:
+    """The text of the phrasings file and of the room talk file that come with the app."""
     try:
-        commands, room = (packaged_file(name).read_text(encoding="utf-8") for name in names)
+        return tuple(packaged_file(f"{language}{suffix}").read_text(encoding="utf-8") for suffix in _SUFFIXES)
     except (OSError, UnicodeDecodeError) as error:
         raise PhrasingsError(f"the said phrasings cannot be read ({error})") from error
-    return SaidExamples(read_phrasings(commands, f"grammars/{names[0]}"), read_room_talk(room))
+
+
+def packaged_examples(language: str = "en") -> SaidExamples:
+    """The phrasings and room talk that come with the app."""
+    commands, room = packaged_texts(language)
+    return SaidExamples(read_phrasings(commands, f"grammars/{language}{_SUFFIXES[0]}"), read_room_talk(room))
