@@ -421,7 +421,7 @@ def test_no_key_phrase_holds_a_hesitation():
     assert [phrase for _, phrase in grammar.key_phrase_samples if hesitations & set(spelt_out(phrase))] == []
 
 
-@pytest.mark.parametrize("words", ["gotcha", "roger that", "mm i see", "yep understood"])
+@pytest.mark.parametrize("words", ["gotcha", "roger that", "mm i see", "yep understood", "ok ok", "alright", "right okay", "okay i understand"])
 def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understanding, words):
     """Unclear speech mid-hold pauses the coach to check on the user; "gotcha" should not."""
     assert understanding.understand(words, Context.EXERCISE).intent == "Okay"
@@ -465,3 +465,51 @@ def test_british_you_what_is_a_repeat_only_on_its_own(understanding):
     assert understanding.understand("you what", Context.EXERCISE).intent == "Repeat"
     assert understanding.understand("i'll tell you what", Context.EXERCISE).intent is None
     assert understanding.understand("wait till i tell you what", Context.BETWEEN).intent is None
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "am i doin this right", "Form"),  # a dropped g
+        (Context.READY, "alright let's get goin'", "Start"),
+        (Context.EXERCISE, "stooop", "Stop"),  # a word drawn out
+        (Context.EXERCISE, "pleeease slow down", "Slower"),
+        (Context.EXERCISE, "my back's killin me", "Pain"),
+    ],
+)
+def test_words_spelt_as_said_are_read_as_the_grammar_spells_them(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+def test_only_words_the_grammar_lacks_are_respelt():
+    from voiceguide.understanding.spelling import Spelling
+
+    spelling = Spelling({"going", "so", "please", "mmm", "begin", "pain"})
+    assert spelling.standard("goin' sooo pleeease mmm begin pain") == "going so please mmm begin pain"
+    assert spelling.standard("cousin noooon") == "cousin noooon"  # nothing it knows fits: left as said
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "how much longer is this going to take honey", "Status"),
+        (Context.EXERCISE, "come on faster man", "Faster"),
+        (Context.READY, "sugar what am i supposed to say", "Help"),
+    ],
+)
+def test_a_term_of_address_carries_no_command(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize("context", [Context.READY, Context.BETWEEN, Context.EXERCISE, Context.HALTED, Context.QUESTION])
+def test_see_you_with_a_time_of_day_is_no_goodbye_to_the_coach(understanding, context):
+    assert understanding.understand("okay sweetheart i'll see you at six", context).intent is None
+    assert understanding.understand("right see you tomorrow then", context).intent == "Quit"
+
+
+@pytest.mark.parametrize("words", ["next exercise please", "okay next exercise", "move on to the next exercise"])
+def test_the_next_exercise_is_next_between_exercises_and_leaves_the_one_under_way(understanding, words):
+    """Between exercises "next exercise" starts the one announced; skipping it would leave it out."""
+    assert understanding.understand(words, Context.BETWEEN).intent == "Next"
+    assert understanding.understand(words, Context.EXERCISE).intent == "Skip"
+    assert understanding.understand("next please", Context.EXERCISE).intent == "Next"  # a step on, as before

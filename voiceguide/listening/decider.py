@@ -205,7 +205,7 @@ class IntentDecider:
             return None if coach_speaking else Unclear(text)
         needed = self.thresholds.during_speech if coach_speaking else self.thresholds.command
         if hearing.confidence >= needed:
-            return Heard(named_in(intent, self.context()), text, hearing.confidence, why)
+            return Heard(named_in(intent, self.context(), text), text, hearing.confidence, why)
         return None if coach_speaking else Unclear(text)
 
     def _understood(self, hearing: Hypothesis, coach_speaking: bool, echo_text: str) -> Heard | None:

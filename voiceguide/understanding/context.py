@@ -9,6 +9,8 @@ context and never made less likely.
 
 from __future__ import annotations
 
+import re
+
 from ..intents import Context, Intent
 
 
@@ -50,6 +52,13 @@ _GOING_ON = frozenset(i.value for i in (Intent.START, Intent.NEXT, Intent.RESUME
 _GOING_ON_NAMED = {Context.READY: Intent.START.value, Context.BETWEEN: Intent.NEXT.value}
 
 
-def named_in(intent: str, context: Context) -> str:
-    """``intent`` as what it does in ``context``: "keep going" between exercises is Next."""
+# "The next exercise" names where to go: between exercises that is where "next" goes; during one, asking for
+# it leaves the rest of this one (a skip), where a plain "next" only moves on a step.
+_NEXT_EXERCISE = re.compile(r"\bnext (exercise|stretch)\b")
+
+
+def named_in(intent: str, context: Context, words: str = "") -> str:
+    """``intent`` (said in ``words``) as what it does in ``context``: "keep going" between exercises is Next."""
+    if intent == Intent.NEXT.value and context is Context.EXERCISE and _NEXT_EXERCISE.search(words):
+        return Intent.SKIP.value
     return _GOING_ON_NAMED.get(context, intent) if intent in _GOING_ON else intent

@@ -34,6 +34,7 @@ from .coach_lines import CoachLines
 from .context import EXPECTED, IMPOSSIBLE, MOVES, ONLY_ALONE, named_in
 from .examples import ExampleIndex
 from .key_phrases import Found, KeyPhrases, Vocabulary
+from .spelling import Spelling
 
 # Which safety intent words with several key phrases mean: pain is asked about first.
 _SAFETY_FIRST = (Intent.PAIN, Intent.SYMPTOM, Intent.STOP)
@@ -96,12 +97,13 @@ class Understanding:
         self.index = index  # None: the grammar alone (no embedding model)
         self.rule = rule or Rule()
         self.coach_lines = CoachLines.of(coach_lines)
+        self.spelling = Spelling.of(grammar)
 
     def understand(self, heard: str, context: Context, sound: float = 1.0) -> Understood:
         understood = self._understand(heard, context, sound)
         if understood.intent is None:
             return understood
-        return replace(understood, intent=named_in(understood.intent, context))
+        return replace(understood, intent=named_in(understood.intent, context, understood.heard))
 
     def coach_line(self, heard: str) -> str | None:
         """The coach's own line that ``heard`` says again, or None; a grammar sentence word for word is never one."""
@@ -119,12 +121,12 @@ class Understanding:
 
         Cheap (no embedding), so a partial "no no stop" or "i felt something" acts as a grammar sentence would.
         """
-        text = normalize(heard)
+        text = self.spelling.standard(normalize(heard))
         found = self._by_key_phrase(text, context, 1.0) if text else None
         return found if found is not None and found.intent in SAFETY_INTENTS else None
 
     def _understand(self, heard: str, context: Context, sound: float) -> Understood:
-        text = normalize(heard)
+        text = self.spelling.standard(normalize(heard))
         if not text:
             return Understood(None, 0.0, text, "nothing heard")
         parsed = self.grammar.parse(text)

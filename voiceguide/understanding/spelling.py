@@ -1,0 +1,45 @@
+"""Words spelt as they were said, spelt as the grammar spells them: "goin" is "going", "sooo" is "so".
+
+Typed lines and some transcripts write speech as it sounds: a dropped g
+("am i doin this right"), a word drawn out ("noooo", "pleeease"). Such a
+word is read as the word the grammar knows, when it knows exactly one; any
+word the grammar knows is left as it is ("begin", "mmm").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..grammar import Grammar
+
+_DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter said three times or more: "sooo"
+
+
+class Spelling:
+    """Reads words as the grammar spells them."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._known = frozenset(known)
+
+    @classmethod
+    def of(cls, grammar: Grammar) -> Spelling:
+        """The words of the grammar's sentences, key phrases, safety words and the words around key phrases."""
+        phrases = [phrase for _, phrase in grammar.key_phrase_samples]
+        phrases += [word for words in grammar.safety_words.values() for word in words]
+        phrases += [word for words in grammar.key_phrase_words.values() for word in words]
+        return cls(grammar.words | {word for phrase in phrases for word in phrase.split()})
+
+    def standard(self, text: str) -> str:
+        """``text`` (normalized) with each word the grammar does not know read as one it knows, if one fits."""
+        return " ".join(self._word(word) for word in text.split())
+
+    def _word(self, word: str) -> str:
+        if word in self._known:
+            return word
+        bare = word.rstrip("'")  # "goin'"
+        candidates = [bare]
+        if _DRAWN_OUT.search(bare):
+            candidates = [_DRAWN_OUT.sub(r"\1\1", bare), _DRAWN_OUT.sub(r"\1", bare)]  # "pleeease", then "goooo"
+        candidates += [candidate + "g" for candidate in candidates if candidate.endswith("in")]  # "doin"
+        return next((candidate for candidate in candidates if candidate in self._known), word)
