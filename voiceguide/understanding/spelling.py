@@ -2,7 +2,8 @@
 
 Typed lines and some transcripts write speech as it sounds: a dropped g
 ("am i doin this right"), a word drawn out ("noooo", "pleeease"). Such a
-word is read as the word the grammar knows, when it knows exactly one; any
+word is read as the first of its readings the grammar knows (a doubled
+letter before a single one: "pleeease" is "please", "stooop" "stop"); any
 word the grammar knows is left as it is ("begin", "mmm").
 """
 
