@@ -513,3 +513,72 @@ def test_the_next_exercise_is_next_between_exercises_and_leaves_the_one_under_wa
     assert understanding.understand(words, Context.BETWEEN).intent == "Next"
     assert understanding.understand(words, Context.EXERCISE).intent == "Skip"
     assert understanding.understand("next please", Context.EXERCISE).intent == "Next"  # a step on, as before
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.BETWEEN, "take us back tae the one before", "Previous"),  # Scots
+        (Context.EXERCISE, "weh yuh seh", "Repeat"),  # Jamaican: "what you say"
+        (Context.READY, "mek we start", "Start"),
+        (Context.BETWEEN, "gwaan to di next one", "Next"),
+        (Context.EXERCISE, "slow down pls", "Slower"),  # typed as said
+        (Context.EXERCISE, "whit's this one for", "Why"),  # a dialect's word with a contraction
+        (Context.EXERCISE, "can ye go a wee bit slower", "Slower"),
+    ],
+)
+def test_a_dialects_words_are_read_as_the_grammar_spells_them(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+def test_every_spelling_in_the_grammar_file_is_of_a_word_the_grammar_lacks():
+    """A spelling of a word the grammar knows would never be used: the file must not promise one."""
+    from voiceguide.understanding.spelling import Spelling
+
+    grammar = Grammar.load()
+    spelling = Spelling.of(grammar)
+    assert grammar.spellings
+    assert {word: spelling.standard(word) for word in grammar.spellings} == grammar.spellings
+
+
+@pytest.mark.parametrize("words", ["go back to", "can we move on to", "so we go over to"])
+@pytest.mark.parametrize("context", [Context.BETWEEN, Context.EXERCISE])
+def test_a_way_to_go_with_nowhere_named_is_half_a_sentence(understanding, context, words):
+    assert understanding.understand(words, context).intent is None
+    assert understanding.understand("where did we get up to", Context.EXERCISE).intent == "Status"
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "i wonder if you could say that again", "Repeat"),  # a hedge
+        (Context.BETWEEN, "perfect next one please", "Next"),  # praise
+        (Context.EXERCISE, "could i make a quick break", "Pause"),  # "make a break", as German and Polish say it
+        (Context.BETWEEN, "i think that's quite enough for one day", "Quit"),
+        (Context.EXERCISE, "fair enough", "Okay"),
+        (Context.EXERCISE, "how many remain", "Status"),
+        (Context.EXERCISE, "what's this one do", "Why"),
+        (Context.EXERCISE, "is my foot in a good position", "Form"),
+        (Context.EXERCISE, "it's like electricity running down my leg", "Pain"),  # as "an electric shock" is
+        (Context.QUESTION, "oh by all means", "Yes"),
+        (Context.EXERCISE, "slow up a bit", "Slower"),
+        (Context.HALTED, "pick it up where we stopped", "Resume"),
+    ],
+)
+def test_more_ways_people_say_what_they_mean(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.BETWEEN, "nah take me back one", "Previous"),  # with no question open, a bare no only leads in
+        (Context.EXERCISE, "no i would rather skip this one", "Skip"),
+        (Context.HALTED, "nope i am done for today", "Quit"),
+        (Context.QUESTION, "nah skip it", "No"),  # asked, it answers
+        (Context.BETWEEN, "next no no go back", "Previous"),  # a correction still
+        (Context.EXERCISE, "i don't think i did it properly", None),  # a no of more words means what it says
+    ],
+)
+def test_a_bare_no_before_a_command_only_leads_into_it(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent

@@ -66,6 +66,7 @@ class Grammar:
         not_commands: list[str] | None = None,
         key_phrases: dict[str, list[str]] | None = None,
         key_phrase_words: dict[str, list[str]] | None = None,
+        spellings: dict[str, str] | None = None,
     ) -> None:
         self.intents = intents
         self.source = source
@@ -75,6 +76,8 @@ class Grammar:
         # intent -> templates of the words that carry it; the kinds of words around them (Vocabulary's fields)
         self.key_phrases = key_phrases or {}
         self.key_phrase_words = key_phrase_words or {}
+        # a word as some people say or type it -> as the grammar spells it: "tae" -> "to", "cannae" -> "can not"
+        self.spellings = {normalize(word): normalize(standard) for word, standard in (spellings or {}).items()}
 
     @classmethod
     def load(cls, language: str = "en", path: Path | None = None) -> Grammar:
@@ -90,7 +93,8 @@ class Grammar:
         not_commands = data.pop("not_commands", None) or []
         key_phrases = data.pop("key_phrases", None) or {}
         key_phrase_words = data.pop("key_phrase_words", None) or {}
-        grammar = cls(Intents.from_dict(data), source, safety_words, not_commands, key_phrases, key_phrase_words)
+        spellings = data.pop("spellings", None) or {}
+        grammar = cls(Intents.from_dict(data), source, safety_words, not_commands, key_phrases, key_phrase_words, spellings)
         check_intents(grammar.intent_names, source)
         return grammar
 

@@ -64,6 +64,17 @@ _MOST_SPLITS = 64  # readings kept per position: enough for any spoken command, 
 
 
 @dataclass(frozen=True)
+class _Markers:
+    """Intents whose key phrases are filler where they are not possible: any phrase of ``phrases``, one word of ``words``."""
+
+    phrases: frozenset[Intent]
+    words: frozenset[Intent]
+
+    def filler(self, phrase: tuple[str, ...], meanings: frozenset[Intent]) -> bool:
+        return meanings <= self.phrases or (len(phrase) == 1 and meanings <= self.words)
+
+
+@dataclass(frozen=True)
 class Found:
     """The key phrases in some words, in order, each with the intents it may mean."""
 
@@ -92,7 +103,7 @@ class Vocabulary:
     object_starts: Iterable[str] = ()  # clause starts that may begin a verb's object instead ("my")
     request_starts: Iterable[str] = ()  # begin a command after a clause of its own: "that was my mum, let's resume"
     # (words or phrases: "can we", not "can", which goes on a clause's subject: "so the bus can stop")
-    unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the"
+    unfinished_endings: Iterable[str] = ()  # no sentence ends with them: "is it okay if i", "could you pass me the", "go back to"
     unfinished_questions: Iterable[str] = ()  # a question that stops where its verb would come: "how do i", "why do we"
     corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
     about_someone: Iterable[str] = ()  # a question about someone else begins so: "are you ready to go out at six"
@@ -129,8 +140,8 @@ class KeyPhrases:
         self._command_ends = frozenset(word for text in vocabulary.command_ends for word in self._words(text))
         self._object_starts = frozenset(word for text in vocabulary.object_starts for word in self._words(text))
         self._request_starts = frozenset(tuple(self._words(text)) for text in vocabulary.request_starts)
-        self._unfinished_endings = frozenset(word for text in vocabulary.unfinished_endings for word in self._words(text))
-        self._unfinished_questions = frozenset(tuple(self._words(text)) for text in vocabulary.unfinished_questions)
+        unfinished = [*vocabulary.unfinished_endings, *vocabulary.unfinished_questions]
+        self._unfinished = frozenset(words for text in unfinished if (words := tuple(self._words(text))))
         self._corrections = frozenset(tuple(self._words(text)) for text in vocabulary.corrections)
         self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
         self._qualifiers = frozenset(tuple(self._words(text)) for text in vocabulary.qualifiers)
@@ -153,7 +164,7 @@ class KeyPhrases:
             return False  # "where should my knees be"
         if len(words) > 2 and words[-2:] == ["the", "next"] and _LEAD_INS.issuperset(words[:-2]):
             return True  # "right so the next", trailing off before its noun
-        return bool(words) and (words[-1] in self._unfinished_endings or tuple(words[-2:]) in self._unfinished_questions)
+        return bool(words) and any(tuple(words[-len(ending) :]) == ending for ending in self._unfinished)
 
     def about_someone(self, text: str) -> bool:
         """Whether ``text`` asks about someone else's state ("are you done with the laptop"), as no command does."""
@@ -174,19 +185,25 @@ class KeyPhrases:
             return None
         return " ".join(words[: found[0][0]]), " ".join(words[sum(found[-1]) :])
 
-    def splits(self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset()) -> list[Found]:
+    def splits(
+        self, text: str, possible: frozenset[Intent] = frozenset(Intent), markers: frozenset[Intent] = frozenset(),
+        word_markers: frozenset[Intent] = frozenset(),
+    ) -> list[Found]:
         """Every way to read ``text`` as key phrases with filler between them (none when a word is neither).
 
         Only the meanings in ``possible`` count: a phrase that can mean nothing
         possible is no key phrase ("get going" after a pause is no start).
         A phrase that can only mean ``markers``, none of them possible, is
-        filler ("yeah let's move on" when no question is open). A word may be
+        filler ("yeah let's move on" when no question is open), and so is a
+        word that can only mean ``word_markers`` ("nah, skip this one", where
+        "i do not" still means what it says). A word may be
         filler in one reading and part of a phrase in another ("let's go back":
         "let us go" and "back", or "go back").
         """
         words = self._named_as_this(self._words(text))
         if len(words) > _LONGEST_COMMAND:
             return []
+        markers = _Markers(markers, word_markers)
         tails = self._tails(words, possible, markers)
         found = [self._found(split, possible) for split in tails[0] if split]
         for cut in range(1, len(words) - 1):  # a command, then a clause: "one more time please, i wasn't listening"
@@ -221,7 +238,7 @@ class KeyPhrases:
             return ()
         return next((name for name in self._topics if tuple(words[at + 1 : at + 1 + len(name)]) == name), ())
 
-    def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: frozenset[Intent]) -> list[Split]:
+    def _ended(self, words: list[str], cut: int, possible: frozenset[Intent], markers: _Markers) -> list[Split]:
         """The readings of ``words[:cut]`` as a whole command that ends there.
 
         Not a question going on ("why did | you leave the gate open"), nor a
@@ -234,7 +251,7 @@ class KeyPhrases:
             if split and (before[-1] in self._command_ends or (len(split[-1]) >= shortest and tuple(before[-len(split[-1]) :]) == split[-1]))
         ]
 
-    def _tails(self, words: list[str], possible: frozenset[Intent], markers: frozenset[Intent]) -> dict[int, list[Split]]:
+    def _tails(self, words: list[str], possible: frozenset[Intent], markers: _Markers) -> dict[int, list[Split]]:
         """For each position, the ways to read the words from there to the end as key phrases and filler."""
         tails: dict[int, list[Split]] = {len(words): [()]}
         for start in range(len(words) - 1, -1, -1):
@@ -245,7 +262,7 @@ class KeyPhrases:
                 meanings = self._phrases.get(phrase, frozenset())
                 if meanings & possible and not qualified:
                     ways.extend((phrase, *rest) for rest in tails[end])
-                elif phrase in self._filler_phrases or (meanings and (meanings <= markers or qualified)):
+                elif phrase in self._filler_phrases or (meanings and (markers.filler(phrase, meanings) or qualified)):
                     ways.extend(tails[end])
             tails[start] = ways[:_MOST_SPLITS]
         return tails

@@ -40,12 +40,14 @@ from .spelling import Spelling
 _SAFETY_FIRST = (Intent.PAIN, Intent.SYMPTOM, Intent.STOP)
 # Which answer "nope i'm alright" or "yeah i'm fine" is: a no, then all right, then a yes.
 _ANSWER_FIRST = (Intent.NO, Intent.OKAY, Intent.YES)
-# With no question open, a yes or an all right is filler ("yeah let's move on"); a no never is.
+# With no question open, a yes or an all right is filler ("yeah let's move on"), and so is a bare no
+# ("nah, go back to the last one"); a no of more words never is ("i don't think i did it properly").
 _MARKERS = frozenset({Intent.YES, Intent.OKAY})
+_WORD_MARKERS = frozenset({Intent.NO})
 # A command beside a clause of its own may be a stop, a pause, a question...; never a move or the end,
 # which room talk with a command's words in it must not cause ("next, i'm going to the shop"), nor
 # an answer ("yes, i can hear you now" on the phone).
-_NEVER_BESIDE_A_CLAUSE = MOVES | {Intent.QUIT} | _MARKERS | {Intent.NO}
+_NEVER_BESIDE_A_CLAUSE = MOVES | {Intent.QUIT} | _MARKERS | _WORD_MARKERS
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,9 @@ class Understanding:
         self, text: str, context: Context, possible: frozenset[Intent], markers: frozenset[Intent]
     ) -> tuple[Intent, str, Found] | None:
         """The best reading of ``text`` that settles on one intent: (intent, how it settled, the reading), or None."""
-        readings = [(settle(found, context), found) for found in self.key_phrases.splits(text, possible, markers=markers)]
+        corrected = self.key_phrases.corrected(text) is not None  # "next, no no, go back": the no is a correction
+        splits = self.key_phrases.splits(text, possible, markers=markers, word_markers=frozenset() if corrected else _WORD_MARKERS)
+        readings = [(settle(found, context), found) for found in splits]
         about_someone = self.key_phrases.about_someone(text)  # a question to someone else is a clause of its own
         settled = [
             (intent, how, found) for (intent, how), found in readings
