@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.coaching import at_hold, hold_said, saying, started, state_ready, state_waiting
 from tests.support.driver import Driver
-from voiceguide.coach import CoachSettings, Halt, Mode
+from voiceguide.coach import CoachSettings, Halt, Mode, Question
 from voiceguide.coach.plan import StepKind, Where
 from voiceguide.events import CutSpeech, EndSession
 
@@ -172,6 +172,44 @@ def test_quit_ends_with_a_summary():
     text = " ".join(driver.texts()[-5:])
     assert "we'll end the session here" in text and "2 of 5 exercises: pelvic tilt and knee to chest" in text
     assert driver.ended == EndSession(completed=False)
+
+
+GOING_AND_SAYING_WHY = "i'm done for today i've got to pick up the kids"
+
+
+def test_an_end_said_beside_other_talk_is_asked_about_and_a_yes_ends():
+    """It may be said to someone else in the room: the count halts and the coach asks, rather than end the session."""
+    driver = at_hold(rep=1, exercise=2)
+    driver.say_text(GOING_AND_SAYING_WHY)
+    assert driver.ended is None and driver.coach.mode is Mode.HALTED
+    assert driver.coach.question is Question.END_CHECK
+    driver.settle()
+    assert driver.said[-1].text == "Shall I end the session now? Say yes to end it, or no to carry on."
+    driver.say_text("yes")
+    assert driver.ended == EndSession(completed=False)
+
+
+def test_a_no_to_ending_after_an_end_said_beside_other_talk_carries_on_where_the_session_was():
+    driver = at_hold(rep=1, exercise=2)
+    where = driver.coach.step.where
+    driver.say_text(GOING_AND_SAYING_WHY)
+    driver.settle()
+    driver.say_text("no")
+    assert driver.ended is None and driver.coach.mode is Mode.RUNNING and driver.coach.question is None
+    assert driver.coach.step.where == where
+    assert "Continuing." in driver.texts()[-3:]
+
+
+def test_a_no_to_ending_after_a_stop_stays_stopped():
+    driver = at_hold(rep=1, exercise=2)
+    driver.say_text("stop")
+    driver.say_text("no")  # not in pain
+    driver.settle()
+    driver.say_text(GOING_AND_SAYING_WHY)
+    assert driver.coach.question is Question.END_CHECK and driver.coach.halt is Halt.STOP
+    driver.settle()
+    driver.say_text("no")
+    assert driver.ended is None and driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.STOP
 
 
 # ---------------------------------------------------- the pace

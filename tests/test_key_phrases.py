@@ -188,7 +188,6 @@ def test_a_command_beside_a_clause_of_its_own_is_understood(understanding, conte
         "why did you leave the gate open",  # the question goes on: no command ends before "you"
         "how long are you staying at your sister's",
         "next I'm going to the shop",  # a move is never taken beside a clause
-        "let's call it a day I said to him",  # nor the end of the session
         "yes I can hear you now",  # nor an answer
         "hold on to the rail",  # "hold on" with an object is no request for a moment
     ],
@@ -582,3 +581,18 @@ def test_more_ways_people_say_what_they_mean(understanding, context, words, inte
 )
 def test_a_bare_no_before_a_command_only_leads_into_it(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "confirm"),
+    [
+        (Context.EXERCISE, "i'm done for today i've got to pick up the kids", True),  # beside a clause: asked about
+        (Context.HALTED, "switch it off i'm done", True),
+        (Context.EXERCISE, "let's call it a day I said to him", True),  # room talk, maybe: a question, not the end
+        (Context.BETWEEN, "that's enough for today", False),  # alone: it ends
+        (Context.BETWEEN, "goodbye", False),
+    ],
+)
+def test_an_end_said_beside_a_clause_of_its_own_is_asked_about_first(understanding, context, words, confirm):
+    understood = understanding.understand(words, context)
+    assert (understood.intent, understood.confirm) == ("Quit", confirm)

@@ -47,6 +47,7 @@ class Heard(_Stamped, _Words):
     text: str = ""
     confidence: float = 1.0
     why: str = field(default="", compare=False)  # an explanation, not part of what was heard
+    confirm: bool = False  # asked about before it is acted on: an end of the session said beside other talk
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ def typed_event(understanding: Understanding, context: Context, text: str) -> He
     understood = understanding.understand(text, context)
     if understood.intent is None:
         return Unclear(understood.heard, understood.why)
-    return Heard(understood.intent, understood.heard, understood.confidence, understood.why)
+    return Heard(understood.intent, understood.heard, understood.confidence, understood.why, understood.confirm)
 
 
 def is_keyboard(source: TextIO) -> bool:

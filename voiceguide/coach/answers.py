@@ -7,9 +7,10 @@ The table (:mod:`.table`) picks the handler by the question open
 from __future__ import annotations
 
 from ..events import Heard
-from . import prompts, wording
+from . import navigation, prompts, wording
 from .dialogue import Dialogue
 from .plan import exercise_start, opening_lines
+from .state import Halt
 
 
 def not_in_pain(coach: Dialogue, event: Heard) -> None:
@@ -34,6 +35,15 @@ def rest_instead(coach: Dialogue, event: Heard) -> None:
     """A no to "shall I end the session?"."""
     _write_down(coach, event, wording.SHALL_I_END)
     coach.say(wording.REST_AFTER_SYMPTOM, "prompt")
+
+
+def carry_on_instead(coach: Dialogue, event: Heard) -> None:
+    """A no to "shall I end the session?" asked after an end said beside other talk: on as before it."""
+    _write_down(coach, event, wording.SHALL_I_END)
+    if coach.state.halt is Halt.UNCLEAR:  # halted to ask: go on where the session was
+        navigation.carry_on(coach, event)
+    else:  # halted before, by a stop or pain: it stays halted
+        coach.hint(prompts.halted_hint(coach))
 
 
 def _write_down(coach: Dialogue, event: Heard, question: str) -> None:

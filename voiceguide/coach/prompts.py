@@ -20,6 +20,8 @@ def help_line(coach: Dialogue) -> str:
         return wording.HELP_ALL_WELL
     if question is Question.END_OFFER:
         return wording.HELP_END_OFFER
+    if question is Question.END_CHECK:
+        return wording.END_CHECK
     if mode is Mode.READY:
         return wording.HELP_READY
     if mode is Mode.WAITING:
@@ -32,6 +34,8 @@ def help_line(coach: Dialogue) -> str:
 def halted_hint(coach: Dialogue) -> str:
     if coach.state.question is Question.END_OFFER:
         return wording.HELP_END_OFFER
+    if coach.state.question is Question.END_CHECK:
+        return wording.END_CHECK
     if coach.state.needs_professional:
         return wording.HALTED_AFTER_SYMPTOM
     if coach.state.halt is Halt.PAIN:

@@ -88,6 +88,14 @@ def _report(coach: Dialogue, event: Heard, kind: str, answer: tuple[str, str] | 
 
 
 def quit_session(coach: Dialogue, event: Heard) -> None:
+    """End the session; asked first when the end was said beside other talk, which may not be for the coach."""
+    if event.confirm:
+        if coach.state.mode is not Mode.HALTED:  # a halt after pain or a stop stays what it is
+            coach.halt_for(Halt.UNCLEAR)
+        coach.record("end_asked", **event.words(), **coach.position())
+        coach.state.question = Question.END_CHECK
+        coach.say(wording.END_CHECK, "prompt")
+        return
     coach.record("quit", **event.words(), **coach.position())
     coach.finish(completed=False)
 

@@ -31,6 +31,7 @@ class Question(str, Enum):
     ALL_RIGHT = "all_right"  # after unclear speech: is everything all right?
     RESUME_OFFER = "resume_offer"  # continue the unfinished session?
     END_OFFER = "end_offer"  # after a symptom: shall I end the session?
+    END_CHECK = "end_check"  # after an end of the session said beside other talk: shall I end it?
 
 
 @dataclass(frozen=True)

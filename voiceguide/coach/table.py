@@ -29,7 +29,7 @@ from .state import Halt, Mode, Question
 
 READY, RUNNING, WAITING, HALTED, ENDED = Mode.READY, Mode.RUNNING, Mode.WAITING, Mode.HALTED, Mode.ENDED
 IN_PAIN, SYMPTOMS, ALL_RIGHT = Question.IN_PAIN, Question.SYMPTOMS, Question.ALL_RIGHT
-RESUME_OFFER, END_OFFER = Question.RESUME_OFFER, Question.END_OFFER
+RESUME_OFFER, END_OFFER, END_CHECK = Question.RESUME_OFFER, Question.END_OFFER, Question.END_CHECK
 
 
 # ------------------------------------------------ "only if", and the plan's clockwork
@@ -77,6 +77,7 @@ GO_ON = (  # "start", "next", "continue", and a yes with no question open, when 
 )
 AGREED = (  # "yes", and "I'm okay" too, to these questions
     Row(ANY, END_OFFER, answers.end_as_offered),
+    Row(ANY, END_CHECK, answers.end_as_offered),
     Row(ANY, ALL_RIGHT, navigation.carry_on),
     Row(ANY, RESUME_OFFER, answers.accept_resume_offer),
 )
@@ -145,6 +146,7 @@ SAID = intent_table(
             Row(ANY, IN_PAIN, answers.not_in_pain),
             Row(ANY, SYMPTOMS, answers.no_other_symptoms),
             Row(ANY, END_OFFER, answers.rest_instead),
+            Row(ANY, END_CHECK, answers.carry_on_instead),
             Row(ANY, ALL_RIGHT, safety.report_pain),  # not all well: taken as pain
             Row(ANY, RESUME_OFFER, answers.decline_resume_offer),
             Row(ANY, None, hint(prompts.okay_then)),

@@ -185,6 +185,7 @@ def another_day(next_exercise: bool) -> str:
 
 SHALL_I_END = "Shall I end the session now?"
 END_OFFER = f"{SHALL_I_END} Say yes or no."
+END_CHECK = f"{SHALL_I_END} Say yes to end it, or no to carry on."
 REST_AFTER_SYMPTOM = "Okay. Rest as long as you need. I won't go on by myself. Say end when you want to finish the session."
 HALTED_AFTER_SYMPTOM = "We've stopped because of your symptoms. Say end to finish the session."
 

@@ -221,7 +221,7 @@ class IntentDecider:
             # Over the coach's voice, words outside the grammar may pause, repeat or ask; never move on or end.
             if understood.confidence < self.thresholds.understood_during_speech or understood.intent in _NOT_OVER_THE_COACH:
                 return None
-        return Heard(understood.intent, understood.heard, understood.confidence, understood.why)
+        return Heard(understood.intent, understood.heard, understood.confidence, understood.why, understood.confirm)
 
 
 def _word_went_on(partial: str, final: str) -> bool:

@@ -44,10 +44,11 @@ _ANSWER_FIRST = (Intent.NO, Intent.OKAY, Intent.YES)
 # ("nah, go back to the last one"); a no of more words never is ("i don't think i did it properly").
 _MARKERS = frozenset({Intent.YES, Intent.OKAY})
 _WORD_MARKERS = frozenset({Intent.NO})
-# A command beside a clause of its own may be a stop, a pause, a question...; never a move or the end,
-# which room talk with a command's words in it must not cause ("next, i'm going to the shop"), nor
-# an answer ("yes, i can hear you now" on the phone).
-_NEVER_BESIDE_A_CLAUSE = MOVES | {Intent.QUIT} | _MARKERS | _WORD_MARKERS
+# A command beside a clause of its own may be a stop, a pause, a question...; never a move, which room
+# talk with a command's words in it must not cause ("next, i'm going to the shop"), nor an answer ("yes,
+# i can hear you now" on the phone). The end is asked about first ("i'm done for today, i've got to go").
+_NEVER_BESIDE_A_CLAUSE = MOVES | _MARKERS | _WORD_MARKERS
+_ASKED_ABOUT_BESIDE_A_CLAUSE = frozenset({Intent.QUIT})
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Understood:
     confidence: float
     heard: str
     why: str
+    confirm: bool = False  # to be asked about before it is acted on
 
 
 @dataclass(frozen=True)
@@ -181,9 +183,12 @@ class Understanding:
         phrases = " + ".join(repr(phrase) for phrase, _ in found.phrases)
         if found.aside:
             how += f", beside {found.aside!r}"
+        if confirm := _beside_a_clause(found, self.key_phrases.about_someone(text)) and intent in _ASKED_ABOUT_BESIDE_A_CLAUSE:
+            how += ", to be asked about"
         if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
             return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
-        return Understood(intent.value, self.rule.key_phrase, text, f"the key phrase {phrases}{how}, while {context.value}")
+        why = f"the key phrase {phrases}{how}, while {context.value}"
+        return Understood(intent.value, self.rule.key_phrase, text, why, confirm)
 
     def _best_reading(
         self, text: str, context: Context, possible: frozenset[Intent], markers: frozenset[Intent]
@@ -196,7 +201,7 @@ class Understanding:
         settled = [
             (intent, how, found) for (intent, how), found in readings
             if intent is not None
-            and not ((found.aside or about_someone) and intent in _NEVER_BESIDE_A_CLAUSE and not found.asked_after)
+            and not (intent in _NEVER_BESIDE_A_CLAUSE and _beside_a_clause(found, about_someone))
         ]
         if not settled:
             return None
@@ -218,6 +223,11 @@ class Understanding:
         if intent.value in SAFETY_INTENTS and self.grammar.denies_safety(text):  # the embedding does not see a "not"
             return Understood(None, cosine, text, f"{like}, but its safety words are denied")
         return Understood(intent.value, cosine, text, f"{like}, while {context.value}")
+
+
+def _beside_a_clause(found: Found, about_someone: bool) -> bool:
+    """Whether a command was said beside a clause of its own, or in a question about someone else; not asked after it."""
+    return bool(found.aside or about_someone) and not found.asked_after
 
 
 def key_phrases_of(grammar: Grammar, topics: Iterable[str] = ()) -> KeyPhrases:
