@@ -596,3 +596,8 @@ def test_a_bare_no_before_a_command_only_leads_into_it(understanding, context, w
 def test_an_end_said_beside_a_clause_of_its_own_is_asked_about_first(understanding, context, words, confirm):
     understood = understanding.understand(words, context)
     assert (understood.intent, understood.confirm) == ("Quit", confirm)
+
+def test_a_sentence_ending_in_used_to_be_is_finished(understanding):
+    words = "could you go a little slower for me i'm not as quick as i used to be"
+    assert understanding.understand(words, Context.EXERCISE).intent == "Slower"
+    assert understanding.understand("is it okay if i", Context.EXERCISE).intent is None  # still half a sentence

@@ -162,6 +162,8 @@ class KeyPhrases:
             return False  # "from where we were", "as i was": a clause of its own ends there
         if words[-1:] == ["be"] and _QUESTION_WORDS.intersection(words[:-2]):
             return False  # "where should my knees be"
+        if words[-3:] == ["used", "to", "be"]:
+            return False  # "i'm not as quick as i used to be"
         if len(words) > 2 and words[-2:] == ["the", "next"] and _LEAD_INS.issuperset(words[:-2]):
             return True  # "right so the next", trailing off before its noun
         return bool(words) and any(tuple(words[-len(ending) :]) == ending for ending in self._unfinished)
