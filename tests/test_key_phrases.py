@@ -601,3 +601,24 @@ def test_a_sentence_ending_in_used_to_be_is_finished(understanding):
     words = "could you go a little slower for me i'm not as quick as i used to be"
     assert understanding.understand(words, Context.EXERCISE).intent == "Slower"
     assert understanding.understand("is it okay if i", Context.EXERCISE).intent is None  # still half a sentence
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "hang on it's the door", "Pause"),  # a clause of its own may begin "it" or "that"
+        (Context.EXERCISE, "wait a sec that's my phone", "Pause"),
+        (Context.EXERCISE, "stop that right now you two", "Stop"),  # a one-word verb's object, as before
+        (Context.EXERCISE, "could you tell me what the point of this one is", "Why"),  # a question within a sentence
+        (Context.EXERCISE, "which leg goes first", "Form"),
+        (Context.EXERCISE, "should my feet be apart", "Form"),
+        (Context.BETWEEN, "what's the next one good for", "Why"),
+    ],
+)
+def test_reasons_and_questions_within_a_sentence(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize("words", ["so the next one is", "and what is", "how long is"])
+def test_a_sentence_cut_off_at_its_verb_is_still_half_a_sentence(understanding, words):
+    assert understanding.understand(words, Context.EXERCISE).intent is None

@@ -164,6 +164,8 @@ class KeyPhrases:
             return False  # "where should my knees be"
         if words[-3:] == ["used", "to", "be"]:
             return False  # "i'm not as quick as i used to be"
+        if words[-1:] and words[-1] in _FINISHED_AFTER_A_SUBJECT and _QUESTION_WORDS.intersection(words[:-3]):
+            return False  # a question said within a sentence: "may i ask what the purpose of this one is"
         if len(words) > 2 and words[-2:] == ["the", "next"] and _LEAD_INS.issuperset(words[:-2]):
             return True  # "right so the next", trailing off before its noun
         return bool(words) and any(tuple(words[-len(ending) :]) == ending for ending in self._unfinished)
