@@ -622,3 +622,19 @@ def test_reasons_and_questions_within_a_sentence(understanding, context, words, 
 @pytest.mark.parametrize("words", ["so the next one is", "and what is", "how long is"])
 def test_a_sentence_cut_off_at_its_verb_is_still_half_a_sentence(understanding, words):
     assert understanding.understand(words, Context.EXERCISE).intent is None
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.BETWEEN, "go back to the last one i wasn't ready", "Previous"),  # a move, then why
+        (Context.EXERCISE, "can we leave this one out my knee won't let me", "Skip"),
+        (Context.EXERCISE, "skip please my knee won't let me", None),  # one word of command is not enough
+        (Context.BETWEEN, "next i'm going to the shop", None),  # one word of command: room talk, maybe
+        (Context.BETWEEN, "pass i'm full", None),
+        (Context.BETWEEN, "and then she said can we go back", None),  # quoted
+        (Context.READY, "are you ready to go out at six", None),  # about someone else
+    ],
+)
+def test_a_move_beside_a_reason_of_its_own_needs_more_than_one_word_of_command(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent

@@ -81,6 +81,7 @@ class Found:
     phrases: tuple[tuple[str, frozenset[Intent]], ...]
     aside: str = ""  # a clause of its own before or after the command ("hang on | my phone's ringing")
     asked_after: bool = False  # the aside came first, and the command is a request ("this is boring | can we skip it")
+    quoted: bool = False  # the aside came first, and the request is said by someone ("and she said | can we go back")
 
     @property
     def intents(self) -> frozenset[Intent]:
@@ -216,7 +217,9 @@ class KeyPhrases:
         for cut in range(2, len(words)):  # a clause, then a command: "that was my mum on the phone, let's resume"
             if any(tuple(words[cut : cut + len(start)]) == start for start in self._request_starts) and not self._all_filler(words[:cut]):
                 asked = words[cut - 1] not in _REPORTING
-                found += [replace(self._found(split, possible, words[:cut]), asked_after=asked) for split in tails[cut] if split]
+                found += [
+                    replace(self._found(split, possible, words[:cut]), asked_after=asked, quoted=not asked) for split in tails[cut] if split
+                ]
         return found
 
     def _named_as_this(self, words: list[str]) -> list[str]:

@@ -44,10 +44,11 @@ _ANSWER_FIRST = (Intent.NO, Intent.OKAY, Intent.YES)
 # ("nah, go back to the last one"); a no of more words never is ("i don't think i did it properly").
 _MARKERS = frozenset({Intent.YES, Intent.OKAY})
 _WORD_MARKERS = frozenset({Intent.NO})
-# A command beside a clause of its own may be a stop, a pause, a question...; never a move, which room
-# talk with a command's words in it must not cause ("next, i'm going to the shop"), nor an answer ("yes,
-# i can hear you now" on the phone). The end is asked about first ("i'm done for today, i've got to go").
-_NEVER_BESIDE_A_CLAUSE = MOVES | _MARKERS | _WORD_MARKERS
+# A command beside a clause of its own may be a stop, a pause, a question...; never an answer ("yes, i can
+# hear you now" on the phone). A move only in more than one word of command, neither quoted nor in a question
+# about someone else: "go back a step, i wasn't ready", never "next, i'm going to the shop". The end is asked
+# about first ("i'm done for today, i've got to go").
+_NEVER_BESIDE_A_CLAUSE = _MARKERS | _WORD_MARKERS
 _ASKED_ABOUT_BESIDE_A_CLAUSE = frozenset({Intent.QUIT})
 
 
@@ -201,7 +202,7 @@ class Understanding:
         settled = [
             (intent, how, found) for (intent, how), found in readings
             if intent is not None
-            and not (intent in _NEVER_BESIDE_A_CLAUSE and _beside_a_clause(found, about_someone))
+            and (not _beside_a_clause(found, about_someone) or _may_stand_beside_a_clause(intent, found, about_someone))
         ]
         if not settled:
             return None
@@ -228,6 +229,12 @@ class Understanding:
 def _beside_a_clause(found: Found, about_someone: bool) -> bool:
     """Whether a command was said beside a clause of its own, or in a question about someone else; not asked after it."""
     return bool(found.aside or about_someone) and not found.asked_after
+
+
+def _may_stand_beside_a_clause(intent: Intent, found: Found, about_someone: bool) -> bool:
+    if intent in _NEVER_BESIDE_A_CLAUSE:
+        return False
+    return intent not in MOVES or (not about_someone and not found.quoted and found.covered > 1)
 
 
 def key_phrases_of(grammar: Grammar, topics: Iterable[str] = ()) -> KeyPhrases:
