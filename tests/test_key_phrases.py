@@ -638,3 +638,37 @@ def test_a_sentence_cut_off_at_its_verb_is_still_half_a_sentence(understanding, 
 )
 def test_a_move_beside_a_reason_of_its_own_needs_more_than_one_word_of_command(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("words", "intent"),
+    [
+        ("slow it please", "Slower"),  # by meaning, "slow" and "fast" sit close: the words must say which
+        ("less speed please", "Slower"),
+        ("that's too speedy", "Slower"),
+        ("a gentler pace please", "Slower"),
+        ("could you stretch out the count", "Slower"),
+        ("can you pause longer between reps", "Slower"),
+        ("shorter holds please", "Faster"),
+        ("speed the count up a bit", "Faster"),
+    ],
+)
+def test_a_pace_is_asked_for_in_words_of_its_own(understanding, words, intent):
+    assert understanding.understand(words, Context.EXERCISE).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.READY, "i'm in position now", "Start"),  # in place: ready to begin
+        (Context.READY, "i'm on the floor doing my back stuff", None),  # said on the phone, maybe
+        (Context.READY, "i'm lying down ready", "Start"),
+        (Context.READY, "time to start", "Start"),
+        (Context.READY, "let's do the exercises", "Start"),
+        (Context.HALTED, "okay let's do it", "Resume"),
+        (Context.EXERCISE, "i've finished that one", "Next"),
+        (Context.BETWEEN, "ready for another one", "Next"),
+    ],
+)
+def test_saying_one_is_ready_or_done_goes_on(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent

@@ -210,7 +210,7 @@ def test_without_the_model_one_line_and_the_grammar_alone_goes_on(grammar):
 @pytest.mark.parametrize(
     ("context", "words", "intent"),
     [
-        (Context.EXERCISE, "which hand goes where then", "Form"),
+        (Context.EXERCISE, "which bit of my hand goes where", "Form"),
         (Context.HALTED, "how much remains of the session", "Status"),
         (Context.READY, "what are these exercises supposed to do for me", "Why"),
         (Context.EXERCISE, "which way should i rotate first", "Form"),
