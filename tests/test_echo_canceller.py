@@ -8,11 +8,13 @@ speaker looped into the real microphone, the user's word played over it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
 import pytest
 
+from tests.support.load import busy_machine
 from tests.support.speech import speech_file, synthesise
 from tests.support.stubs import Stub
 from voiceguide.audio import Frame, Microphone, Player, Voice
@@ -295,7 +297,15 @@ def test_no_output_leaves_the_microphone_as_it_was():
 
 
 @pytest.mark.audio
-def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(pulse):
+@pytest.mark.parametrize("machine", ["quiet", "busy"])
+def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(pulse, machine):
+    """On a busy machine too: a 20 ms output buffer ran dry there, moving the echo, and lost the echo
+    in 5 of 6 runs (docs/echo-canceller.md)."""
+    with busy_machine() if machine == "busy" else contextlib.nullcontext():
+        _cancel_the_coach_and_keep_a_users_word(pulse)
+
+
+def _cancel_the_coach_and_keep_a_users_word(pulse) -> None:
     voice = Voice()
     lines = [
         "Lie on your back with your knees bent and your feet flat on the floor.",

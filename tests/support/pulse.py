@@ -413,8 +413,12 @@ class PulseServer:
         """A recorder of the coach's speaker (call ``start()`` or use ``with``)."""
         return SpeakerRecorder(self.env, source, sample_rate)
 
-    def loopback_speaker_to_mic(self, gain_db: float = 0.0, latency_ms: int = 20) -> Loopback:
-        """Route the speaker into the microphone at ``gain_db`` (an echo path)."""
+    def loopback_speaker_to_mic(self, gain_db: float = 0.0, latency_ms: int = 60) -> Loopback:
+        """Route the speaker into the microphone at ``gain_db`` (an echo path).
+
+        A room's echo path never underruns; the loopback's own buffer did at 20 ms on a busy
+        machine, moving the echo, so it holds 60 ms (a device's usual round trip).
+        """
         module = int(
             self.pactl(
                 "load-module", "module-loopback", f"source={SPEAKER_MONITOR}", f"sink={MOUTH}",

@@ -4,8 +4,8 @@ One :class:`sounddevice.OutputStream` runs from :class:`Player`'s start to
 :meth:`Player.close`, pulling small blocks from a queue of utterances in its
 callback (silence when there is nothing to say). ``cut()`` empties the queue
 under the same lock the callback takes, so the very next block is silent:
-what is already in the device's buffer (a few ms with ``latency="low"``) is
-all that still plays. ``hold()`` pauses the line being spoken for a moment,
+what is already in the device's buffer (``OUTPUT_BUFFER_SECONDS``) is all
+that still plays. ``hold()`` pauses the line being spoken for a moment,
 to go on where it paused or be cut.
 
 The callback never calls user code: ``on_start``/``on_done`` run on one
@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 Callback = Callable[[int], None]
 Latency = Union[str, float]
+
+# What the device holds ahead: PortAudio's "low" (20 ms here) ran dry on a busy machine, which made
+# the coach's voice stutter and moved its echo under the echo canceller (docs/echo-canceller.md).
+OUTPUT_BUFFER_SECONDS = 0.04
 
 
 @dataclass
@@ -101,7 +105,7 @@ class Player:
         device: DeviceSpec = None,
         sample_rate: int | None = None,
         block_ms: float = 10.0,
-        latency: Latency = "low",
+        latency: Latency = OUTPUT_BUFFER_SECONDS,
         history_seconds: float = 10.0,
         on_error: Callable[[AudioError], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
