@@ -174,17 +174,20 @@ class Understanding:
         in key phrases, the fewest meanings, the fewest phrases.
         """
         possible = frozenset(Intent) - IMPOSSIBLE[context]
-        best = self._best_reading(text, context, possible, _MARKERS)
+        about_someone = self.key_phrases.about_someone(text)  # a question to someone else is a clause of its own
+        # "next, no no, go back": that no is a correction, not a no of its own
+        word_markers = frozenset() if self.key_phrases.corrected(text) is not None else _WORD_MARKERS
+        best = self._best_reading(text, context, possible, _MARKERS, word_markers, about_someone)
         if best is None and (alone := ONLY_ALONE.get(context)) and not self.grammar.denies_safety(text):
             # words about pain are never let pass: "it's not painful" mid-hold may be "it's painful" misheard
-            best = self._best_reading(text, context, possible | alone, _MARKERS - alone)
+            best = self._best_reading(text, context, possible | alone, _MARKERS - alone, word_markers, about_someone)
         if best is None:
             return None
         intent, how, found = best
         phrases = " + ".join(repr(phrase) for phrase, _ in found.phrases)
         if found.aside:
             how += f", beside {found.aside!r}"
-        if confirm := _beside_a_clause(found, self.key_phrases.about_someone(text)) and intent in _ASKED_ABOUT_BESIDE_A_CLAUSE:
+        if confirm := _beside_a_clause(found, about_someone) and intent in _ASKED_ABOUT_BESIDE_A_CLAUSE:
             how += ", to be asked about"
         if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
             return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
@@ -192,13 +195,17 @@ class Understanding:
         return Understood(intent.value, self.rule.key_phrase, text, why, confirm)
 
     def _best_reading(
-        self, text: str, context: Context, possible: frozenset[Intent], markers: frozenset[Intent]
+        self,
+        text: str,
+        context: Context,
+        possible: frozenset[Intent],
+        markers: frozenset[Intent],
+        word_markers: frozenset[Intent],
+        about_someone: bool,
     ) -> tuple[Intent, str, Found] | None:
         """The best reading of ``text`` that settles on one intent: (intent, how it settled, the reading), or None."""
-        corrected = self.key_phrases.corrected(text) is not None  # "next, no no, go back": the no is a correction
-        splits = self.key_phrases.splits(text, possible, markers=markers, word_markers=frozenset() if corrected else _WORD_MARKERS)
+        splits = self.key_phrases.splits(text, possible, markers=markers, word_markers=word_markers)
         readings = [(settle(found, context), found) for found in splits]
-        about_someone = self.key_phrases.about_someone(text)  # a question to someone else is a clause of its own
         settled = [
             (intent, how, found) for (intent, how), found in readings
             if intent is not None
