@@ -299,8 +299,8 @@ def test_no_output_leaves_the_microphone_as_it_was():
 @pytest.mark.audio
 @pytest.mark.parametrize("machine", ["quiet", "busy"])
 def test_the_coachs_voice_is_cancelled_in_a_real_loopback_and_a_users_word_kept(pulse, machine):
-    """On a busy machine too: a 20 ms output buffer ran dry there, moving the echo, and lost the echo
-    in 5 of 6 runs (docs/echo-canceller.md)."""
+    """On a busy machine too: a 20 ms output buffer ran dry there, moving the echo, and the echo was
+    lost in most runs (docs/echo-canceller.md)."""
     with busy_machine() if machine == "busy" else contextlib.nullcontext():
         _cancel_the_coach_and_keep_a_users_word(pulse)
 

@@ -40,7 +40,7 @@ Latency = Union[str, float]
 
 # What the device holds ahead: PortAudio's "low" (20 ms here) ran dry on a busy machine, which made
 # the coach's voice stutter and moved its echo under the echo canceller (docs/echo-canceller.md).
-OUTPUT_BUFFER_SECONDS = 0.04
+OUTPUT_BUFFER_SECONDS = 0.03
 
 
 @dataclass
