@@ -491,6 +491,52 @@ def test_only_words_the_grammar_lacks_are_respelt():
 @pytest.mark.parametrize(
     ("context", "words", "intent"),
     [
+        (Context.EXERCISE, "p p pause please", "Pause"),  # the start of a word said before it
+        (Context.EXERCISE, "st st stop", "Stop"),
+        (Context.EXERCISE, "sl slower", "Slower"),
+        (Context.QUESTION, "y yes", "Yes"),
+        (Context.EXERCISE, "can you can you say that again", "Repeat"),  # a run of words said twice
+    ],
+)
+def test_a_stammer_is_read_as_the_words_meant(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+def test_a_stammer_leaves_out_only_starts_of_words_and_runs_said_twice():
+    from voiceguide.understanding.spelling import Spelling
+
+    spelling = Spelling({"no", "not", "yet", "on", "one", "leg", "okay", "do", "you", "know", "the", "next"})
+    assert spelling.standard("o o okay ne ne next") == "okay next"  # a letter, or no word it knows
+    assert spelling.standard("do you do you know") == "do you know"
+    assert spelling.standard("no not yet") == "no not yet"  # a word it knows is no start of the next
+    assert spelling.standard("on one leg") == "on one leg"
+    assert spelling.standard("no no the the next") == "no no the the next"  # one word twice may mean it
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "sorry coach i don't understand", "Repeat"),
+        (Context.EXERCISE, "we're done today", "Quit"),
+        (Context.HALTED, "that's all i've got in me", "Quit"),
+        (Context.EXERCISE, "nice and slow please", "Slower"),
+        (Context.BETWEEN, "oops take us back", "Previous"),
+        (Context.QUESTION, "alrighty", "Okay"),
+    ],
+)
+def test_more_everyday_ways_to_say_a_command(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize("words", ["so can we um", "mate could we just"])
+def test_a_request_trailing_off_is_half_a_sentence(understanding, words):
+    assert understanding.understand(words, Context.BETWEEN).intent is None
+    assert "half a sentence" in understanding.understand(words, Context.BETWEEN).why
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
         (Context.EXERCISE, "how much longer is this going to take honey", "Status"),
         (Context.EXERCISE, "come on faster man", "Faster"),
         (Context.READY, "sugar what am i supposed to say", "Help"),

@@ -7,6 +7,10 @@ word is read as the grammar file's ``spellings`` say; another word as the
 first of its readings the grammar knows (a doubled letter before a single
 one: "pleeease" is "please", "stooop" "stop"). Any word the grammar knows
 is left as it is ("begin", "mmm").
+
+A stammer is read as the words meant: a start of a word said before the word
+("s s skip", "wh what", "st st stop it") is left out, and so is a run of two
+or three words said twice over ("can you can you", "do you do you").
 """
 
 from __future__ import annotations
@@ -35,8 +39,18 @@ class Spelling:
         return cls(grammar.words | {word for phrase in phrases for word in phrase.split()}, grammar.spellings)
 
     def standard(self, text: str) -> str:
-        """``text`` (normalized) with each word the grammar does not know read as one it knows, if one fits."""
-        return " ".join(self._word(word) for word in text.split())
+        """``text`` (normalized) with each word the grammar does not know read as one it knows, if one fits,
+        and without what a stammer repeats."""
+        words = [self._word(word) for word in text.split()]
+        return " ".join(_once(self._whole(words)))
+
+    def _whole(self, words: list[str]) -> list[str]:
+        """``words`` without the starts of words said before them: a start is a letter ("o o okay") or
+        no word the grammar knows ("ne ne next"), so "no not yet" and "on one leg" stay as they are."""
+        return [
+            word for word, after in zip(words, [*words[1:], ""])
+            if not after.startswith(word) or (word in self._known and len(word) > 1) or word in ("a", "i")
+        ]
 
     def _word(self, word: str) -> str:
         if word in self._known:
@@ -50,3 +64,15 @@ class Spelling:
             candidates = [_DRAWN_OUT.sub(r"\1\1", bare), _DRAWN_OUT.sub(r"\1", bare)]  # "pleeease", then "goooo"
         candidates += [candidate + "g" for candidate in candidates if candidate.endswith("in")]  # "doin"
         return next((candidate for candidate in candidates if candidate in self._known), word)
+
+
+def _once(words: list[str]) -> list[str]:
+    """``words`` with a run of two or three words said twice in a row said once."""
+    out: list[str] = []
+    for word in words:
+        out.append(word)
+        for size in (2, 3):
+            if len(out) >= 2 * size and out[-size:] == out[-2 * size : -size]:
+                del out[-size:]
+                break
+    return out
