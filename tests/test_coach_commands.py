@@ -212,6 +212,70 @@ def test_a_no_to_ending_after_a_stop_stays_stopped():
     assert driver.ended is None and driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.STOP
 
 
+# ---------------------------------------------------- moving on from a pause
+
+
+def test_next_while_paused_moves_on_a_step():
+    driver = at_hold(rep=2)
+    driver.hear("Pause")
+    driver.settle()
+    driver.hear("Next")
+    assert driver.coach.mode is Mode.RUNNING and driver.coach.halt is None
+    assert driver.said[-1].text == "Relax."
+
+
+def test_going_back_while_paused_goes_back_one_exercise():
+    driver = at_hold(rep=1, exercise=1)
+    driver.hear("Pause")
+    driver.settle()
+    driver.hear("Previous")
+    driver.run_until(lambda d: d.speaking and d.speaking[-1].kind == "intro")
+    assert driver.texts()[-2:] == ["Going back to pelvic tilt.", "Exercise 1 of 5: Pelvic tilt."]
+
+
+def test_next_after_a_stop_between_exercises_starts_the_next_one():
+    driver = started()
+    driver.settle()  # pelvic tilt done: waiting before knee to chest
+    driver.say_text("stop")
+    driver.say_text("no")  # not in pain
+    driver.settle()
+    assert driver.coach.mode is Mode.HALTED
+    driver.hear("Next")
+    driver.run_until(lambda d: d.speaking and d.speaking[-1].kind == "intro")
+    assert driver.said[-1].text == "Exercise 2 of 5: Knee to chest."
+
+
+def test_next_after_a_stop_and_no_pain_moves_on():
+    driver = at_hold(rep=2)
+    driver.say_text("stop")
+    driver.say_text("no")  # not in pain
+    driver.settle()
+    driver.hear("Next")
+    assert driver.coach.mode is Mode.RUNNING and driver.said[-1].text == "Relax."
+
+
+@pytest.mark.parametrize("intent", ["Next", "Previous"])
+def test_after_pain_next_and_back_do_not_move_the_session(intent):
+    """Rule 2: after pain only resume, skip or end go on."""
+    driver = at_hold(rep=2, exercise=1)
+    driver.hear("Pain")
+    driver.settle()
+    driver.say_text("no")  # no other symptoms
+    driver.settle()
+    where = driver.coach.step.where
+    driver.hear(intent)
+    assert driver.coach.mode is Mode.HALTED and driver.coach.halt is Halt.PAIN
+    assert driver.coach.step.where == where and driver.said[-1].kind == "hint"
+
+
+def test_next_while_asked_whether_in_pain_is_not_taken_as_an_answer():
+    driver = at_hold(rep=2)
+    driver.say_text("stop")
+    driver.settle()
+    driver.hear("Next")
+    assert driver.coach.mode is Mode.HALTED and driver.coach.question is Question.IN_PAIN
+
+
 # ---------------------------------------------------- the pace
 
 

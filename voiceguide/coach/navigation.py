@@ -70,21 +70,27 @@ def pause(coach: Dialogue, event: Heard) -> None:
     coach.say(wording.PAUSED, "prompt")
 
 
-def carry_on(coach: Dialogue, event: Heard) -> None:
-    """Leave a halt: back to the exercise (after pain, its repetition again in full) or to the wait before it."""
+def leave_halt(coach: Dialogue) -> Halt | None:
+    """Back to the mode the halt interrupted, as the user asked; returns why it had halted."""
     state = coach.state
     halt = state.halt
     coach.silence()
     coach.record("resume", after=halt.value if halt else None, **coach.position())
-    after_pain = halt is Halt.PAIN
     state.needs_professional = False  # asked for: the user goes on
+    state.halt = None
+    state.question = None
+    state.mode = state.halted_from
+    return halt
+
+
+def carry_on(coach: Dialogue, event: Heard) -> None:
+    """Leave a halt: back to the exercise (after pain, its repetition again in full) or to the wait before it."""
+    state = coach.state
+    after_pain = leave_halt(coach) is Halt.PAIN
     if after_pain:
         coach.queue(wording.CARRY_ON_GENTLY, "safety")
     else:
         coach.queue(wording.CONTINUING)
-    state.halt = None
-    state.question = None
-    state.mode = state.halted_from
     if state.mode is Mode.RUNNING:
         state.full_instruction = after_pain
         coach.resume_plan(restart_rep=after_pain)

@@ -43,6 +43,16 @@ def after_pain(coach: Dialogue) -> bool:
     return coach.state.halt is Halt.PAIN
 
 
+def halted_by_the_user(coach: Dialogue) -> bool:
+    """Paused or stopped, or checking on the user; not after pain or a symptom, and no safety or end question open."""
+    state = coach.state
+    return (
+        state.halt in (Halt.PAUSE, Halt.STOP, Halt.UNCLEAR)
+        and state.question in (None, ALL_RIGHT)
+        and not state.needs_professional
+    )
+
+
 def pausing_on_unclear(coach: Dialogue) -> bool:
     return coach.settings.pause_on_unclear
 
@@ -57,6 +67,12 @@ def line_ended(coach: Dialogue, event: SpeechDone) -> None:
 
 def timer_fired(coach: Dialogue, event: TimerFired) -> None:
     coach.timer_fired(event.token)
+
+
+def move_from_halt(coach: Dialogue, event: Heard) -> None:
+    """A "next" or "go back" while paused: the halt ends, and the command does what it does where the session was."""
+    navigation.leave_halt(coach)
+    dispatch(coach, event)
 
 
 # ------------------------------------------------------------- the table
@@ -101,10 +117,12 @@ SAID = intent_table(
         Intent.NEXT: (
             *GO_ON,
             Row(RUNNING, ANY, navigation.next_step),
+            Row(HALTED, ANY, move_from_halt, only_if=halted_by_the_user),
         ),
         Intent.PREVIOUS: (
             Row(READY, ANY, hint(prompts.not_started)),
             Row((RUNNING, WAITING), ANY, navigation.go_back),
+            Row(HALTED, ANY, move_from_halt, only_if=halted_by_the_user),
         ),
         Intent.REPEAT: (
             Row(RUNNING, ANY, navigation.repeat_repetition),
