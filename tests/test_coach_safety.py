@@ -171,6 +171,15 @@ def test_each_symptom_gets_advice_that_names_it(words, named, not_named):
     assert driver.kinds("symptom")[0].data["words"] == words.lower()
 
 
+def test_pain_and_a_symptom_in_one_breath_get_the_symptoms_advice_not_a_question_about_it():
+    driver = started()
+    driver.run_until(in_hold)
+    said = " ".join(turn(driver, "ow it hurts and my leg is tingling"))
+    assert "Tingling" in said and "spine professional" in said
+    assert "Do you also feel" not in said and driver.coach.question is Question.END_OFFER
+    assert driver.kinds("symptom") and not driver.kinds("pain")
+
+
 def test_dizziness_means_lie_still_and_get_help_if_it_does_not_pass():
     driver = started()
     driver.run_until(in_hold)

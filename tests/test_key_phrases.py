@@ -322,6 +322,8 @@ def test_words_typed_or_heard_without_their_apostrophe(understanding):
         ("no it hurts", "Pain"),  # the "no" answers the question, the pain is there
         ("not too sore", "Pain"),  # some soreness
         ("it doesn't hurt but my foot is numb", "Symptom"),
+        ("it hurts and my foot's gone numb", "Symptom"),  # a symptom beside pain: its advice, not a question about it
+        ("sharp pain with pins and needles down my leg", "Symptom"),
         ("it's not feeling right", "Pain"),  # the negation is the safety phrase itself
         ("i feel a bit sick", "Symptom"),  # the tenth blind batch's one safety miss
         ("i'm not in any pain", None),  # a few words between the denial and the pain word
@@ -570,6 +572,11 @@ def test_the_next_exercise_is_next_between_exercises_and_leaves_the_one_under_wa
         (Context.EXERCISE, "slow down pls", "Slower"),  # typed as said
         (Context.EXERCISE, "whit's this one for", "Why"),  # a dialect's word with a contraction
         (Context.EXERCISE, "can ye go a wee bit slower", "Slower"),
+        (Context.EXERCISE, "slow doon please", "Slower"),
+        (Context.BETWEEN, "gie this one a miss", "Skip"),
+        (Context.EXERCISE, "stop the ting", "Stop"),
+        (Context.EXERCISE, "how many mair", "Status"),
+        (Context.BETWEEN, "wha's this one for", "Why"),
     ],
 )
 def test_a_dialects_words_are_read_as_the_grammar_spells_them(understanding, context, words, intent):
@@ -717,4 +724,26 @@ def test_a_pace_is_asked_for_in_words_of_its_own(understanding, words, intent):
     ],
 )
 def test_saying_one_is_ready_or_done_goes_on(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.BETWEEN, "return to the prior stretch", "Previous"),  # formal words
+        (Context.EXERCISE, "please reiterate that last step", "Repeat"),
+        (Context.EXERCISE, "how should i verify my position", "Form"),
+        (Context.BETWEEN, "let's finish the training for today", "Quit"),
+        (Context.HALTED, "what are the things i can say", "Help"),
+        (Context.EXERCISE, "run it back", "Repeat"),  # slang
+        (Context.READY, "fire it up", "Start"),
+        (Context.EXERCISE, "i'm finished with this one", "Next"),
+        (Context.BETWEEN, "that's done and dusted", "Next"),
+        (Context.EXERCISE, "just out of curiosity how many are left", "Status"),  # asides that carry nothing
+        (Context.EXERCISE, "ooh slow down a bit", "Slower"),
+        (Context.BETWEEN, "you know what let's skip this one", "Skip"),
+        (Context.BETWEEN, "jump on past this one", "Skip"),
+    ],
+)
+def test_formal_words_slang_and_asides(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent

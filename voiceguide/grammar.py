@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from hassil import Intents, recognize, sample_intents
 
-from .intents import SAFETY_INTENTS, check_intents
+from .intents import SAFETY_INTENTS, Intent, check_intents
 
 _PUNCTUATION = re.compile(r"[^\w\s']")
 _SPACES = re.compile(r"\s+")
@@ -123,13 +123,14 @@ class Grammar:
         return Parsed(intent=result.intent.name, text=clean)
 
     def safety_word(self, text: str) -> tuple[str, str] | None:
-        """(safety intent, word) for the first safety word or phrase ``text`` contains: "my foot is numb" is a Symptom.
+        """(safety intent, word) for the first safety word or phrase ``text`` contains, a symptom before pain: "my foot is numb" is a Symptom.
 
         Not one denied ("it doesn't hurt", "i'm not in any pain", "the pain has gone"): an answer to
         "are you in pain?" is no pain event. "no, it hurts", "not too sore" and "it's never hurt like this" still are.
         """
-        found = self._safety_words_in(text)
-        return next(((intent, phrase) for intent, phrase, denied in found if not denied), None)
+        found = [(intent, phrase) for intent, phrase, denied in self._safety_words_in(text) if not denied]
+        # A symptom named beside pain is the symptom: its advice covers the pain's, and asking about it would ask again.
+        return next((one for one in found if one[0] == Intent.SYMPTOM.value), found[0] if found else None)
 
     def denies_safety(self, text: str) -> bool:
         """Whether ``text`` holds safety words and denies every one ("nothing hurts", "it's not painful")."""
