@@ -747,3 +747,18 @@ def test_saying_one_is_ready_or_done_goes_on(understanding, context, words, inte
 )
 def test_formal_words_slang_and_asides(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("words", "intent"),
+    [
+        ("whoa", "Stop"),
+        ("whoa whoa", "Stop"),
+        ("whoa stop", "Stop"),
+        ("whoa not so quick", "Slower"),  # surprise before what is asked
+        ("whoa whoa ease up on the count", "Slower"),
+        ("whoa hang on a sec", "Pause"),
+    ],
+)
+def test_whoa_alone_is_a_stop_and_before_other_words_only_surprise(understanding, words, intent):
+    assert understanding.understand(words, Context.EXERCISE).intent == intent
