@@ -498,6 +498,8 @@ def test_only_words_the_grammar_lacks_are_respelt():
         (Context.EXERCISE, "sl slower", "Slower"),
         (Context.QUESTION, "y yes", "Yes"),
         (Context.EXERCISE, "can you can you say that again", "Repeat"),  # a run of words said twice
+        (Context.EXERCISE, "can we um stop for a a second", "Pause"),  # one word said twice
+        (Context.BETWEEN, "i'm done for for today", "Quit"),
     ],
 )
 def test_a_stammer_is_read_as_the_words_meant(understanding, context, words, intent):
@@ -507,12 +509,21 @@ def test_a_stammer_is_read_as_the_words_meant(understanding, context, words, int
 def test_a_stammer_leaves_out_only_starts_of_words_and_runs_said_twice():
     from voiceguide.understanding.spelling import Spelling
 
-    spelling = Spelling({"no", "not", "yet", "on", "one", "leg", "okay", "do", "you", "know", "the", "next"})
+    known = {"no", "not", "yet", "on", "one", "leg", "okay", "do", "you", "know", "the", "next"}
+    spelling = Spelling(known, said_twice={"no"})
     assert spelling.standard("o o okay ne ne next") == "okay next"  # a letter, or no word it knows
     assert spelling.standard("do you do you know") == "do you know"
     assert spelling.standard("no not yet") == "no not yet"  # a word it knows is no start of the next
     assert spelling.standard("on one leg") == "on one leg"
-    assert spelling.standard("no no the the next") == "no no the the next"  # one word twice may mean it
+    assert spelling.standard("no no the the next") == "no no the next"  # one word twice: meant only if the grammar says it so
+
+
+def test_the_words_the_grammar_says_twice_are_kept_twice():
+    from voiceguide.understanding.spelling import Spelling
+
+    spelling = Spelling.of(Grammar.load())
+    assert spelling.standard("no no") == "no no" and spelling.standard("stop stop stop") == "stop stop stop"
+    assert spelling.standard("wait wait i need to get the the door") == "wait i need to get the door"
 
 
 @pytest.mark.parametrize(
@@ -762,3 +773,31 @@ def test_formal_words_slang_and_asides(understanding, context, words, intent):
 )
 def test_whoa_alone_is_a_stop_and_before_other_words_only_surprise(understanding, words, intent):
     assert understanding.understand(words, Context.EXERCISE).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.EXERCISE, "could we stop a moment", "Pause"),  # a stop for a moment is a pause
+        (Context.EXERCISE, "give me two ticks", "Pause"),
+        (Context.EXERCISE, "would you mind waiting a sec", "Pause"),
+        (Context.HALTED, "okay start it back up", "Resume"),
+        (Context.BETWEEN, "let's end the whole session", "Quit"),
+        (Context.BETWEEN, "that'll do for us today", "Quit"),
+        (Context.EXERCISE, "give us the next", "Next"),
+        (Context.EXERCISE, "can i have a longer rest", "Slower"),
+        (Context.EXERCISE, "dial it back a bit", "Slower"),
+        (Context.EXERCISE, "i'm not able to keep up", "Slower"),
+        (Context.EXERCISE, "leave more time between the reps", "Slower"),
+        (Context.EXERCISE, "could we take it a little easier", "Slower"),
+        (Context.EXERCISE, "no need for such long rests", "Faster"),
+        (Context.EXERCISE, "quit dragging it out", "Faster"),
+        (Context.BETWEEN, "how come we do this one", "Why"),
+        (Context.BETWEEN, "explain the reasoning please", "Why"),
+        (Context.BETWEEN, "what has this got to do with my back", "Why"),
+        (Context.EXERCISE, "yeah okay", "Okay"),
+        (Context.QUESTION, "very good", "Okay"),
+    ],
+)
+def test_a_pause_a_pace_an_end_and_a_reason_in_more_words(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent

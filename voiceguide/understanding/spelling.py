@@ -10,7 +10,9 @@ is left as it is ("begin", "mmm").
 
 A stammer is read as the words meant: a start of a word said before the word
 ("s s skip", "wh what", "st st stop it") is left out, and so is a run of two
-or three words said twice over ("can you can you", "do you do you").
+or three words said twice over ("can you can you", "do you do you"), and a
+word said twice ("the the next one"), unless the grammar says it twice itself
+("no no", "stop stop stop").
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter said three times or more: 
 class Spelling:
     """Reads words as the grammar spells them."""
 
-    def __init__(self, known: Iterable[str], spellings: Mapping[str, str] | None = None) -> None:
+    def __init__(self, known: Iterable[str], spellings: Mapping[str, str] | None = None, said_twice: Iterable[str] = ()) -> None:
         self._known = frozenset(known)
         self._spellings = {word: standard for word, standard in (spellings or {}).items() if word not in self._known}
+        self._said_twice = frozenset(said_twice)
 
     @classmethod
     def of(cls, grammar: Grammar) -> Spelling:
@@ -36,13 +39,15 @@ class Spelling:
         phrases = [phrase for _, phrase in grammar.key_phrase_samples]
         phrases += [word for words in grammar.safety_words.values() for word in words]
         phrases += [word for words in grammar.key_phrase_words.values() for word in words]
-        return cls(grammar.words | {word for phrase in phrases for word in phrase.split()}, grammar.spellings)
+        sentences = [sentence.split() for sentence in [*grammar.sentences, *(phrase for _, phrase in grammar.key_phrase_samples)]]
+        said_twice = {word for words in sentences for word, after in zip(words, words[1:]) if word == after}
+        return cls(grammar.words | {word for phrase in phrases for word in phrase.split()}, grammar.spellings, said_twice)
 
     def standard(self, text: str) -> str:
         """``text`` (normalized) with each word the grammar does not know read as one it knows, if one fits,
         and without what a stammer repeats."""
         words = [self._word(word) for word in text.split()]
-        return " ".join(_once(self._whole(words)))
+        return " ".join(_once(self._whole(words), self._said_twice))
 
     def _whole(self, words: list[str]) -> list[str]:
         """``words`` without the starts of words said before them: a start is a letter ("o o okay") or
@@ -66,10 +71,13 @@ class Spelling:
         return next((candidate for candidate in candidates if candidate in self._known), word)
 
 
-def _once(words: list[str]) -> list[str]:
-    """``words`` with a run of two or three words said twice in a row said once."""
+def _once(words: list[str], said_twice: frozenset[str]) -> list[str]:
+    """``words`` with a run of two or three words said twice in a row said once, and a word said twice
+    unless the grammar says it twice itself ("no no", "stop stop stop")."""
     out: list[str] = []
     for word in words:
+        if out and out[-1] == word and word not in said_twice:
+            continue
         out.append(word)
         for size in (2, 3):
             if len(out) >= 2 * size and out[-size:] == out[-2 * size : -size]:
