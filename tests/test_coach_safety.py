@@ -126,6 +126,14 @@ def test_unclear_speech_pauses_the_count_and_asks():
     assert driver.coach.step.where.rep == 2
 
 
+@pytest.mark.parametrize("words", ["okay i'm doing it", "alright then"])
+def test_an_acknowledgement_mid_hold_lets_the_count_go_on(words):
+    """Only speech no intent matches pauses the count: a nod in words is understood, and let pass."""
+    driver = at_hold(rep=2)
+    assert driver.say_text(words) == []
+    assert driver.coach.mode is Mode.RUNNING and driver.timer is not None
+
+
 def test_unclear_speech_can_be_ignored_by_setting():
     driver = Driver.new(settings=CoachSettings(pause_on_unclear=False)).begin()
     driver.settle()

@@ -259,7 +259,7 @@ def test_left_is_a_side_unless_something_is_left(understanding):
 
 
 def test_a_misspelt_kind_of_word_in_the_grammar_file_is_named():
-    with pytest.raises(ValueError, match="key_phrase_words has no fillers; it has about_someone, clause_starts"):
+    with pytest.raises(ValueError, match="key_phrase_words has no fillers; it has about_someone, acknowledgements, clause_starts"):
         Vocabulary.from_data({"fillers": ["um"]}, "grammars/xx.yaml")
 
 
@@ -422,7 +422,13 @@ def test_no_key_phrase_holds_a_hesitation():
     assert [phrase for _, phrase in grammar.key_phrase_samples if hesitations & set(spelt_out(phrase))] == []
 
 
-@pytest.mark.parametrize("words", ["gotcha", "roger that", "mm i see", "yep understood", "ok ok", "alright", "right okay", "okay i understand"])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "gotcha", "roger that", "mm i see", "yep understood", "ok ok", "alright", "right okay", "okay i understand",
+        "okay i'm doing it", "alright then", "sure thing", "okay okay okay", "yep here we go",  # among filler only
+    ],
+)
 def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understanding, words):
     """Unclear speech mid-hold pauses the coach to check on the user; "gotcha" should not."""
     assert understanding.understand(words, Context.EXERCISE).intent == "Okay"
@@ -435,6 +441,9 @@ def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understa
         (Context.EXERCISE, "cool can you say that again", "Repeat"),
         (Context.EXERCISE, "it doesn't hurt any more", None),  # words about pain mid-hold are never let pass
         (Context.BETWEEN, "gotcha", None),  # where nothing is asked, as before: only mid-exercise
+        (Context.EXERCISE, "is it okay if i", None),  # a question begun, not an acknowledgement
+        (Context.EXERCISE, "okay my knee feels funny", "Symptom"),
+        (Context.BETWEEN, "okay i'm doing it", None),
     ],
 )
 def test_an_acknowledgement_is_taken_only_when_nothing_else_is_meant(understanding, context, words, intent):
@@ -516,6 +525,15 @@ def test_a_stammer_leaves_out_only_starts_of_words_and_runs_said_twice():
     assert spelling.standard("no not yet") == "no not yet"  # a word it knows is no start of the next
     assert spelling.standard("on one leg") == "on one leg"
     assert spelling.standard("no no the the next") == "no no the next"  # one word twice: meant only if the grammar says it so
+
+
+def test_an_acknowledgement_is_one_of_its_words_or_phrases_among_filler_only():
+    phrases = KeyPhrases([("Next", "next")], Vocabulary(filler=["i", "am", "on", "it", "right"], acknowledgements=["okay", "all right"]))
+    assert phrases.acknowledgement("okay i'm on it") and phrases.acknowledgement("all right")
+    assert not phrases.acknowledgement("right")  # a word of a phrase is not the phrase
+    assert not phrases.acknowledgement("okay next")  # a key phrase is not filler
+    assert not phrases.acknowledgement("okay the kettle")  # nor is a word it does not know
+    assert not phrases.acknowledgement("is it okay")  # a question
 
 
 def test_the_words_the_grammar_says_twice_are_kept_twice():

@@ -50,6 +50,8 @@ _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 # A question asked with one of these may end in "be": "how should my feet be".
 _QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
+# A question begins with one of these (or a question word): "is it okay to..." asks, it does not acknowledge.
+_ASKING = frozenset({"is", "are", "am", "can", "could", "should", "do", "does", "did", "would", "will", "may", "shall"})
 # Words that only lead into what follows: "so the next" is half a sentence, "give me the next" is not.
 _LEAD_INS = frozenset({"so", "and", "then", "right", "well", "but"})
 # An exercise named after one of these is "this" to key phrases ("what does the bridge do"), with its noun.
@@ -109,6 +111,7 @@ class Vocabulary:
     corrections: Iterable[str] = ()  # what follows them replaces what came before: "go back, no sorry, next"
     about_someone: Iterable[str] = ()  # a question about someone else begins so: "are you ready to go out at six"
     qualifiers: Iterable[str] = ()  # a key phrase after one names a time, not a request: "slower on the next one"
+    acknowledgements: Iterable[str] = ()  # words that, among filler only, acknowledge: "okay, i'm doing it"
     topics: Iterable[str] = ()  # the routine's exercise names: "the bridge" is "this" ("what does the bridge do")
 
     @classmethod
@@ -147,6 +150,7 @@ class KeyPhrases:
         self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
         self._qualifiers = frozenset(tuple(self._words(text)) for text in vocabulary.qualifiers)
         self._topics = sorted({tuple(self._words(name)) for name in vocabulary.topics}, key=len, reverse=True)
+        self._acknowledgements = frozenset(tuple(self._words(text)) for text in vocabulary.acknowledgements)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -170,6 +174,19 @@ class KeyPhrases:
         if len(words) > 2 and words[-2:] == ["the", "next"] and _LEAD_INS.issuperset(words[:-2]):
             return True  # "right so the next", trailing off before its noun
         return bool(words) and any(tuple(words[-len(ending) :]) == ending for ending in self._unfinished)
+
+    def acknowledgement(self, text: str) -> bool:
+        """Whether ``text`` is an acknowledgement among filler only: "okay i'm doing it", "alright then", "sure thing";
+        not a question ("is it okay if")."""
+        words = self._words(text)
+        if words[:1] and (words[0] in _ASKING or words[0] in _QUESTION_WORDS):
+            return False
+        acknowledged = [False] * len(words)
+        for phrase in self._acknowledgements:
+            for at in range(len(words) - len(phrase) + 1):
+                if tuple(words[at : at + len(phrase)]) == phrase:
+                    acknowledged[at : at + len(phrase)] = [True] * len(phrase)
+        return any(acknowledged) and all(said or word in self._filler for word, said in zip(words, acknowledged))
 
     def about_someone(self, text: str) -> bool:
         """Whether ``text`` asks about someone else's state ("are you done with the laptop"), as no command does."""

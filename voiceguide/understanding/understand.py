@@ -181,6 +181,8 @@ class Understanding:
         if best is None and (alone := ONLY_ALONE.get(context)) and not self.grammar.denies_safety(text):
             # words about pain are never let pass: "it's not painful" mid-hold may be "it's painful" misheard
             best = self._best_reading(text, context, possible | alone, _MARKERS - alone, word_markers, about_someone)
+            if best is None and Intent.OKAY in alone and self.key_phrases.acknowledgement(text):
+                return self._heard_surely(Intent.OKAY, text, sound, "an acknowledgement among filler", context)
         if best is None:
             return None
         intent, how, found = best
@@ -189,10 +191,15 @@ class Understanding:
             how += f", beside {found.aside!r}"
         if confirm := _beside_a_clause(found, about_someone) and intent in _ASKED_ABOUT_BESIDE_A_CLAUSE:
             how += ", to be asked about"
+        return self._heard_surely(intent, text, sound, f"the key phrase {phrases}{how}", context, confirm)
+
+    def _heard_surely(
+        self, intent: Intent, text: str, sound: float, what: str, context: Context, confirm: bool = False
+    ) -> Understood:
+        """``intent``, found as ``what`` says, unless it was heard too unsurely for anything but safety to act on."""
         if intent.value not in SAFETY_INTENTS and sound < self.rule.sound:
-            return Understood(None, sound, text, f"the key phrase {phrases}, but heard unsurely ({sound:.2f})")
-        why = f"the key phrase {phrases}{how}, while {context.value}"
-        return Understood(intent.value, self.rule.key_phrase, text, why, confirm)
+            return Understood(None, sound, text, f"{what}, but heard unsurely ({sound:.2f})")
+        return Understood(intent.value, self.rule.key_phrase, text, f"{what}, while {context.value}", confirm)
 
     def _best_reading(
         self,
