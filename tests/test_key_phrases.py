@@ -144,9 +144,23 @@ def test_a_pause_asked_for_while_the_coach_waits_anyway_is_understood(understand
 
 
 def test_a_move_never_comes_from_a_phrase_that_cannot_move_now(understanding):
-    # Nothing to go back to before the session has begun, and "next" after a pause is no move either.
+    # Nothing to go back to before the session has begun; after a pause, "next" only in the grammar's words
+    # ("done" or "finished" there may be an end, and "the next one is at six" said on the phone).
     assert understanding.understand("can we go back one please", Context.READY).intent is None
     assert understanding.understand("um move on", Context.HALTED).intent is None
+
+
+@pytest.mark.parametrize(
+    ("words", "intent"),
+    [
+        ("take me back to the exercise before", "Previous"),
+        ("could we return to the previous stretch", "Previous"),
+        ("carry on then", "Resume"),  # going on, after a pause, is going on from there
+    ],
+)
+def test_after_a_pause_going_back_may_be_asked_for_in_any_words(understanding, words, intent):
+    """The coach goes back from a pause or a stop (not from pain: it says what can be said there)."""
+    assert understanding.understand(words, Context.HALTED).intent == intent
 
 
 def test_safety_comes_first_among_several_key_phrases(understanding):

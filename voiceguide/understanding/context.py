@@ -23,7 +23,9 @@ IMPOSSIBLE: dict[Context, frozenset[Intent]] = {
     Context.READY: frozenset({Intent.PREVIOUS, Intent.SKIP, Intent.SLOWER, Intent.FASTER}) | _ANSWERS,
     Context.QUESTION: frozenset({Intent.PREVIOUS, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}),
     Context.BETWEEN: _ANSWERS,
-    Context.HALTED: (_MOVES - {Intent.SKIP}) | {Intent.PAUSE, Intent.SLOWER, Intent.FASTER} | _ANSWERS,
+    # Halted, "go back" moves back from a pause or a stop; "next" only in the grammar's words, since "done" and
+    # "finished" there may end the session, and someone paused to talk may say "the next one is at six".
+    Context.HALTED: frozenset({Intent.START, Intent.NEXT, Intent.PAUSE, Intent.SLOWER, Intent.FASTER}) | _ANSWERS,
     Context.EXERCISE: frozenset({Intent.START}) | _ANSWERS,
     Context.ENDED: frozenset(Intent) - {Intent.STOP, Intent.PAIN, Intent.SYMPTOM},
 }
