@@ -123,7 +123,8 @@ class Grammar:
         return Parsed(intent=result.intent.name, text=clean)
 
     def safety_word(self, text: str) -> tuple[str, str] | None:
-        """(safety intent, word) for the first safety word or phrase ``text`` contains, a symptom before pain: "my foot is numb" is a Symptom.
+        """(safety intent, word) for the first safety word or phrase ``text`` contains, a symptom's before pain's:
+        "my foot is numb" is a Symptom, and so is "it hurts and my foot is numb".
 
         Not one denied ("it doesn't hurt", "i'm not in any pain", "the pain has gone"): an answer to
         "are you in pain?" is no pain event. "no, it hurts", "not too sore" and "it's never hurt like this" still are.

@@ -28,7 +28,9 @@ _DRAWN_OUT = re.compile(r"([a-z])\1{2,}")  # a letter said three times or more: 
 class Spelling:
     """Reads words as the grammar spells them."""
 
-    def __init__(self, known: Iterable[str], spellings: Mapping[str, str] | None = None, said_twice: Iterable[str] = ()) -> None:
+    def __init__(
+        self, known: Iterable[str], spellings: Mapping[str, str] | None = None, said_twice: Iterable[str] = ()
+    ) -> None:
         self._known = frozenset(known)
         self._spellings = {word: standard for word, standard in (spellings or {}).items() if word not in self._known}
         self._said_twice = frozenset(said_twice)
@@ -36,10 +38,10 @@ class Spelling:
     @classmethod
     def of(cls, grammar: Grammar) -> Spelling:
         """The words of the grammar's sentences, key phrases, safety words and the words around key phrases."""
-        phrases = [phrase for _, phrase in grammar.key_phrase_samples]
-        phrases += [word for words in grammar.safety_words.values() for word in words]
+        key_phrases = [phrase for _, phrase in grammar.key_phrase_samples]
+        phrases = [*key_phrases, *(word for words in grammar.safety_words.values() for word in words)]
         phrases += [word for words in grammar.key_phrase_words.values() for word in words]
-        sentences = [sentence.split() for sentence in [*grammar.sentences, *(phrase for _, phrase in grammar.key_phrase_samples)]]
+        sentences = [sentence.split() for sentence in [*grammar.sentences, *key_phrases]]
         said_twice = {word for words in sentences for word, after in zip(words, words[1:]) if word == after}
         return cls(grammar.words | {word for phrase in phrases for word in phrase.split()}, grammar.spellings, said_twice)
 
