@@ -458,6 +458,7 @@ def test_an_acknowledgement_mid_exercise_is_an_okay_the_coach_lets_pass(understa
         (Context.EXERCISE, "is it okay if i", None),  # a question begun, not an acknowledgement
         (Context.EXERCISE, "okay my knee feels funny", "Symptom"),
         (Context.BETWEEN, "okay i'm doing it", None),
+        (Context.EXERCISE, "just get on with it yeah", None),  # asks for something: faster or on, not a nod
     ],
 )
 def test_an_acknowledgement_is_taken_only_when_nothing_else_is_meant(understanding, context, words, intent):
@@ -833,3 +834,30 @@ def test_whoa_alone_is_a_stop_and_before_other_words_only_surprise(understanding
 )
 def test_a_pause_a_pace_an_end_and_a_reason_in_more_words(understanding, context, words, intent):
     assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("context", "words", "intent"),
+    [
+        (Context.HALTED, "okay keep it rolling", "Resume"),
+        (Context.HALTED, "right back into it", "Resume"),
+        (Context.HALTED, "you can start up again", "Resume"),
+        (Context.EXERCISE, "please stop for a little while", "Pause"),
+        (Context.EXERCISE, "slow and steady please", "Slower"),
+        (Context.EXERCISE, "could the breaks be a little longer", "Slower"),
+        (Context.EXERCISE, "why are you counting so fast", "Slower"),  # a complaint, not a question
+        (Context.EXERCISE, "give me more time between each one", "Slower"),
+        (Context.EXERCISE, "shorter rest please", "Faster"),
+        (Context.EXERCISE, "eish that's too quick", "Slower"),
+        (Context.BETWEEN, "what's the deal with this one", "Why"),
+        (Context.EXERCISE, "what is this one strengthening", "Why"),
+    ],
+)
+def test_going_on_the_pace_and_reasons_in_everyday_words(understanding, context, words, intent):
+    assert understanding.understand(words, context).intent == intent
+
+
+@pytest.mark.parametrize("words", ["i'm ready to", "okay let's carry", "so my back is kind of"])
+@pytest.mark.parametrize("context", [Context.READY, Context.BETWEEN, Context.HALTED, Context.EXERCISE])
+def test_a_request_stopping_before_its_verb_or_word_is_half_a_sentence(understanding, context, words):
+    assert understanding.understand(words, context).intent is None

@@ -52,6 +52,8 @@ _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 _QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
 # A question begins with one of these (or a question word): "is it okay to..." asks, it does not acknowledge.
 _ASKING = frozenset({"is", "are", "am", "can", "could", "should", "do", "does", "did", "would", "will", "may", "shall"})
+# The intents whose key phrases may stand in an acknowledgement: "yeah", "fine", "cool".
+_ACKNOWLEDGING = frozenset({Intent.YES, Intent.OKAY})
 # Words that only lead into what follows: "so the next" is half a sentence, "give me the next" is not.
 _LEAD_INS = frozenset({"so", "and", "then", "right", "well", "but"})
 # An exercise named after one of these is "this" to key phrases ("what does the bridge do"), with its noun.
@@ -175,12 +177,15 @@ class KeyPhrases:
             return True  # "right so the next", trailing off before its noun
         return bool(words) and any(tuple(words[-len(ending) :]) == ending for ending in self._unfinished)
 
-    def acknowledgement(self, text: str) -> bool:
+    def acknowledgement(self, text: str, possible: frozenset[Intent] = frozenset(Intent)) -> bool:
         """Whether ``text`` is an acknowledgement among filler only: "okay i'm doing it", "alright then", "sure thing";
-        not a question ("is it okay if")."""
+        not a question ("is it okay if"), nor beside a key phrase of an intent in ``possible``."""
         words = self._words(text)
         if words[:1] and (words[0] in _ASKING or words[0] in _QUESTION_WORDS):
             return False
+        spans = [tuple(words[at:end]) for at in range(len(words)) for end in range(at + 1, min(len(words), at + self._longest) + 1)]
+        if any(self._phrases.get(span, frozenset()) & possible - _ACKNOWLEDGING for span in spans):
+            return False  # "just get on with it, yeah" asks for something possible, if not clearly for one thing
         acknowledged = [False] * len(words)
         for phrase in self._acknowledgements:
             for at in range(len(words) - len(phrase) + 1):

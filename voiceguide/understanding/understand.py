@@ -181,7 +181,7 @@ class Understanding:
         if best is None and (alone := ONLY_ALONE.get(context)) and not self.grammar.denies_safety(text):
             # words about pain are never let pass: "it's not painful" mid-hold may be "it's painful" misheard
             best = self._best_reading(text, context, possible | alone, _MARKERS - alone, word_markers, about_someone)
-            if best is None and Intent.OKAY in alone and self.key_phrases.acknowledgement(text):
+            if best is None and Intent.OKAY in alone and self.key_phrases.acknowledgement(text, possible):
                 return self._heard_surely(Intent.OKAY, text, sound, "an acknowledgement among filler", context)
         if best is None:
             return None
