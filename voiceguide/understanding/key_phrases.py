@@ -50,8 +50,8 @@ _SUBJECTS = frozenset({"i", "we", "you", "they", "he", "she"})
 _FINISHED_AFTER_A_SUBJECT = frozenset({"is", "was", "were", "am", "are"})
 # A question asked with one of these may end in "be": "how should my feet be".
 _QUESTION_WORDS = frozenset({"how", "where", "what", "which", "when", "who"})
-# A question begins with one of these (or a question word): "is it okay to..." asks, it does not acknowledge.
-_ASKING = frozenset({"is", "are", "am", "can", "could", "should", "do", "does", "did", "would", "will", "may", "shall"})
+# A question begins with one of these: "is it okay to..." asks, it does not acknowledge.
+_ASKING = _QUESTION_WORDS | {"is", "are", "am", "can", "could", "should", "do", "does", "did", "would", "will", "may", "shall"}
 # The intents whose key phrases may stand in an acknowledgement: "yeah", "fine", "cool".
 _ACKNOWLEDGING = frozenset({Intent.YES, Intent.OKAY})
 # Words that only lead into what follows: "so the next" is half a sentence, "give me the next" is not.
@@ -141,7 +141,8 @@ class KeyPhrases:
         filler = [tuple(self._words(text)) for text in vocabulary.filler]
         self._filler = frozenset(words[0] for words in filler if len(words) == 1)
         self._filler_phrases = frozenset(words for words in filler if len(words) > 1)
-        self._longest = max(map(len, [*self._phrases, *self._filler_phrases]), default=0)
+        self._acknowledgements = frozenset(tuple(self._words(text)) for text in vocabulary.acknowledgements)
+        self._longest = max(map(len, [*self._phrases, *self._filler_phrases, *self._acknowledgements]), default=0)
         self._clause_starts = frozenset(word for text in vocabulary.clause_starts for word in self._words(text))
         self._command_ends = frozenset(word for text in vocabulary.command_ends for word in self._words(text))
         self._object_starts = frozenset(word for text in vocabulary.object_starts for word in self._words(text))
@@ -152,7 +153,6 @@ class KeyPhrases:
         self._about_someone = frozenset(tuple(self._words(text)) for text in vocabulary.about_someone)
         self._qualifiers = frozenset(tuple(self._words(text)) for text in vocabulary.qualifiers)
         self._topics = sorted({tuple(self._words(name)) for name in vocabulary.topics}, key=len, reverse=True)
-        self._acknowledgements = frozenset(tuple(self._words(text)) for text in vocabulary.acknowledgements)
 
     @classmethod
     def none(cls) -> KeyPhrases:
@@ -181,17 +181,17 @@ class KeyPhrases:
         """Whether ``text`` is an acknowledgement among filler only: "okay i'm doing it", "alright then", "sure thing";
         not a question ("is it okay if"), nor beside a key phrase of an intent in ``possible``."""
         words = self._words(text)
-        if words[:1] and (words[0] in _ASKING or words[0] in _QUESTION_WORDS):
+        if words[:1] and words[0] in _ASKING:
             return False
-        spans = [tuple(words[at:end]) for at in range(len(words)) for end in range(at + 1, min(len(words), at + self._longest) + 1)]
-        if any(self._phrases.get(span, frozenset()) & possible - _ACKNOWLEDGING for span in spans):
-            return False  # "just get on with it, yeah" asks for something possible, if not clearly for one thing
-        acknowledged = [False] * len(words)
-        for phrase in self._acknowledgements:
-            for at in range(len(words) - len(phrase) + 1):
-                if tuple(words[at : at + len(phrase)]) == phrase:
-                    acknowledged[at : at + len(phrase)] = [True] * len(phrase)
-        return any(acknowledged) and all(said or word in self._filler for word, said in zip(words, acknowledged))
+        acknowledged: set[int] = set()
+        for at in range(len(words)):
+            for end in range(at + 1, min(len(words), at + self._longest) + 1):
+                span = tuple(words[at:end])
+                if self._phrases.get(span, frozenset()) & possible - _ACKNOWLEDGING:
+                    return False  # "just get on with it, yeah" asks for something possible, if not clearly for one thing
+                if span in self._acknowledgements:
+                    acknowledged.update(range(at, end))
+        return bool(acknowledged) and all(at in acknowledged or word in self._filler for at, word in enumerate(words))
 
     def about_someone(self, text: str) -> bool:
         """Whether ``text`` asks about someone else's state ("are you done with the laptop"), as no command does."""
